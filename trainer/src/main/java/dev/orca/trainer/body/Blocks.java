@@ -1,0 +1,20 @@
+package dev.orca.trainer.body;
+
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import java.util.Map;
+
+/** Hugging Face names of DJL's stock blocks. */
+final class Blocks {
+    private Blocks() {}
+
+    static void linear(String prefix, Linear linear, Map<String, ParameterSlot> out) {
+        out.put(prefix + "weight", ParameterSlot.whole(linear.getParameters().get("weight")));
+        out.put(prefix + "bias", ParameterSlot.whole(linear.getParameters().get("bias")));
+    }
+
+    static void layerNorm(String prefix, LayerNorm norm, Map<String, ParameterSlot> out) {
+        out.put(prefix + "weight", ParameterSlot.whole(norm.getParameters().get("gamma")));
+        out.put(prefix + "bias", ParameterSlot.whole(norm.getParameters().get("beta")));
+    }
+}
