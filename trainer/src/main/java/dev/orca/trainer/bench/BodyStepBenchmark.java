@@ -1,0 +1,80 @@
+package dev.orca.trainer.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.orca.trainer.body.TextBody;
+import dev.orca.trainer.checkpoint.BodyCheckpoint;
+import dev.orca.trainer.checkpoint.BodyCheckpoints;
+import dev.orca.trainer.checkpoint.PretrainedBodies;
+import dev.orca.trainer.train.ParameterUpdater;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One full fine-tuning step of a pretrained body (forward, backward, AdamW) at a fixed batch, timed
+ * after warm-up. Not a test: run with {@code trainer/bench/body-step.sh} (or the {@code bench} profile).
+ *
+ * <p>Arguments: {@code [checkpoint] [batch] [length] [steps]}; defaults: bundled MiniLM, 16, 128, 10.
+ */
+public final class BodyStepBenchmark {
+
+    public static void main(String[] args) {
+        String reference = args.length > 0 ? args[0] : BodyCheckpoints.DEFAULT;
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+        int length = args.length > 2 ? Integer.parseInt(args[2]) : 128;
+        int steps = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        int warmup = 3;
+
+        BodyCheckpoint checkpoint = BodyCheckpoints.load(reference);
+        System.out.printf("body %s %s%nbatch %d x seq %d, AdamW lr 1e-5 wd 0.01, %d warm-up + %d timed steps, "
+                        + "intra-op threads %s, GLIBC_TUNABLES=%s, LD_PRELOAD=%s%n",
+                reference, checkpoint.config(), batch, length, warmup, steps,
+                Engine.getInstance().getEngineName() + "/" + System.getProperty("ai.djl.pytorch.num_threads", "default"),
+                System.getenv("GLIBC_TUNABLES"), System.getenv("LD_PRELOAD"));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TextBody body = PretrainedBodies.create(checkpoint, manager);
+            List<Parameter> params = new ArrayList<>();
+            body.getParameters().forEach(p -> params.add(p.getValue()));
+            ParameterUpdater updater = new ParameterUpdater(
+                    Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-5f)).optWeightDecays(0.01f).build(), params);
+            ParameterStore store = new ParameterStore(manager, false);
+            Engine.getInstance().setRandomSeed(0);
+            NDArray ids = manager.randomInteger(1000, checkpoint.config().vocabSize(), new Shape(batch, length), DataType.INT64);
+            NDArray mask = manager.ones(new Shape(batch, length), DataType.INT64);
+            NDArray target = manager.randomNormal(new Shape(batch, length, checkpoint.config().hidden()));
+
+            long total = 0;
+            long best = Long.MAX_VALUE;
+            for (int step = 0; step < warmup + steps; step++) {
+                long start = System.nanoTime();
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray out = body.forward(store, new NDList(ids, mask), true).singletonOrThrow();
+                        NDArray diff = out.sub(target);
+                        NDArray loss = diff.mul(diff).mean();
+                        collector.backward(loss);
+                    }
+                }
+                updater.step();
+                long elapsed = System.nanoTime() - start;
+                if (step >= warmup) {
+                    total += elapsed;
+                    best = Math.min(best, elapsed);
+                }
+            }
+            System.out.printf("forward+backward+AdamW: mean %.3f s/step, best %.3f s/step, peak RSS %d MiB%n",
+                    total / 1e9 / steps, best / 1e9, MemoryStats.peakRssMiB());
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.orca.trainer.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Process memory as the kernel sees it: what a pod's memory limit is measured against. */
+public final class MemoryStats {
+    private MemoryStats() {}
+
+    /** Peak resident set size (VmHWM) in MiB, or -1 where /proc is not available. */
+    public static long peakRssMiB() {
+        return field("VmHWM:");
+    }
+
+    /** Current resident set size (VmRSS) in MiB. */
+    public static long rssMiB() {
+        return field("VmRSS:");
+    }
+
+    private static long field(String name) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(name)) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
