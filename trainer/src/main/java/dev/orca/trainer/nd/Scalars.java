@@ -22,6 +22,11 @@ public final class Scalars {
         return manager.full(new Shape(), (float) value, like.getDataType()).toDevice(like.getDevice(), false);
     }
 
+    /** The value of a one-element array of any floating type. */
+    public static double value(NDArray x) {
+        return x.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+    }
+
     public static NDArray mul(NDArray x, double value) {
         return x.mul(scalarLike(x, value));
     }

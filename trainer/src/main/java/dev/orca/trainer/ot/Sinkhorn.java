@@ -1,0 +1,261 @@
+package dev.orca.trainer.ot;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import dev.orca.trainer.nd.Scalars;
+
+/**
+ * Entropic optimal transport in the log domain, for batches of problems:
+ * {@code OT_ε(α, β) = min_P <P, C> + ε KL(P | a ⊗ b)} over couplings of {@code a} and {@code b}.
+ *
+ * <p>Shapes: cost {@code (B, n, m)}, log-weights {@code (B, n)} and {@code (B, m)}. Padding points get
+ * a log-weight of {@link #LOG_ZERO}: they then carry no mass, which lets classes of different sizes
+ * share one batched solve.
+ *
+ * <p>The solve runs without autograd (potentials are detached). Gradients come from {@link #value},
+ * which recomputes one Sinkhorn step from the converged potentials on the differentiable cost: by the
+ * envelope theorem its gradient with respect to the cost is the optimal plan, which is what unrolling
+ * every iteration converges to, at a fraction of the memory (FACTS.md: 5000² unrolled takes 11 GB).
+ */
+public final class Sinkhorn {
+    private Sinkhorn() {}
+
+    /** Log-weight of a padding point: finite, so no NaN arises from {@code -inf - -inf}, yet exp() is 0. */
+    public static final float LOG_ZERO = -1e30f;
+
+    /** Iterations over which the plain rate is observed before over-relaxing. */
+    private static final int RATE_WINDOW = 5;
+    private static final double MAX_OMEGA = 1.95;
+    private static final double ASYMPTOTIC_ERROR = 0.05;
+    private static final int MAX_RELAXATIONS = 4;
+    private static final int STALL_ITERATIONS = 30;
+
+    /**
+     * Converged dual potentials, detached.
+     *
+     * @param f              potentials of the first measure {@code (B, n)}
+     * @param g              potentials of the second measure {@code (B, m)}
+     * @param iterations     iterations at the target ε
+     * @param marginalError  largest relative marginal violation at the end
+     */
+    public record Potentials(NDArray f, NDArray g, int iterations, double marginalError) {}
+
+    public static Potentials solve(NDArray cost, NDArray logA, NDArray logB, SinkhornOptions options) {
+        NDArray c = cost.stopGradient();
+        NDArray la = logA.stopGradient();
+        NDArray lb = logB.stopGradient();
+        double target = options.epsilon();
+        double eps = startEpsilon(c, options);
+        NDArray f;
+        NDArray g;
+        try (NDScope scope = new NDScope()) {
+            f = softminRows(c, lb, eps);
+            g = softminCols(c, la.add(Scalars.div(f, eps)), eps);
+            NDScope.unregister(f, g);
+        }
+        while (eps > target) {
+            eps = Math.max(target, eps * options.scaling() * options.scaling());
+            NDArray[] next = alternate(c, la, lb, f, g, eps, 1);
+            f.close();
+            g.close();
+            f = next[0];
+            g = next[1];
+        }
+        // Plain Sinkhorn converges linearly, slowly when ε is small against the costs. Once its rate η
+        // is observed, switch to over-relaxation with ω = 2 / (1 + sqrt(1 − η)) (Lehmann et al. 2021),
+        // which turns η into roughly ω − 1; fall back to ω = 1 if the error ever grows.
+        double error = Double.NaN;
+        double previousError = Double.NaN;
+        double rate = Double.NaN;
+        double omega = 1;
+        int steady = 0;
+        double errorAtSwitch = Double.NaN;
+        int switchedAt = 0;
+        double bestError = Double.POSITIVE_INFINITY;
+        int bestAt = 0;
+        int relaxations = 0;
+        int iteration = 0;
+        while (iteration < options.maxIterations()) {
+            iteration++;
+            NDArray[] next = alternate(c, la, lb, f, g, target, omega);
+            try (NDScope scope = new NDScope()) {
+                error = Scalars.value(next[1].sub(g).abs().max()) / target;
+            }
+            f.close();
+            g.close();
+            f = next[0];
+            g = next[1];
+            if (Double.isNaN(error)) {
+                throw new IllegalStateException("Sinkhorn produced NaN potentials (NaN or infinite cost?)");
+            }
+            if (error < options.tolerance()) {
+                break;
+            }
+            // In float32 the potentials carry rounding noise of ~1e-6 of the cost scale, which can exceed
+            // tolerance × ε: once the error stops improving, the solve is as converged as arithmetic allows.
+            if (error < 0.99 * bestError) {
+                bestError = error;
+                bestAt = iteration;
+            } else if (iteration - bestAt > STALL_ITERATIONS && error < ASYMPTOTIC_ERROR) {
+                break;
+            }
+            if (omega > 1 && (error > 10 * errorAtSwitch
+                    || (iteration - switchedAt > STALL_ITERATIONS && error > 0.5 * errorAtSwitch))) {
+                // Over-relaxed iterates may rise for a while before they fall; a blow-up or a stall means ω
+                // overshot, so go back to plain Sinkhorn for good.
+                omega = 1;
+                steady = 0;
+                relaxations = MAX_RELAXATIONS;
+            } else if (error < ASYMPTOTIC_ERROR && error < previousError) {
+                // Estimate the linear rate only in the asymptotic regime, and only once it is steady.
+                double ratio = error / previousError;
+                steady = Math.abs(ratio - rate) < 0.01 ? steady + 1 : 0;
+                rate = ratio;
+                if (steady >= RATE_WINDOW && rate > 0.5 && relaxations < MAX_RELAXATIONS) {
+                    // Young's relation (ρ + ω − 1)² = ρ ω² η recovers the plain rate η from the rate ρ
+                    // observed under the current ω; then ω_opt = 2 / (1 + sqrt(1 − η)).
+                    double eta = Math.min(0.9999, Math.pow(rate + omega - 1, 2) / (rate * omega * omega));
+                    double better = Math.min(MAX_OMEGA, 2 / (1 + Math.sqrt(1 - eta)));
+                    if (better > omega + 0.01) {
+                        omega = better;
+                        errorAtSwitch = error;
+                        switchedAt = iteration;
+                        bestAt = iteration + STALL_ITERATIONS; // over-relaxed iterates rise before they fall
+                        steady = 0;
+                        relaxations++;
+                    }
+                }
+            }
+            previousError = error;
+        }
+        NDScope.register(f);
+        NDScope.register(g);
+        return new Potentials(f, g, iteration, error);
+    }
+
+    /** One f-then-g update, relaxed by ω; returns new arrays that belong to no scope. */
+    private static NDArray[] alternate(NDArray c, NDArray la, NDArray lb, NDArray f, NDArray g, double eps,
+                                       double omega) {
+        try (NDScope scope = new NDScope()) {
+            NDArray fNew = relax(f, softminRows(c, lb.add(Scalars.div(g, eps)), eps), omega);
+            NDArray gNew = relax(g, softminCols(c, la.add(Scalars.div(fNew, eps)), eps), omega);
+            NDScope.unregister(fNew, gNew);
+            return new NDArray[] {fNew, gNew};
+        }
+    }
+
+    private static NDArray relax(NDArray old, NDArray update, double omega) {
+        return omega == 1 ? update : Scalars.mul(old, 1 - omega).add(Scalars.mul(update, omega));
+    }
+
+    /** Potentials of the symmetric problem {@code OT_ε(α, α)} (cost symmetric), detached, {@code (B, n)}. */
+    public static NDArray solveSymmetric(NDArray cost, NDArray logA, SinkhornOptions options) {
+        NDArray c = cost.stopGradient();
+        NDArray la = logA.stopGradient();
+        double target = options.epsilon();
+        double eps = startEpsilon(c, options);
+        NDArray f;
+        try (NDScope scope = new NDScope()) {
+            f = softminRows(c, la, eps);
+            NDScope.unregister(f);
+        }
+        double bestError = Double.POSITIVE_INFINITY;
+        int bestAt = 0;
+        int iteration = 0;
+        while (true) {
+            boolean annealing = eps > target;
+            if (annealing) {
+                eps = Math.max(target, eps * options.scaling() * options.scaling());
+            } else if (++iteration > options.maxIterations()) {
+                break;
+            }
+            NDArray next;
+            double error;
+            try (NDScope scope = new NDScope()) {
+                // Averaging (geomloss's symmetric update) converges where the plain fixed-point update oscillates.
+                next = Scalars.mul(f.add(softminRows(c, la.add(Scalars.div(f, eps)), eps)), 0.5);
+                error = annealing ? Double.POSITIVE_INFINITY : Scalars.value(next.sub(f).abs().max()) / target;
+                NDScope.unregister(next);
+            }
+            f.close();
+            f = next;
+            if (Double.isNaN(error)) {
+                throw new IllegalStateException("Sinkhorn produced NaN potentials (NaN or infinite cost?)");
+            }
+            if (error < options.tolerance()) {
+                break;
+            }
+            if (error < 0.99 * bestError) {
+                bestError = error;
+                bestAt = iteration;
+            } else if (!annealing && iteration - bestAt > STALL_ITERATIONS && error < ASYMPTOTIC_ERROR) {
+                break; // at the float rounding floor, as in solve()
+            }
+        }
+        NDScope.register(f);
+        return f;
+    }
+
+    /**
+     * {@code OT_ε} of each problem, {@code (B,)}, differentiable with respect to {@code cost}: its gradient
+     * is the (row- and column-normalised, averaged) optimal plan.
+     */
+    public static NDArray value(NDArray cost, NDArray logA, NDArray logB, Potentials p, double eps) {
+        NDArray f = p.f();
+        NDArray g = p.g();
+        NDArray fd = softminRows(cost, logB.add(Scalars.div(g, eps)), eps);
+        NDArray gd = softminCols(cost, logA.add(Scalars.div(f, eps)), eps);
+        NDArray a = logA.exp();
+        NDArray b = logB.exp();
+        NDArray fresh = a.mul(fd).sum(new int[] {-1}).add(b.mul(gd).sum(new int[] {-1}));
+        NDArray fixed = a.mul(f).sum(new int[] {-1}).add(b.mul(g).sum(new int[] {-1}));
+        return Scalars.mul(fresh.add(fixed), 0.5);
+    }
+
+    /** {@code OT_ε(α, α)} of each problem, {@code (B,)}, differentiable with respect to {@code cost}. */
+    public static NDArray symmetricValue(NDArray cost, NDArray logA, NDArray f, double eps) {
+        NDArray fd = softminRows(cost, logA.add(Scalars.div(f, eps)), eps);
+        NDArray a = logA.exp();
+        return a.mul(fd).sum(new int[] {-1}).add(a.mul(f).sum(new int[] {-1}));
+    }
+
+    /** The optimal plan {@code (B, n, m)} (for tests and diagnostics; the training path never forms it). */
+    public static NDArray plan(NDArray cost, NDArray logA, NDArray logB, Potentials p, double eps) {
+        NDArray exponent = p.f().expandDims(-1).add(p.g().expandDims(-2)).sub(cost);
+        return Scalars.div(exponent, eps).add(logA.expandDims(-1)).add(logB.expandDims(-2)).exp();
+    }
+
+    /** Uniform log-weights {@code −log n}, {@code (batch, n)}. */
+    public static NDArray uniformLogWeights(ai.djl.ndarray.NDManager manager, long batch, long n,
+                                            ai.djl.ndarray.types.DataType type) {
+        // log(n) in the target precision: a float-rounded constant makes the two marginals' masses differ
+        // by ~1e-8, and an unbalanced problem never meets a tight tolerance.
+        return manager.full(new ai.djl.ndarray.types.Shape(batch, n), (float) n, type).log().neg();
+    }
+
+    /** {@code f_i = −ε log Σ_j exp(h_j − C_ij / ε)}. */
+    static NDArray softminRows(NDArray c, NDArray h, double eps) {
+        NDArray s = Scalars.mul(c, -1.0 / eps).add(h.expandDims(-2));
+        return Scalars.mul(LogSumExp.of(s, -1), -eps);
+    }
+
+    /** {@code g_j = −ε log Σ_i exp(h_i − C_ij / ε)}. */
+    static NDArray softminCols(NDArray c, NDArray h, double eps) {
+        NDArray s = Scalars.mul(c, -1.0 / eps).add(h.expandDims(-1));
+        return Scalars.mul(LogSumExp.of(s, -2), -eps);
+    }
+
+    private static double startEpsilon(NDArray c, SinkhornOptions options) {
+        if (options.scaling() == 0) {
+            return options.epsilon();
+        }
+        double maxCost;
+        try (NDScope scope = new NDScope()) {
+            maxCost = Scalars.value(c.max());
+        }
+        if (!Double.isFinite(maxCost)) {
+            throw new IllegalArgumentException("cost matrix has a non-finite entry (NaN or infinite features?)");
+        }
+        return Math.max(maxCost, options.epsilon());
+    }
+}
