@@ -1,6 +1,7 @@
 package dev.orca.trainer.ot;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import dev.orca.trainer.nd.Scalars;
 import java.util.List;
 
@@ -15,7 +16,8 @@ import java.util.List;
 final class GaussianLabelDistance implements LabelDistance {
 
     /** Class means {@code (K, D)}, covariances {@code (K, D, D)}, scaled centred samples {@code (K, n, D)}. */
-    record Gaussians(NDArray means, NDArray covariances, NDArray factors, int[] counts) implements Prepared {
+    record Gaussians(NDArray means, NDArray covariances, NDArray factors, int[] counts, DataType type)
+            implements Prepared {
         @Override
         public int classCount() {
             return counts.length;
@@ -29,14 +31,16 @@ final class GaussianLabelDistance implements LabelDistance {
 
     @Override
     public Prepared prepare(ClassGroups groups) {
-        NDArray points = groups.points();                               // (K, n, D), padded
-        NDArray weights = groups.logWeights().exp().expandDims(-1);     // (K, n, 1): 1/n_k or 0
+        // float64 throughout: covariances of fewer points than dimensions are singular, and float32
+        // rounding makes their zero eigenvalues negative enough for Newton–Schulz to blow up.
+        NDArray points = groups.points().toType(DataType.FLOAT64, false);                   // (K, n, D), padded
+        NDArray weights = groups.logWeights().toType(DataType.FLOAT64, false).exp().expandDims(-1); // 1/n_k or 0
         NDArray means = points.mul(weights).sum(new int[] {1});         // (K, D)
         NDArray present = weights.gt(0).toType(points.getDataType(), false);
         NDArray centred = points.sub(means.expandDims(1)).mul(present); // padding rows are 0
         NDArray factors = centred.mul(weights.sqrt());                  // rows x_c / √n
         NDArray covariances = factors.swapAxes(1, 2).matMul(factors);   // (K, D, D)
-        return new Gaussians(means, covariances, factors, groups.counts());
+        return new Gaussians(means, covariances, factors, groups.counts(), groups.points().getDataType());
     }
 
     @Override
@@ -64,7 +68,7 @@ final class GaussianLabelDistance implements LabelDistance {
         inner = Scalars.mul(inner.add(inner.swapAxes(-1, -2)), 0.5);
         NDArray cross = MatrixSqrt.traceSqrt(inner).reshape(ka, kb);
         NDArray bures = traceA.expandDims(1).add(traceB.expandDims(0)).sub(Scalars.mul(cross, 2.0));
-        return meanTerm.add(Scalars.maximum(bures, 0.0));
+        return meanTerm.add(Scalars.maximum(bures, 0.0)).toType(a.type(), false);
     }
 
 }

@@ -1,6 +1,7 @@
 package dev.orca.trainer.ot;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.orca.trainer.nd.Scalars;
 
@@ -8,7 +9,10 @@ import dev.orca.trainer.nd.Scalars;
  * Square roots of symmetric positive semi-definite matrices by the coupled Newton–Schulz iteration:
  * matrix products only, so it runs batched on the engine and autograd differentiates it (DJL exposes no
  * eigendecomposition). After normalising by the Frobenius norm every eigenvalue lies in [0, 1], where
- * the iteration converges.
+ * the iteration converges. Covariances of fewer points than dimensions are singular, and in float32
+ * their zero eigenvalues come out as tiny negatives that the iteration amplifies by 2.25× per step
+ * into NaN; so it runs in float64 (callers should build the matrix in float64 too), where 30 steps
+ * keep that noise below 1e-5.
  */
 final class MatrixSqrt {
     private MatrixSqrt() {}
@@ -17,14 +21,14 @@ final class MatrixSqrt {
 
     /** {@code sqrt(M)} for a batch {@code (B, m, m)}. */
     static NDArray sqrt(NDArray m) {
-        NDArray[] yAndNorm = iterate(m);
-        return yAndNorm[0].mul(yAndNorm[1].sqrt().expandDims(-1).expandDims(-1));
+        NDArray[] yAndNorm = iterate(m.toType(DataType.FLOAT64, false));
+        return yAndNorm[0].mul(yAndNorm[1].sqrt().expandDims(-1).expandDims(-1)).toType(m.getDataType(), false);
     }
 
     /** {@code tr sqrt(M)} for a batch {@code (B, m, m)}, {@code (B,)}. */
     static NDArray traceSqrt(NDArray m) {
-        NDArray[] yAndNorm = iterate(m);
-        return trace(yAndNorm[0]).mul(yAndNorm[1].sqrt());
+        NDArray[] yAndNorm = iterate(m.toType(DataType.FLOAT64, false));
+        return trace(yAndNorm[0]).mul(yAndNorm[1].sqrt()).toType(m.getDataType(), false);
     }
 
     static NDArray trace(NDArray batch) {

@@ -1,0 +1,27 @@
+package dev.orca.trainer.ot;
+
+import ai.djl.ndarray.NDArray;
+
+/** OTDD against a prepared source, as an {@link AlignmentMetric}. */
+public final class OtddMetric implements AlignmentMetric {
+
+    private final OtddSource source;
+
+    public OtddMetric(OtddSource source) {
+        this.source = source;
+    }
+
+    @Override
+    public NDArray distance(NDArray features, int[] labels) {
+        return Otdd.distance(source, features, labels);
+    }
+
+    @Override
+    public boolean usesLabels() {
+        return true;
+    }
+
+    public OtddSource source() {
+        return source;
+    }
+}
