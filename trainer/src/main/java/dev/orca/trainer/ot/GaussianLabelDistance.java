@@ -1,6 +1,9 @@
 package dev.orca.trainer.ot;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.orca.trainer.nd.Scalars;
 import java.util.List;
@@ -47,6 +50,27 @@ final class GaussianLabelDistance implements LabelDistance {
     public NDArray between(Prepared first, Prepared second) {
         Gaussians a = (Gaussians) first;
         Gaussians b = (Gaussians) second;
+        if (a.factors().hasGradient() || b.factors().hasGradient() || a.classCount() == 1) {
+            return pairs(a, b);
+        }
+        // Without gradients (the source side, once per source), one row of classes at a time: the
+        // Newton–Schulz temporaries of every pair at once would take gigabytes at D = 384.
+        NDList rows = new NDList();
+        for (int i = 0; i < a.classCount(); i++) {
+            try (NDScope scope = new NDScope()) {
+                Gaussians row = new Gaussians(a.means().get(i + ":" + (i + 1)), a.covariances().get(i + ":" + (i + 1)),
+                        a.factors().get(i + ":" + (i + 1)), new int[] {a.counts()[i]}, a.type());
+                NDArray distances = pairs(row, b);
+                NDScope.unregister(distances);
+                rows.add(distances);
+            }
+        }
+        NDArray out = NDArrays.concat(rows, 0);
+        rows.close();
+        return out;
+    }
+
+    private static NDArray pairs(Gaussians a, Gaussians b) {
         int ka = a.classCount();
         int kb = b.classCount();
         NDArray meanTerm = Costs.squaredEuclidean(a.means(), b.means());

@@ -1,0 +1,134 @@
+package dev.orca.trainer.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.orca.trainer.body.TextBody;
+import dev.orca.trainer.checkpoint.BodyCheckpoint;
+import dev.orca.trainer.checkpoint.BodyCheckpoints;
+import dev.orca.trainer.checkpoint.PretrainedBodies;
+import dev.orca.trainer.nd.Scalars;
+import dev.orca.trainer.ot.OtddMetric;
+import dev.orca.trainer.ot.OtddOptions;
+import dev.orca.trainer.ot.OtddSource;
+import dev.orca.trainer.train.ParameterUpdater;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code orca} command. {@code orca demo} runs, on the bundled MiniLM body and a handful of real
+ * sentences, the pieces of ORCA that exist so far: the pretrained body (stage 1), OTDD between embedded
+ * datasets (stage 2's objective), and fine-tuning steps of the whole body with a classification head
+ * (stage 3). {@code orca run experiment.yaml} arrives with the workflow.
+ */
+public final class Orca {
+
+    private static final List<String> POSITIVE = List.of(
+            "What a wonderful, moving performance.", "I loved every minute of this film.",
+            "A delightful and clever story.", "The cast is superb and the music is beautiful.",
+            "Warm, funny and full of heart.", "An absolute joy from start to finish.");
+    private static final List<String> NEGATIVE = List.of(
+            "A dull, tedious waste of time.", "I hated the clumsy plot.", "The acting is wooden and flat.",
+            "Boring, predictable and far too long.", "A mess of a film with no redeeming qualities.",
+            "I walked out halfway through.");
+
+    public static void main(String[] args) {
+        String command = args.length == 0 ? "help" : args[0];
+        switch (command) {
+            case "demo" -> demo();
+            case "run" -> {
+                System.err.println("orca run: the end-to-end ORCA workflow (issue 4) is not in this build yet; "
+                        + "`orca demo` runs the stages that are.");
+                System.exit(2);
+            }
+            default -> {
+                System.out.println("usage: orca demo | orca run <experiment.yaml>");
+                System.exit(command.equals("help") ? 0 : 2);
+            }
+        }
+    }
+
+    private static void demo() {
+        long start = System.nanoTime();
+        BodyCheckpoint checkpoint = BodyCheckpoints.load(BodyCheckpoints.DEFAULT);
+        System.out.printf("stage 1  body %s: %d layers, hidden %d, %d heads, max sequence %d (engine %s)%n",
+                BodyCheckpoints.DEFAULT, checkpoint.config().layers(), checkpoint.config().hidden(),
+                checkpoint.config().heads(), checkpoint.config().maxSequenceLength(), Engine.getInstance().getEngineName());
+        List<String> sentences = new ArrayList<>(POSITIVE);
+        sentences.addAll(NEGATIVE);
+        int[] labels = new int[sentences.size()];
+        for (int i = POSITIVE.size(); i < labels.length; i++) {
+            labels[i] = 1;
+        }
+        try (NDManager manager = NDManager.newBaseManager();
+             HuggingFaceTokenizer tokenizer = PretrainedBodies.tokenizer(checkpoint, 64)) {
+            Engine.getInstance().setRandomSeed(0);
+            TextBody body = PretrainedBodies.create(checkpoint, manager);
+            Encoding[] encodings = tokenizer.batchEncode(sentences);
+            long[][] ids = new long[encodings.length][];
+            long[][] mask = new long[encodings.length][];
+            for (int i = 0; i < encodings.length; i++) {
+                ids[i] = encodings[i].getIds();
+                mask[i] = encodings[i].getAttentionMask();
+            }
+            NDArray idArray = manager.create(ids);
+            NDArray maskArray = manager.create(mask);
+            NDArray maskFloat = maskArray.toType(DataType.FLOAT32, false).expandDims(-1);
+            ParameterStore store = new ParameterStore(manager, false);
+
+            // Stage 2's objective: OTDD between the two halves of the sentences, embedded by the pretrained layer.
+            NDArray tokens = body.embeddings().forward(store, new NDList(idArray), false).singletonOrThrow();
+            NDArray pooled = tokens.mul(maskFloat).sum(new int[] {1}).div(maskFloat.sum(new int[] {1}));
+            OtddSource source = OtddSource.prepare(pooled, labels, OtddOptions.DEFAULT);
+            double self = Scalars.value(new OtddMetric(source).distance(pooled, labels));
+            int[] mixed = new int[labels.length];
+            for (int i = 0; i < mixed.length; i++) {
+                mixed[i] = i % 2; // each class now holds half positive, half negative sentences
+            }
+            double crossed = Scalars.value(new OtddMetric(source).distance(pooled, mixed));
+            System.out.printf("stage 2  OTDD(sentiment data, itself) = %.4f; to the same sentences with mixed labels = %.4f%n",
+                    self, crossed);
+
+            // Stage 3: fine-tune the whole body with a mean-pool + linear head.
+            Linear head = Linear.builder().setUnits(2).build();
+            head.initialize(manager, DataType.FLOAT32, new Shape(1, checkpoint.config().hidden()));
+            List<Parameter> params = new ArrayList<>();
+            body.getParameters().forEach(p -> params.add(p.getValue()));
+            head.getParameters().forEach(p -> params.add(p.getValue()));
+            ParameterUpdater updater = new ParameterUpdater(
+                    Optimizer.adamW().optLearningRateTracker(Tracker.fixed(5e-5f)).optWeightDecays(0.01f).build(), params);
+            NDArray target = manager.create(labels).toType(DataType.FLOAT32, false);
+            for (int step = 1; step <= 8; step++) {
+                double value;
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray hidden = body.forward(store, new NDList(idArray, maskArray), true).singletonOrThrow();
+                        NDArray mean = hidden.mul(maskFloat).sum(new int[] {1}).div(maskFloat.sum(new int[] {1}));
+                        NDArray logits = head.forward(store, new NDList(mean), true).singletonOrThrow();
+                        // Cross-entropy written with array scalars only (FACTS.md: DJL's Number overloads corrupt gradients).
+                        NDArray nll = logits.logSoftmax(1).mul(target.oneHot(2)).sum(new int[] {1}).neg().mean();
+                        gc.backward(nll);
+                        value = Scalars.value(nll);
+                    }
+                }
+                updater.step();
+                System.out.printf("stage 3  fine-tuning step %d: cross-entropy %.4f%n", step, value);
+            }
+        }
+        System.out.printf("done in %.1f s. The full ORCA workflow (`orca run`) is the next milestone.%n",
+                (System.nanoTime() - start) / 1e9);
+    }
+}
