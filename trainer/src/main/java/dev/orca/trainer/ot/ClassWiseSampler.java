@@ -23,6 +23,26 @@ public final class ClassWiseSampler {
      */
     public record Batch(int label, double weight, long[] indices) {}
 
+    /**
+     * {@code Σ batch.weight · metric(features[batch], label)}: the class-wise distance in one
+     * differentiable expression (for large targets, call the metric per batch and back-propagate each).
+     */
+    public static ai.djl.ndarray.NDArray weightedDistance(AlignmentMetric metric, ai.djl.ndarray.NDArray features,
+                                                          List<Batch> batches) {
+        ai.djl.ndarray.NDArray total = null;
+        for (Batch b : batches) {
+            int[] labels = new int[b.indices().length];
+            Arrays.fill(labels, b.label());
+            ai.djl.ndarray.NDArray rows = features.get(features.getManager().create(b.indices()));
+            ai.djl.ndarray.NDArray term = dev.orca.trainer.nd.Scalars.mul(metric.distance(rows, labels), b.weight());
+            total = total == null ? term : total.add(term);
+        }
+        if (total == null) {
+            throw new IllegalArgumentException("no class-wise batches");
+        }
+        return total;
+    }
+
     public static List<Batch> sample(int[] labels, int batchSize, int rounds, Random random) {
         if (batchSize < 1 || rounds < 1) {
             throw new IllegalArgumentException("batch size and rounds must be >= 1, got " + batchSize + ", " + rounds);

@@ -40,4 +40,29 @@ class ClassWiseSamplerTest {
         assertTrue(Arrays.equals(batches.get(7).indices(), again.get(7).indices()));
         assertThrows(IllegalArgumentException.class, () -> ClassWiseSampler.sample(labels, 0, 1, new Random(1)));
     }
+
+    /** With batches as large as the classes, the class-wise total is Σ_i w_i OTDD(class i, source). */
+    @Test
+    void weightedTotalIsTheClassFrequencyWeightedSum() {
+        var otdd = Fixtures.reference().get("otdd");
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            var xs = m.create(Fixtures.matrix(otdd.get("xs"))).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+            var xt = m.create(Fixtures.matrix(otdd.get("xt"))).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+            int[] ys = Fixtures.labels(otdd.get("ys"));
+            int[] yt = Fixtures.labels(otdd.get("yt"));
+            OtddMetric metric = new OtddMetric(OtddSource.prepare(xs, ys, OtddOptions.DEFAULT));
+            List<ClassWiseSampler.Batch> batches = ClassWiseSampler.sample(yt, 1000, 2, new Random(3));
+            double total = dev.orca.trainer.nd.Scalars.value(ClassWiseSampler.weightedDistance(metric, xt, batches));
+            double expected = 0;
+            for (int c = 0; c < 2; c++) {
+                final int label = c;
+                long[] rows = java.util.stream.IntStream.range(0, yt.length).filter(i -> yt[i] == label).asLongStream().toArray();
+                int[] labels = new int[rows.length];
+                Arrays.fill(labels, c);
+                double d = dev.orca.trainer.nd.Scalars.value(metric.distance(xt.get(m.create(rows)), labels));
+                expected += (double) rows.length / yt.length * d;
+            }
+            assertEquals(expected, total, 1e-3 * expected);
+        }
+    }
 }
