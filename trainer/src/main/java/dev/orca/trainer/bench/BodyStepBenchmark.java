@@ -55,6 +55,8 @@ public final class BodyStepBenchmark {
 
             long total = 0;
             long best = Long.MAX_VALUE;
+            long forwardTotal = 0;
+            long updateTotal = 0;
             for (int step = 0; step < warmup + steps; step++) {
                 long start = System.nanoTime();
                 try (NDScope scope = new NDScope()) {
@@ -63,11 +65,19 @@ public final class BodyStepBenchmark {
                         NDArray out = body.forward(store, new NDList(ids, mask), true).singletonOrThrow();
                         NDArray diff = out.sub(target);
                         NDArray loss = diff.mul(diff).mean();
+                        loss.getFloat(); // forward done
+                        if (step >= warmup) {
+                            forwardTotal += System.nanoTime() - start;
+                        }
                         collector.backward(loss);
                     }
                 }
+                long beforeUpdate = System.nanoTime();
                 updater.step();
                 long elapsed = System.nanoTime() - start;
+                if (step >= warmup) {
+                    updateTotal += System.nanoTime() - beforeUpdate;
+                }
                 if (step >= warmup) {
                     total += elapsed;
                     best = Math.min(best, elapsed);
@@ -75,6 +85,8 @@ public final class BodyStepBenchmark {
             }
             System.out.printf("forward+backward+AdamW: mean %.3f s/step, best %.3f s/step, peak RSS %d MiB%n",
                     total / 1e9 / steps, best / 1e9, MemoryStats.peakRssMiB());
+            System.out.printf("  of which forward %.3f s, backward %.3f s, AdamW %.3f s (means)%n",
+                    forwardTotal / 1e9 / steps, (total - forwardTotal - updateTotal) / 1e9 / steps, updateTotal / 1e9 / steps);
         }
     }
 }

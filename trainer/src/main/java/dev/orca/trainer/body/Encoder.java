@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.orca.trainer.nd.Scalars;
+import dev.orca.trainer.nn.SeededDropout;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,9 +26,9 @@ public final class Encoder extends AbstractBlock implements NamedParameters {
 
     private final List<EncoderLayer> layers = new ArrayList<>();
 
-    public Encoder(BodyConfig config) {
+    public Encoder(BodyConfig config, SeededDropout dropout) {
         for (int i = 0; i < config.layers(); i++) {
-            layers.add(addChildBlock("layer" + i, new EncoderLayer(config)));
+            layers.add(addChildBlock("layer" + i, new EncoderLayer(config, dropout)));
         }
     }
 

@@ -8,10 +8,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.orca.trainer.nn.SeededDropout;
 import java.util.Map;
 
 /**
@@ -30,10 +30,12 @@ public final class EncoderLayer extends AbstractBlock implements NamedParameters
     private final Linear intermediate;
     private final Linear output;
     private final LayerNorm outputNorm;
+    private final SeededDropout dropout;
 
-    public EncoderLayer(BodyConfig config) {
+    public EncoderLayer(BodyConfig config, SeededDropout dropout) {
         this.config = config;
-        attention = addChildBlock("attention", new SelfAttention(config));
+        this.dropout = dropout;
+        attention = addChildBlock("attention", new SelfAttention(config, dropout));
         attentionOutput = addChildBlock("attentionOutput", Linear.builder().setUnits(config.hidden()).build());
         attentionNorm = addChildBlock("attentionNorm", layerNorm(config));
         intermediate = addChildBlock("intermediate", Linear.builder().setUnits(config.intermediate()).build());
@@ -62,7 +64,7 @@ public final class EncoderLayer extends AbstractBlock implements NamedParameters
     }
 
     private NDArray dropout(NDArray x, boolean training) {
-        return Dropout.dropout(x, config.dropout(), training).singletonOrThrow();
+        return dropout.apply(x, config.dropout(), training);
     }
 
     @Override

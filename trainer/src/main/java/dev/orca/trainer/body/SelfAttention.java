@@ -7,10 +7,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.orca.trainer.nd.Scalars;
+import dev.orca.trainer.nn.SeededDropout;
 import java.util.Map;
 
 /**
@@ -26,9 +26,11 @@ public final class SelfAttention extends AbstractBlock implements NamedParameter
 
     private final BodyConfig config;
     private final Linear qkv;
+    private final SeededDropout dropout;
 
-    public SelfAttention(BodyConfig config) {
+    public SelfAttention(BodyConfig config, SeededDropout dropout) {
         this.config = config;
+        this.dropout = dropout;
         qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * config.hidden()).build());
     }
 
@@ -51,7 +53,7 @@ public final class SelfAttention extends AbstractBlock implements NamedParameter
         NDArray k = qkvSplit.get(1).squeeze(0);
         NDArray v = qkvSplit.get(2).squeeze(0);
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(additiveMask);
-        NDArray probs = Dropout.dropout(scores.softmax(-1), config.dropout(), training).singletonOrThrow();
+        NDArray probs = dropout.apply(scores.softmax(-1), config.dropout(), training);
         NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, length, config.hidden());
         return new NDList(context);
     }

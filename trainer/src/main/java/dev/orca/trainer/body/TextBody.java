@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import dev.orca.trainer.nn.SeededDropout;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,11 +25,18 @@ public final class TextBody extends AbstractBlock implements NamedParameters {
     private final BodyConfig config;
     private final TokenEmbeddings embeddings;
     private final Encoder encoder;
+    private final SeededDropout dropout;
 
     public TextBody(BodyConfig config) {
+        this(config, new SeededDropout(0));
+    }
+
+    /** A body whose dropout masks come from {@code dropout} (seed it from the experiment for reproducible runs). */
+    public TextBody(BodyConfig config, SeededDropout dropout) {
         this.config = config;
-        embeddings = addChildBlock("embeddings", new TokenEmbeddings(config));
-        encoder = addChildBlock("encoder", new Encoder(config));
+        this.dropout = dropout;
+        embeddings = addChildBlock("embeddings", new TokenEmbeddings(config, dropout));
+        encoder = addChildBlock("encoder", new Encoder(config, dropout));
         // BERT's own initialisation; what a scratch body starts from, and what a checkpoint overwrites.
         setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
     }
@@ -75,6 +83,10 @@ public final class TextBody extends AbstractBlock implements NamedParameters {
 
     public BodyConfig config() {
         return config;
+    }
+
+    public SeededDropout dropout() {
+        return dropout;
     }
 
     public TokenEmbeddings embeddings() {

@@ -8,10 +8,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.orca.trainer.nn.SeededDropout;
 import java.util.Map;
 
 /**
@@ -29,9 +29,11 @@ public final class TokenEmbeddings extends AbstractBlock implements NamedParamet
     private final Parameter positions;
     private final Parameter tokenTypes;
     private final LayerNorm norm;
+    private final SeededDropout dropout;
 
-    public TokenEmbeddings(BodyConfig config) {
+    public TokenEmbeddings(BodyConfig config, SeededDropout dropout) {
         this.config = config;
+        this.dropout = dropout;
         words = addParameter(Parameter.builder().setName("word_embeddings").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(config.vocabSize(), config.hidden())).build());
         positions = addParameter(Parameter.builder().setName("position_embeddings").setType(Parameter.Type.WEIGHT)
@@ -51,7 +53,7 @@ public final class TokenEmbeddings extends AbstractBlock implements NamedParamet
         NDArray t = store.getValue(tokenTypes, ids.getDevice(), training);
         NDArray sum = lookup(ids, w).add(lookup(positionIds(ids), p)).add(lookup(types, t));
         NDArray out = norm.forward(store, new NDList(sum), training).singletonOrThrow();
-        return new NDList(Dropout.dropout(out, config.dropout(), training).singletonOrThrow());
+        return new NDList(dropout.apply(out, config.dropout(), training));
     }
 
     /**
