@@ -117,9 +117,12 @@ public final class BodyCheckpoints {
         return candidates;
     }
 
-    /** Where hub models are staged: {@code $ORCA_MODEL_DIR}, else {@code ~/.cache/orca/models}. */
+    /**
+     * Where hub models are staged: the {@code orca.modelDir} system property, else {@code $ORCA_MODEL_DIR},
+     * else {@code ~/.cache/orca/models}.
+     */
     public static Path modelDir() {
-        String dir = System.getenv("ORCA_MODEL_DIR");
+        String dir = System.getProperty("orca.modelDir", System.getenv("ORCA_MODEL_DIR"));
         return dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "orca", "models");
     }
 }

@@ -63,7 +63,7 @@ public final class Sinkhorn {
         }
         // Plain Sinkhorn converges linearly, slowly when ε is small against the costs. Once its rate η
         // is observed, switch to over-relaxation with ω = 2 / (1 + sqrt(1 − η)) (Lehmann et al. 2021),
-        // which turns η into roughly ω − 1; fall back to ω = 1 if the error ever grows.
+        // which turns η into roughly ω − 1; fall back to ω = 1 if the error blows up or stalls.
         double error = Double.NaN;
         double previousError = Double.NaN;
         double rate = Double.NaN;
@@ -71,8 +71,7 @@ public final class Sinkhorn {
         int steady = 0;
         double errorAtSwitch = Double.NaN;
         int switchedAt = 0;
-        double bestError = Double.POSITIVE_INFINITY;
-        int bestAt = 0;
+        Stop stop = new Stop(options.tolerance());
         int relaxations = 0;
         int iteration = 0;
         while (iteration < options.maxIterations()) {
@@ -85,18 +84,7 @@ public final class Sinkhorn {
             g.close();
             f = next[0];
             g = next[1];
-            if (Double.isNaN(error)) {
-                throw new IllegalStateException("Sinkhorn produced NaN potentials (NaN or infinite cost?)");
-            }
-            if (error < options.tolerance()) {
-                break;
-            }
-            // In float32 the potentials carry rounding noise of ~1e-6 of the cost scale, which can exceed
-            // tolerance × ε: once the error stops improving, the solve is as converged as arithmetic allows.
-            if (error < 0.99 * bestError) {
-                bestError = error;
-                bestAt = iteration;
-            } else if (iteration - bestAt > STALL_ITERATIONS && error < ASYMPTOTIC_ERROR) {
+            if (stop.reached(error, iteration, true)) {
                 break;
             }
             if (omega > 1 && (error > 10 * errorAtSwitch
@@ -120,7 +108,7 @@ public final class Sinkhorn {
                         omega = better;
                         errorAtSwitch = error;
                         switchedAt = iteration;
-                        bestAt = iteration + STALL_ITERATIONS; // over-relaxed iterates rise before they fall
+                        stop.grace(iteration + STALL_ITERATIONS); // over-relaxed iterates rise before they fall
                         steady = 0;
                         relaxations++;
                     }
@@ -131,6 +119,41 @@ public final class Sinkhorn {
         NDScope.register(f);
         NDScope.register(g);
         return new Potentials(f, g, iteration, error);
+    }
+
+    /**
+     * The stopping rule of both solvers: the tolerance, or a stall. In float32 the potentials carry
+     * rounding noise of ~1e-6 of the cost scale, which can exceed tolerance × ε; once the error has stopped
+     * improving in the asymptotic regime, the solve is as converged as the arithmetic allows.
+     */
+    private static final class Stop {
+        private final double tolerance;
+        private double best = Double.POSITIVE_INFINITY;
+        private int bestAt;
+
+        Stop(double tolerance) {
+            this.tolerance = tolerance;
+        }
+
+        boolean reached(double error, int iteration, boolean mayStall) {
+            if (Double.isNaN(error)) {
+                throw new IllegalStateException("Sinkhorn produced NaN potentials (NaN or infinite cost?)");
+            }
+            if (error < tolerance) {
+                return true;
+            }
+            if (error < 0.99 * best) {
+                best = error;
+                bestAt = iteration;
+                return false;
+            }
+            return mayStall && iteration - bestAt > STALL_ITERATIONS && error < ASYMPTOTIC_ERROR;
+        }
+
+        /** No stall is declared before {@code iteration}. */
+        void grace(int iteration) {
+            bestAt = Math.max(bestAt, iteration);
+        }
     }
 
     /** One f-then-g update, relaxed by ω; returns new arrays that belong to no scope. */
@@ -159,8 +182,7 @@ public final class Sinkhorn {
             f = softminRows(c, la, eps);
             NDScope.unregister(f);
         }
-        double bestError = Double.POSITIVE_INFINITY;
-        int bestAt = 0;
+        Stop stop = new Stop(options.tolerance());
         int iteration = 0;
         while (true) {
             boolean annealing = eps > target;
@@ -179,17 +201,8 @@ public final class Sinkhorn {
             }
             f.close();
             f = next;
-            if (Double.isNaN(error)) {
-                throw new IllegalStateException("Sinkhorn produced NaN potentials (NaN or infinite cost?)");
-            }
-            if (error < options.tolerance()) {
+            if (stop.reached(error, iteration, !annealing)) {
                 break;
-            }
-            if (error < 0.99 * bestError) {
-                bestError = error;
-                bestAt = iteration;
-            } else if (!annealing && iteration - bestAt > STALL_ITERATIONS && error < ASYMPTOTIC_ERROR) {
-                break; // at the float rounding floor, as in solve()
             }
         }
         NDScope.register(f);

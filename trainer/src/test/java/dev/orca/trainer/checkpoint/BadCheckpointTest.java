@@ -130,16 +130,21 @@ class BadCheckpointTest {
     }
 
     @Test
-    void hubIdFoundInTheModelCache() throws IOException {
-        // The lookup that a staged PVC or `huggingface-cli download` satisfies.
-        Path snapshot = Path.of(System.getProperty("user.home"), ".cache", "orca", "models", "orca-test", "tiny-bert");
+    void hubIdFoundInTheModelDirectory() throws IOException {
+        // The lookup that a staged PVC or `huggingface-cli download --local-dir` satisfies.
+        String previous = System.getProperty("orca.modelDir");
+        System.setProperty("orca.modelDir", dir.toString());
         try {
-            RandomCheckpoints.write(snapshot, RandomCheckpoints.tiny(BodyConfig.Family.BERT), 3, false);
+            RandomCheckpoints.write(dir.resolve("orca-test/tiny-bert"), RandomCheckpoints.tiny(BodyConfig.Family.BERT), 3, false);
             BodyCheckpoint checkpoint = BodyCheckpoints.load("hf:orca-test/tiny-bert");
-            assertTrue(checkpoint.source().contains("tiny-bert"));
+            assertTrue(checkpoint.source().startsWith(dir.resolve("orca-test/tiny-bert").toString()), checkpoint.source());
+            assertMentions(assertThrows(CheckpointException.class, () -> BodyCheckpoints.load("hf:orca-test/other")),
+                    dir.resolve("orca-test/other").toString());
         } finally {
-            try (var files = Files.walk(snapshot.getParent())) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            if (previous == null) {
+                System.clearProperty("orca.modelDir");
+            } else {
+                System.setProperty("orca.modelDir", previous);
             }
         }
     }
