@@ -2,6 +2,7 @@ package dev.orca.trainer.ot;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import dev.orca.trainer.nd.Scalars;
 
 /**
@@ -55,7 +56,10 @@ public final class Sinkhorn {
         }
         while (eps > target) {
             eps = Math.max(target, eps * options.scaling() * options.scaling());
-            NDArray[] next = alternate(c, la, lb, f, g, eps, 1);
+            NDArray[] next;
+            try (Kernel kernel = new Kernel(c, eps)) {
+                next = alternate(kernel, la, lb, f, g, 1);
+            }
             f.close();
             g.close();
             f = next[0];
@@ -74,9 +78,10 @@ public final class Sinkhorn {
         Stop stop = new Stop(options.tolerance());
         int relaxations = 0;
         int iteration = 0;
+        Kernel kernel = new Kernel(c, target);
         while (iteration < options.maxIterations()) {
             iteration++;
-            NDArray[] next = alternate(c, la, lb, f, g, target, omega);
+            NDArray[] next = alternate(kernel, la, lb, f, g, omega);
             try (NDScope scope = new NDScope()) {
                 error = Scalars.value(next[1].sub(g).abs().max()) / target;
             }
@@ -116,6 +121,7 @@ public final class Sinkhorn {
             }
             previousError = error;
         }
+        kernel.close();
         NDScope.register(f);
         NDScope.register(g);
         return new Potentials(f, g, iteration, error);
@@ -157,13 +163,49 @@ public final class Sinkhorn {
     }
 
     /** One f-then-g update, relaxed by ω; returns new arrays that belong to no scope. */
-    private static NDArray[] alternate(NDArray c, NDArray la, NDArray lb, NDArray f, NDArray g, double eps,
-                                       double omega) {
+    private static NDArray[] alternate(Kernel k, NDArray la, NDArray lb, NDArray f, NDArray g, double omega) {
         try (NDScope scope = new NDScope()) {
-            NDArray fNew = relax(f, softminRows(c, lb.add(Scalars.div(g, eps)), eps), omega);
-            NDArray gNew = relax(g, softminCols(c, la.add(Scalars.div(fNew, eps)), eps), omega);
+            NDArray fNew = relax(f, k.softmin(k.rows, lb.add(Scalars.div(g, k.eps))), omega);
+            NDArray gNew = relax(g, k.softmin(k.cols, la.add(Scalars.div(fNew, k.eps))), omega);
             NDScope.unregister(fNew, gNew);
             return new NDArray[] {fNew, gNew};
+        }
+    }
+
+    /**
+     * {@code −C/ε} and its transpose, both contiguous, for one ε: every row and column update is then a
+     * broadcast add and a log-sum-exp along the contiguous axis, with no per-iteration rescaling pass and
+     * no strided reduction.
+     */
+    private static final class Kernel implements AutoCloseable {
+        final NDArray rows;
+        final NDArray cols;
+        final double eps;
+
+        Kernel(NDArray c, double eps) {
+            this.eps = eps;
+            try (NDScope scope = new NDScope()) {
+                NDArray scaled = Scalars.mul(c, -1.0 / eps);
+                Shape s = scaled.getShape();
+                int d = s.dimension();
+                // flatten() of the transposed view materialises it contiguously.
+                NDArray transposed = scaled.swapAxes(-1, -2).flatten().reshape(s.slice(0, d - 2)
+                        .addAll(new Shape(s.get(d - 1), s.get(d - 2))));
+                rows = scaled;
+                cols = transposed;
+                NDScope.unregister(rows, cols);
+            }
+        }
+
+        /** {@code −ε log Σ_j exp(kernel_ij + h_j)}. */
+        NDArray softmin(NDArray kernel, NDArray h) {
+            return Scalars.mul(LogSumExp.of(kernel.add(h.expandDims(-2)), -1), -eps);
+        }
+
+        @Override
+        public void close() {
+            rows.close();
+            cols.close();
         }
     }
 
