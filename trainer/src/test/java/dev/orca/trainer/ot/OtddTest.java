@@ -154,6 +154,12 @@ class OtddTest {
             try (var files = Files.list(dir)) {
                 assertEquals(2, files.count());
             }
+            // A corrupt entry is recomputed and rewritten, not trusted.
+            Path entry = cache.fileFor(xs, ys, o);
+            Files.writeString(entry, "{\"labelDistances\": [[0, 1], [1");
+            OtddSource recomputed = OtddSource.prepare(xs, ys, o, cache);
+            assertEquals(first.selfValue(), recomputed.selfValue(), 1e-4 * Math.abs(first.selfValue()));
+            assertTrue(Files.readString(entry).contains("selfValue"));
         }
     }
 
