@@ -23,6 +23,7 @@ import dev.orca.trainer.nd.Scalars;
 import dev.orca.trainer.ot.OtddMetric;
 import dev.orca.trainer.ot.OtddOptions;
 import dev.orca.trainer.ot.OtddSource;
+import dev.orca.trainer.train.Losses;
 import dev.orca.trainer.train.ParameterUpdater;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +110,7 @@ public final class Orca {
             head.getParameters().forEach(p -> params.add(p.getValue()));
             ParameterUpdater updater = new ParameterUpdater(
                     Optimizer.adamW().optLearningRateTracker(Tracker.fixed(5e-5f)).optWeightDecays(0.01f).build(), params);
-            NDArray target = manager.create(labels).toType(DataType.FLOAT32, false);
+            NDArray target = manager.create(labels);
             for (int step = 1; step <= 8; step++) {
                 double value;
                 try (NDScope scope = new NDScope()) {
@@ -118,8 +119,7 @@ public final class Orca {
                         NDArray hidden = body.forward(store, new NDList(idArray, maskArray), true).singletonOrThrow();
                         NDArray mean = hidden.mul(maskFloat).sum(new int[] {1}).div(maskFloat.sum(new int[] {1}));
                         NDArray logits = head.forward(store, new NDList(mean), true).singletonOrThrow();
-                        // Cross-entropy written with array scalars only (FACTS.md: DJL's Number overloads corrupt gradients).
-                        NDArray nll = logits.logSoftmax(1).mul(target.oneHot(2)).sum(new int[] {1}).neg().mean();
+                        NDArray nll = Losses.crossEntropy(logits, target);
                         gc.backward(nll);
                         value = Scalars.value(nll);
                     }
