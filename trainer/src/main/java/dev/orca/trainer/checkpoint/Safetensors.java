@@ -1,6 +1,7 @@
 package dev.orca.trainer.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orca.trainer.nd.Half;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -118,7 +119,7 @@ public final class Safetensors {
             }
             case "F16" -> {
                 for (int i = 0; i < values.length; i++) {
-                    values[i] = halfToFloat(bytes.getShort());
+                    values[i] = Half.toFloat(bytes.getShort());
                 }
             }
             default -> {
@@ -128,22 +129,6 @@ public final class Safetensors {
             }
         }
         return new TensorData(name, shape, values);
-    }
-
-    /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
-    static float halfToFloat(short half) {
-        int h = half & 0xffff;
-        int sign = (h & 0x8000) << 16;
-        int exponent = (h >>> 10) & 0x1f;
-        int mantissa = h & 0x3ff;
-        if (exponent == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
-        }
-        if (exponent == 0) {
-            float value = mantissa * 0x1p-24f; // subnormal
-            return sign == 0 ? value : -value;
-        }
-        return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
     }
 
     private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {

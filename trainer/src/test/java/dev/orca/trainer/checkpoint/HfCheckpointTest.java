@@ -146,11 +146,11 @@ class HfCheckpointTest {
 
     @Test
     void halfPrecisionValuesConvert() {
-        assertEquals(1.0f, Safetensors.halfToFloat((short) 0x3c00));
-        assertEquals(-2.0f, Safetensors.halfToFloat((short) 0xc000));
-        assertEquals(65504f, Safetensors.halfToFloat((short) 0x7bff));
-        assertEquals(5.9604645e-8f, Safetensors.halfToFloat((short) 0x0001));
-        assertTrue(Float.isInfinite(Safetensors.halfToFloat((short) 0x7c00)));
+        assertEquals(1.0f, dev.orca.trainer.nd.Half.toFloat((short) 0x3c00));
+        assertEquals(-2.0f, dev.orca.trainer.nd.Half.toFloat((short) 0xc000));
+        assertEquals(65504f, dev.orca.trainer.nd.Half.toFloat((short) 0x7bff));
+        assertEquals(5.9604645e-8f, dev.orca.trainer.nd.Half.toFloat((short) 0x0001));
+        assertTrue(Float.isInfinite(dev.orca.trainer.nd.Half.toFloat((short) 0x7c00)));
     }
 
     @Test

@@ -1,0 +1,59 @@
+package dev.orca.trainer.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * JSB Chorales as JSON ({@code {"train": [...], "valid": [...], "test": [...]}}; each chorale a list of
+ * time steps, each the MIDI notes sounding) to 88-key piano rolls (MIDI 21..108).
+ */
+public final class JsbChorales {
+    private JsbChorales() {}
+
+    public static final int KEYS = 88;
+    public static final int LOWEST_MIDI = 21;
+
+    /** The chorales of one split, each a {@code (T, 88)} 0/1 roll. */
+    public static List<DataArray> read(Path file, String split) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage(), e);
+        }
+        JsonNode chorales = root.get(split);
+        if (chorales == null || !chorales.isArray()) {
+            throw new IllegalArgumentException(file + ": no split '" + split + "' (has " + iterable(root.fieldNames()) + ")");
+        }
+        List<DataArray> out = new ArrayList<>();
+        for (int c = 0; c < chorales.size(); c++) {
+            JsonNode steps = chorales.get(c);
+            float[] roll = new float[steps.size() * KEYS];
+            for (int t = 0; t < steps.size(); t++) {
+                for (JsonNode note : steps.get(t)) {
+                    int key = note.asInt() - LOWEST_MIDI;
+                    if (key < 0 || key >= KEYS) {
+                        throw new IllegalArgumentException(file + ": " + split + " chorale " + c + ", step " + t
+                                + ": MIDI note " + note.asInt() + " is outside the piano range 21..108");
+                    }
+                    roll[t * KEYS + key] = 1f;
+                }
+            }
+            out.add(new DataArray(file + " [" + split + " " + c + "]", new long[] {steps.size(), KEYS}, roll));
+        }
+        return out;
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> out = new ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.orca.trainer.data;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * NumPy's {@code .npy} and {@code .npz} formats (C order; float, signed/unsigned integer and bool dtypes,
+ * either byte order), converted to float. Written here because the format is a header and raw data and no
+ * maintained Java reader exists on Maven Central; errors name the file and, for .npz, the entry.
+ */
+public final class Npy {
+    private Npy() {}
+
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-z])(\\d+)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    public static DataArray read(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(file.toString(), in.readAllBytes());
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every array of an {@code .npz} archive, by name without the {@code .npy} suffix. */
+    public static Map<String, DataArray> readArchive(Path file) {
+        Map<String, DataArray> out = new LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                String name = entry.getName().endsWith(".npy")
+                        ? entry.getName().substring(0, entry.getName().length() - 4) : entry.getName();
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                zip.transferTo(bytes);
+                out.put(name, parse(file + " [" + name + "]", bytes.toByteArray()));
+            }
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": not a readable .npz archive: " + e.getMessage(), e);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(file + ": not an .npz archive (no entries)");
+        }
+        return out;
+    }
+
+    static DataArray parse(String source, byte[] bytes) {
+        if (bytes.length < 10 || (bytes[0] & 0xff) != 0x93 || !new String(bytes, 1, 5, StandardCharsets.ISO_8859_1).equals("NUMPY")) {
+            throw new IllegalArgumentException(source + ": not a .npy file (bad magic)");
+        }
+        int major = bytes[6];
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int headerLength;
+        int headerStart;
+        if (major == 1) {
+            headerLength = buffer.getShort(8) & 0xffff;
+            headerStart = 10;
+        } else {
+            headerLength = buffer.getInt(8);
+            headerStart = 12;
+        }
+        if (headerStart + headerLength > bytes.length) {
+            throw new IllegalArgumentException(source + ": truncated header");
+        }
+        String header = new String(bytes, headerStart, headerLength, StandardCharsets.ISO_8859_1);
+        Matcher descr = DESCR.matcher(header);
+        Matcher fortran = FORTRAN.matcher(header);
+        Matcher shapeMatch = SHAPE.matcher(header);
+        if (!descr.find() || !fortran.find() || !shapeMatch.find()) {
+            throw new IllegalArgumentException(source + ": unreadable header " + header.trim());
+        }
+        if (fortran.group(1).equals("True")) {
+            throw new IllegalArgumentException(source + ": Fortran-ordered arrays are not supported; save with np.ascontiguousarray");
+        }
+        String[] dims = shapeMatch.group(1).split(",");
+        long[] shape = java.util.Arrays.stream(dims).map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
+        long count = 1;
+        for (long d : shape) {
+            count = Math.multiplyExact(count, d);
+        }
+        char kind = descr.group(2).charAt(0);
+        int width = Integer.parseInt(descr.group(3));
+        ByteOrder order = descr.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        int dataStart = headerStart + headerLength;
+        if (count > Integer.MAX_VALUE || dataStart + count * width > bytes.length) {
+            throw new IllegalArgumentException(source + ": shape " + shapeMatch.group(1) + " of " + kind + width
+                    + " needs " + count * width + " bytes, the file has " + (bytes.length - dataStart) + " (truncated?)");
+        }
+        ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) (count * width)).slice().order(order);
+        float[] values = new float[(int) count];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = switch (kind + "" + width) {
+                case "f4" -> data.getFloat();
+                case "f8" -> (float) data.getDouble();
+                case "f2" -> dev.orca.trainer.nd.Half.toFloat(data.getShort());
+                case "i1" -> data.get();
+                case "u1", "b1" -> data.get() & 0xff;
+                case "i2" -> data.getShort();
+                case "u2" -> data.getShort() & 0xffff;
+                case "i4" -> data.getInt();
+                case "u4" -> data.getInt() & 0xffffffffL;
+                case "i8" -> data.getLong();
+                case "u8" -> data.getLong();
+                default -> throw new IllegalArgumentException(source + ": dtype " + descr.group(0) + " is not supported");
+            };
+        }
+        return new DataArray(source, shape, values);
+    }
+}
