@@ -1,0 +1,56 @@
+package dev.orca.trainer.data;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Deterministic train / validation / test index splits from a seed. Validation always comes out of the
+ * training data, never the test set (ORCA's own code validates on the test set; Orca does not).
+ *
+ * @param train      indices for training
+ * @param validation indices for model selection
+ * @param test       indices held out for the final metric
+ */
+public record Splits(int[] train, int[] validation, int[] test) {
+
+    /** Shuffles {@code n} examples with {@code seed} and cuts off the given fractions for test and validation. */
+    public static Splits of(int n, double validationFraction, double testFraction, long seed) {
+        if (n < 1) {
+            throw new IllegalArgumentException("the data set is empty");
+        }
+        if (!(validationFraction >= 0 && testFraction >= 0 && validationFraction + testFraction < 1)) {
+            throw new IllegalArgumentException("task.data.validationFraction and testFraction must be >= 0 and sum to < 1, got "
+                    + validationFraction + " and " + testFraction);
+        }
+        int[] order = shuffled(n, seed);
+        int tests = (int) Math.round(n * testFraction);
+        int validations = (int) Math.round(n * validationFraction);
+        return new Splits(Arrays.copyOfRange(order, tests + validations, n),
+                Arrays.copyOfRange(order, tests, tests + validations), Arrays.copyOfRange(order, 0, tests));
+    }
+
+    /** A data set that ships its own test split: validation is cut from the {@code trainSize} training examples. */
+    public static Splits withFixedTest(int trainSize, int testSize, double validationFraction, long seed) {
+        Splits inner = of(trainSize, validationFraction, 0, seed);
+        int[] test = new int[testSize];
+        for (int i = 0; i < testSize; i++) {
+            test[i] = trainSize + i;
+        }
+        return new Splits(inner.train(), inner.validation(), test);
+    }
+
+    private static int[] shuffled(int n, long seed) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Random random = new Random(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+}
