@@ -10,13 +10,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dev.orca.trainer.body.TextBody;
 import dev.orca.trainer.checkpoint.BodyCheckpoint;
 import dev.orca.trainer.checkpoint.BodyCheckpoints;
 import dev.orca.trainer.checkpoint.PretrainedBodies;
-import dev.orca.trainer.train.ParameterUpdater;
+import dev.orca.trainer.train.Optimizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,8 +43,7 @@ public final class BodyStepBenchmark {
             TextBody body = PretrainedBodies.create(checkpoint, manager);
             List<Parameter> params = new ArrayList<>();
             body.getParameters().forEach(p -> params.add(p.getValue()));
-            ParameterUpdater updater = new ParameterUpdater(
-                    Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-5f)).optWeightDecays(0.01f).build(), params);
+            Optimizer updater = new Optimizer(Optimizer.Kind.ADAMW, params, 0.01, 0);
             ParameterStore store = new ParameterStore(manager, false);
             Engine.getInstance().setRandomSeed(0);
             NDArray ids = manager.randomInteger(1000, checkpoint.config().vocabSize(), new Shape(batch, length), DataType.INT64);
@@ -73,7 +70,7 @@ public final class BodyStepBenchmark {
                     }
                 }
                 long beforeUpdate = System.nanoTime();
-                updater.step();
+                updater.step(1e-5);
                 long elapsed = System.nanoTime() - start;
                 if (step >= warmup) {
                     updateTotal += System.nanoTime() - beforeUpdate;

@@ -13,8 +13,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dev.orca.trainer.body.TextBody;
 import dev.orca.trainer.checkpoint.BodyCheckpoint;
 import dev.orca.trainer.checkpoint.BodyCheckpoints;
@@ -24,7 +22,7 @@ import dev.orca.trainer.ot.OtddMetric;
 import dev.orca.trainer.ot.OtddOptions;
 import dev.orca.trainer.ot.OtddSource;
 import dev.orca.trainer.train.Losses;
-import dev.orca.trainer.train.ParameterUpdater;
+import dev.orca.trainer.train.Optimizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -108,8 +106,7 @@ public final class Orca {
             List<Parameter> params = new ArrayList<>();
             body.getParameters().forEach(p -> params.add(p.getValue()));
             head.getParameters().forEach(p -> params.add(p.getValue()));
-            ParameterUpdater updater = new ParameterUpdater(
-                    Optimizer.adamW().optLearningRateTracker(Tracker.fixed(5e-5f)).optWeightDecays(0.01f).build(), params);
+            Optimizer updater = new Optimizer(Optimizer.Kind.ADAMW, params, 0.01, 0);
             NDArray target = manager.create(labels);
             for (int step = 1; step <= 8; step++) {
                 double value;
@@ -124,7 +121,7 @@ public final class Orca {
                         value = Scalars.value(nll);
                     }
                 }
-                updater.step();
+                updater.step(5e-5);
                 System.out.printf("stage 3  fine-tuning step %d: cross-entropy %.4f%n", step, value);
             }
         }

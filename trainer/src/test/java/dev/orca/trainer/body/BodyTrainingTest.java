@@ -14,13 +14,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dev.orca.trainer.checkpoint.BodyCheckpoint;
 import dev.orca.trainer.checkpoint.BodyCheckpoints;
 import dev.orca.trainer.checkpoint.PretrainedBodies;
 import dev.orca.trainer.checkpoint.RandomCheckpoints;
-import dev.orca.trainer.train.ParameterUpdater;
+import dev.orca.trainer.train.Optimizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,8 +56,7 @@ class BodyTrainingTest {
             Engine.getInstance().setRandomSeed(seed);
             TextBody body = PretrainedBodies.create(miniLm, manager);
             List<Parameter> params = parameters(body);
-            ParameterUpdater updater = new ParameterUpdater(
-                    Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-3f)).optWeightDecays(0f).build(), params);
+            Optimizer updater = new Optimizer(Optimizer.Kind.ADAMW, params, 0, 0);
             Map<String, float[]> before = new LinkedHashMap<>();
             params.forEach(p -> before.put(p.getId(), p.getArray().toFloatArray()));
 
@@ -87,7 +84,7 @@ class BodyTrainingTest {
                     assertTrue(norm > 0, p.getName() + " (" + p.getId() + ") got no gradient");
                 }
             }
-            updater.step();
+            updater.step(1e-3);
             for (Parameter p : params) {
                 float[] after = p.getArray().toFloatArray();
                 float[] was = before.get(p.getId());

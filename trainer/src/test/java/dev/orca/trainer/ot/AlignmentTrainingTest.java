@@ -13,10 +13,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dev.orca.trainer.nd.Scalars;
-import dev.orca.trainer.train.ParameterUpdater;
+import dev.orca.trainer.train.Optimizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -80,8 +78,7 @@ class AlignmentTrainingTest {
                 embedder.initialize(m, DataType.FLOAT32, new Shape(60, 5));
                 List<Parameter> params = new ArrayList<>();
                 embedder.getParameters().forEach(p -> params.add(p.getValue()));
-                ParameterUpdater updater = new ParameterUpdater(
-                        Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.05f)).build(), params);
+                Optimizer updater = new Optimizer(Optimizer.Kind.ADAM, params, 0, 0);
                 ParameterStore store = new ParameterStore(m, false);
 
                 double first = Double.NaN;
@@ -100,7 +97,7 @@ class AlignmentTrainingTest {
                     if (step == 0) {
                         first = last;
                     }
-                    updater.step();
+                    updater.step(0.05);
                 }
                 return new double[] {first, last};
             }

@@ -1,0 +1,141 @@
+package dev.orca.trainer.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Parameter;
+import dev.orca.trainer.nd.Scalars;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SGD (with momentum), Adam and AdamW over a fixed parameter list, with state this class owns so a
+ * checkpoint can save and restore it exactly (DJL's optimizers keep their moments private). The update
+ * itself is libtorch's fused kernel through DJL's {@code NDArrayEx}; it also zeroes each gradient.
+ * Call {@link #step} outside the step's {@code NDScope}.
+ */
+public final class Optimizer {
+
+    /** The supported algorithms (the experiment spec's {@code optimizer.name}). */
+    public enum Kind { SGD, ADAM, ADAMW }
+
+    private final Kind kind;
+    private final List<Parameter> parameters;
+    private final float weightDecay;
+    private final float momentum;
+    private final float beta1 = 0.9f;
+    private final float beta2 = 0.999f;
+    private final float epsilon = 1e-8f;
+    private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
+    private long steps;
+
+    public Optimizer(Kind kind, List<Parameter> parameters, double weightDecay, double momentum) {
+        if (!(weightDecay >= 0) || !(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("optimizer.weightDecay must be >= 0 and momentum in [0, 1), got "
+                    + weightDecay + ", " + momentum);
+        }
+        this.kind = kind;
+        this.parameters = List.copyOf(parameters);
+        this.weightDecay = (float) weightDecay;
+        this.momentum = (float) momentum;
+        for (Parameter p : this.parameters) {
+            p.getArray().setRequiresGradient(true);
+        }
+    }
+
+    /** One update with learning rate {@code lr} from the accumulated gradients, which it then zeroes. */
+    public void step(double lr) {
+        steps++;
+        float rate = (float) lr;
+        for (int index = 0; index < parameters.size(); index++) {
+            Parameter p = parameters.get(index);
+            NDArray weight = p.getArray();
+            try (NDArray grad = weight.getGradient()) {
+                NDArray[] state = moments.computeIfAbsent(key(index), k -> newState(weight));
+                if (kind == Kind.SGD) {
+                    NDList inputs = momentum == 0 ? new NDList(weight, grad) : new NDList(weight, grad, state[0]);
+                    weight.getNDArrayInternal().sgdUpdate(inputs, new NDList(weight), rate, weightDecay, 1f, -1f, momentum, true);
+                } else {
+                    double correction = rate * Math.sqrt(1 - Math.pow(beta2, steps)) / (1 - Math.pow(beta1, steps));
+                    weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, state[0], state[1]), new NDList(weight),
+                            rate, (float) correction, weightDecay, 1f, -1f, beta1, beta2, epsilon, true, kind == Kind.ADAMW);
+                }
+            }
+        }
+    }
+
+    private NDArray[] newState(NDArray weight) {
+        int count = kind == Kind.SGD ? 1 : 2;
+        NDArray[] state = new NDArray[count];
+        for (int i = 0; i < count; i++) {
+            state[i] = weight.zerosLike();
+            state[i].setRequiresGradient(false);
+            NDScope.unregister(state[i]);
+        }
+        return state;
+    }
+
+    /**
+     * Scales all gradients so that their global L2 norm is at most {@code maxNorm}; returns the norm
+     * before clipping (NaN or infinite if a gradient is).
+     */
+    public double clipGradientNorm(double maxNorm) {
+        double sumSquares = 0;
+        for (Parameter p : parameters) {
+            try (NDArray g = p.getArray().getGradient(); NDArray sq = g.mul(g).sum()) {
+                sumSquares += Scalars.value(sq);
+            }
+        }
+        double norm = Math.sqrt(sumSquares);
+        if (maxNorm > 0 && norm > maxNorm && Double.isFinite(norm)) {
+            for (Parameter p : parameters) {
+                try (NDArray g = p.getArray().getGradient(); NDArray scale = Scalars.scalarLike(g, maxNorm / norm)) {
+                    g.muli(scale);
+                }
+            }
+        }
+        return norm;
+    }
+
+    /** Everything a resumed run needs: the step count and every moment buffer, by parameter. */
+    public record State(long steps, Map<String, float[]> moments) {}
+
+    public State state() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        moments.forEach((key, arrays) -> {
+            for (int i = 0; i < arrays.length; i++) {
+                out.put(key + "#" + i, arrays[i].toFloatArray());
+            }
+        });
+        return new State(steps, out);
+    }
+
+    public void load(State state) {
+        steps = state.steps();
+        for (int index = 0; index < parameters.size(); index++) {
+            Parameter p = parameters.get(index);
+            String key = key(index);
+            if (!state.moments().containsKey(key + "#0")) {
+                continue; // never updated before the checkpoint
+            }
+            NDArray[] arrays = moments.computeIfAbsent(key, k -> newState(p.getArray()));
+            for (int i = 0; i < arrays.length; i++) {
+                float[] values = state.moments().get(key + "#" + i);
+                if (values == null || values.length != arrays[i].size()) {
+                    throw new IllegalArgumentException("optimizer state for " + p.getName() + " does not match the model");
+                }
+                arrays[i].set(java.nio.FloatBuffer.wrap(values));
+            }
+        }
+    }
+
+    /** Stable across runs: parameter ids are random per instance, the list order is the model's. */
+    private String key(int index) {
+        return index + ":" + parameters.get(index).getName();
+    }
+
+    public long steps() {
+        return steps;
+    }
+}
