@@ -1,0 +1,178 @@
+package dev.orca.trainer.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.orca.trainer.nd.Scalars;
+import dev.orca.trainer.nn.SeededDropout;
+import dev.orca.trainer.progress.EtaEstimator;
+import dev.orca.trainer.progress.ProgressEvent;
+import dev.orca.trainer.progress.ProgressSink;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A supervised training loop with everything a long run on a preemptible pod needs: seeded per-epoch
+ * shuffling (the order of epoch e depends only on the seed and e), gradient accumulation, global-norm
+ * clipping, linear warm-up then linear decay, a checkpoint after every epoch and exact resumption from
+ * it, and a stop on a non-finite loss that names the stage and epoch and leaves the last checkpoint intact.
+ */
+public final class FineTuning {
+
+    /**
+     * @param epochs        passes over the training data
+     * @param batchSize     examples per forward pass
+     * @param accumulation  forward passes per optimizer update
+     * @param optimizer     algorithm
+     * @param learningRate  peak learning rate
+     * @param weightDecay   decoupled (AdamW) or L2 (SGD, Adam) weight decay
+     * @param momentum      SGD momentum
+     * @param clipNorm      maximum global gradient norm, 0 for none
+     * @param warmupEpochs  epochs of linear warm-up before the linear decay
+     * @param seed          shuffling seed
+     */
+    public record Settings(int epochs, int batchSize, int accumulation, Optimizer.Kind optimizer, double learningRate,
+                           double weightDecay, double momentum, double clipNorm, int warmupEpochs, long seed) {
+        public Settings {
+            require(epochs >= 1, "finetune.epochs must be >= 1, got " + epochs);
+            require(batchSize >= 1, "finetune.batchSize must be >= 1, got " + batchSize);
+            require(accumulation >= 1, "finetune.gradientAccumulation must be >= 1, got " + accumulation);
+            require(learningRate > 0 && Double.isFinite(learningRate), "finetune.optimizer.lr must be > 0, got " + learningRate);
+            require(clipNorm >= 0, "finetune.clipNorm must be >= 0, got " + clipNorm);
+            require(warmupEpochs >= 0 && warmupEpochs <= epochs, "finetune.schedule.warmupEpochs must be in [0, epochs], got "
+                    + warmupEpochs);
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+
+    /** The task loss of a batch: a 0-d array. */
+    @FunctionalInterface
+    public interface LossFunction {
+        NDArray loss(NDArray output, NDArray target);
+    }
+
+    /** Training stopped on a NaN or infinite loss. */
+    public static final class NonFiniteLoss extends RuntimeException {
+        public NonFiniteLoss(String message) {
+            super(message);
+        }
+    }
+
+    public static final String STAGE = "finetune";
+
+    private final Block model;
+    private final List<Parameter> trainable;
+    private final LossFunction lossFunction;
+    private final Settings settings;
+    private final RunCheckpoint checkpoint;
+    private final SeededDropout dropout;
+    private final ProgressSink progress;
+
+    public FineTuning(Block model, List<Parameter> trainable, LossFunction loss, Settings settings,
+                      RunCheckpoint checkpoint, SeededDropout dropout, ProgressSink progress) {
+        this.model = model;
+        this.trainable = List.copyOf(trainable);
+        this.lossFunction = loss;
+        this.settings = settings;
+        this.checkpoint = checkpoint;
+        this.dropout = dropout;
+        this.progress = progress;
+    }
+
+    /** Trains on {@code inputs[i] → targets[i]}; returns the mean loss of every epoch run by this call. */
+    public List<Double> run(NDArray inputs, NDArray targets) {
+        long n = inputs.getShape().get(0);
+        if (n == 0 || targets.getShape().get(0) != n) {
+            throw new IllegalArgumentException("training data has " + n + " inputs and " + targets.getShape().get(0) + " targets");
+        }
+        Optimizer optimizer = new Optimizer(settings.optimizer(), trainable, settings.weightDecay(), settings.momentum());
+        int start = 0;
+        if (checkpoint != null && checkpoint.exists(STAGE)) {
+            RunCheckpoint.Restored restored = checkpoint.load(STAGE, model);
+            optimizer.load(restored.optimizer());
+            start = restored.progress().completedEpochs();
+            if (dropout != null) {
+                dropout.restore(restored.progress().dropoutCalls());
+            }
+        }
+        int batches = (int) ((n + settings.batchSize() - 1) / settings.batchSize());
+        long updatesPerEpoch = (batches + settings.accumulation() - 1) / settings.accumulation();
+        long totalUpdates = updatesPerEpoch * settings.epochs();
+        long warmupUpdates = updatesPerEpoch * settings.warmupEpochs();
+        ParameterStore store = new ParameterStore(inputs.getManager(), false);
+        EtaEstimator eta = new EtaEstimator();
+        List<Double> losses = new ArrayList<>();
+        for (int epoch = start; epoch < settings.epochs(); epoch++) {
+            long began = System.nanoTime();
+            int[] order = order((int) n, epoch);
+            double sum = 0;
+            for (int b = 0; b < batches; b++) {
+                long[] rows = Arrays.stream(Arrays.copyOfRange(order, b * settings.batchSize(),
+                        (int) Math.min(n, (long) (b + 1) * settings.batchSize()))).asLongStream().toArray();
+                double value;
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDArray index = inputs.getManager().create(rows);
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray output = model.forward(store, new NDList(inputs.get(index)), true).singletonOrThrow();
+                        NDArray loss = lossFunction.loss(output, targets.get(index));
+                        value = Scalars.value(loss);
+                        if (!Double.isFinite(value)) {
+                            throw new NonFiniteLoss("fine-tuning stopped: the loss is " + value + " in epoch " + (epoch + 1)
+                                    + " (batch " + (b + 1) + "); the checkpoint of epoch " + epoch + " is intact");
+                        }
+                        collector.backward(Scalars.mul(loss, 1.0 / settings.accumulation()));
+                    }
+                }
+                sum += value;
+                if ((b + 1) % settings.accumulation() == 0 || b == batches - 1) {
+                    if (settings.clipNorm() > 0) {
+                        optimizer.clipGradientNorm(settings.clipNorm());
+                    }
+                    optimizer.step(LearningRateSchedule.warmupLinear(settings.learningRate(), optimizer.steps(),
+                            warmupUpdates, totalUpdates));
+                }
+            }
+            double mean = sum / batches;
+            losses.add(mean);
+            if (checkpoint != null) {
+                checkpoint.save(STAGE, model, optimizer.state(), new RunCheckpoint.Progress(STAGE, epoch + 1,
+                        optimizer.steps(), dropout == null ? 0 : dropout.calls(), mean));
+            }
+            eta.epochTook((System.nanoTime() - began) / 1e9);
+            if (progress != null) {
+                progress.accept(ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, epoch + 1, settings.epochs(),
+                        optimizer.steps(), mean, null, eta.remaining(settings.epochs() - epoch - 1, 0, 1)));
+            }
+        }
+        return losses;
+    }
+
+    /** The example order of an epoch: a function of the seed and the epoch only, so resumption replays it. */
+    int[] order(int n, int epoch) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Random random = new Random(settings.seed() * 1_000_003L + epoch);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.orca.trainer.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.orca.trainer.nn.SeededDropout;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FineTuningTest {
+
+    /** Dropout as a block, so the resumed run must also continue the dropout stream. */
+    static final class DropoutBlock extends AbstractBlock {
+        private final SeededDropout dropout;
+
+        DropoutBlock(SeededDropout dropout) {
+            this.dropout = dropout;
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore s, NDList in, boolean training, PairList<String, Object> p) {
+            return new NDList(dropout.apply(in.singletonOrThrow(), 0.2f, training));
+        }
+
+        @Override
+        public ai.djl.ndarray.types.Shape[] getOutputShapes(ai.djl.ndarray.types.Shape[] in) {
+            return in;
+        }
+    }
+
+    private static SequentialBlock model(NDManager m, int initSeed, SeededDropout dropout) {
+        Engine.getInstance().setRandomSeed(initSeed);
+        SequentialBlock block = new SequentialBlock()
+                .add(Linear.builder().setUnits(16).build())
+                .add(Activation::relu)
+                .add(new DropoutBlock(dropout))
+                .add(Linear.builder().setUnits(3).build());
+        block.initialize(m, DataType.FLOAT32, new Shape(1, 6));
+        return block;
+    }
+
+    private static List<Parameter> parameters(SequentialBlock b) {
+        List<Parameter> out = new ArrayList<>();
+        b.getParameters().forEach(p -> out.add(p.getValue()));
+        return out;
+    }
+
+    private static final FineTuning.Settings SETTINGS =
+            new FineTuning.Settings(6, 8, 2, Optimizer.Kind.ADAMW, 0.01, 0.01, 0, 1.0, 1, 11);
+
+    private static NDArray[] data(NDManager m) {
+        Engine.getInstance().setRandomSeed(5);
+        NDArray x = m.randomNormal(new Shape(50, 6));
+        NDArray y = x.get(":, 0").gt(0).toType(DataType.INT64, false).add(x.get(":, 1").gt(0).toType(DataType.INT64, false));
+        return new NDArray[] {x, y};
+    }
+
+    @Test
+    void crashedAndResumedRunEndsWithTheUninterruptedWeights(@TempDir Path dir) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray[] d = data(m);
+            SeededDropout straightDropout = new SeededDropout(3);
+            SequentialBlock straight = model(m, 1, straightDropout);
+            List<Double> losses = new FineTuning(straight, parameters(straight), Losses::crossEntropy, SETTINGS,
+                    new RunCheckpoint(dir.resolve("a")), straightDropout, null).run(d[0], d[1]);
+            assertEquals(6, losses.size());
+            assertTrue(losses.get(5) < losses.get(0), "the task loss falls: " + losses);
+
+            // Second run: the pod dies in the middle of epoch 4 (batch 3 of 7).
+            SeededDropout dropout = new SeededDropout(3);
+            SequentialBlock crashing = model(m, 1, dropout);
+            AtomicInteger calls = new AtomicInteger();
+            FineTuning.LossFunction dying = (out, target) -> {
+                if (calls.incrementAndGet() == 3 * 7 + 3) {
+                    throw new IllegalStateException("SIGKILL");
+                }
+                return Losses.crossEntropy(out, target);
+            };
+            RunCheckpoint checkpoint = new RunCheckpoint(dir.resolve("b"));
+            assertThrows(IllegalStateException.class,
+                    () -> new FineTuning(crashing, parameters(crashing), dying, SETTINGS, checkpoint, dropout, null).run(d[0], d[1]));
+
+            // The restarted pod builds everything anew (other initial weights, fresh dropout) and resumes.
+            SeededDropout freshDropout = new SeededDropout(3);
+            SequentialBlock resumed = model(m, 99, freshDropout);
+            List<Double> rest = new FineTuning(resumed, parameters(resumed), Losses::crossEntropy, SETTINGS, checkpoint,
+                    freshDropout, null).run(d[0], d[1]);
+            assertEquals(3, rest.size(), "epochs 4..6 only");
+            for (int i = 0; i < parameters(straight).size(); i++) {
+                assertArrayEquals(parameters(straight).get(i).getArray().toFloatArray(),
+                        parameters(resumed).get(i).getArray().toFloatArray(), "parameter " + i);
+            }
+            assertEquals(losses.get(5), rest.get(2), 1e-9);
+        }
+    }
+
+    @Test
+    void nanLossStopsNamingTheEpochAndKeepsTheCheckpoint(@TempDir Path dir) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray[] d = data(m);
+            SeededDropout dropout = new SeededDropout(3);
+            SequentialBlock model = model(m, 1, dropout);
+            AtomicInteger calls = new AtomicInteger();
+            FineTuning.LossFunction poisoned = (out, target) -> calls.incrementAndGet() > 7
+                    ? Losses.crossEntropy(out, target).mul(m.full(new Shape(), Float.NaN))
+                    : Losses.crossEntropy(out, target);
+            RunCheckpoint checkpoint = new RunCheckpoint(dir);
+            FineTuning.NonFiniteLoss e = assertThrows(FineTuning.NonFiniteLoss.class,
+                    () -> new FineTuning(model, parameters(model), poisoned, SETTINGS, checkpoint, dropout, null).run(d[0], d[1]));
+            assertTrue(e.getMessage().contains("epoch 2") && e.getMessage().contains("NaN"), e.getMessage());
+            SequentialBlock reloaded = model(m, 7, new SeededDropout(3));
+            assertEquals(1, checkpoint.load(FineTuning.STAGE, reloaded).progress().completedEpochs());
+        }
+    }
+
+    @Test
+    void settingsNameTheField() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FineTuning.Settings(0, 8, 1, Optimizer.Kind.SGD, 0.1, 0, 0, 0, 0, 1));
+        assertTrue(e.getMessage().contains("finetune.epochs"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> new FineTuning.Settings(3, 8, 1, Optimizer.Kind.SGD, -1, 0, 0, 0, 0, 1)).getMessage().contains("lr"));
+    }
+}
