@@ -1,0 +1,190 @@
+package dev.orca.crd;
+
+import dev.orca.crd.OrcaExperimentSpec.Metric;
+import dev.orca.crd.OrcaExperimentSpec.TaskType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The checks that JSON Schema cannot express (or that the CLI must make without an API server), each
+ * violation naming its field by path. Both the operator (before it creates a Job) and {@code orca run}
+ * (before it loads any data) call this.
+ */
+public final class SpecValidation {
+    private SpecValidation() {}
+
+    /** One problem: the field's path ({@code spec.task.numClasses}) and what is wrong with it. */
+    public record Violation(String field, String message) {
+        @Override
+        public String toString() {
+            return field + ": " + message;
+        }
+    }
+
+    public static final Set<String> GENERATORS = Set.of("darcy-flow", "listops", "spherical-mnist", "spherical-fashion-mnist");
+    public static final Set<String> FORMATS = Set.of("npz", "npy", "idx", "csv", "cifar", "json");
+
+    public static List<Violation> validate(OrcaExperimentSpec spec) {
+        List<Violation> out = new ArrayList<>();
+        if (spec == null) {
+            out.add(new Violation("spec", "is required"));
+            return out;
+        }
+        task(spec, out);
+        body(spec, out);
+        if (spec.mode == null) {
+            out.add(new Violation("spec.mode", "is required (orca, orca-layernorm, finetune, finetune-layernorm, scratch)"));
+        } else if (spec.mode.aligns()) {
+            alignment(spec, out);
+        }
+        finetune(spec, out);
+        if (spec.resources != null && spec.resources.gpus < 0) {
+            out.add(new Violation("spec.resources.gpus", "must be >= 0, got " + spec.resources.gpus));
+        }
+        OrcaExperimentSpec.RunPolicy policy = spec.runPolicy;
+        if (policy != null) {
+            check(out, policy.backoffLimit >= 0, "spec.runPolicy.backoffLimit", "must be >= 0, got " + policy.backoffLimit);
+            check(out, policy.activeDeadlineSeconds == null || policy.activeDeadlineSeconds > 0,
+                    "spec.runPolicy.activeDeadlineSeconds", "must be > 0, got " + policy.activeDeadlineSeconds);
+            check(out, policy.ttlSecondsAfterFinished == null || policy.ttlSecondsAfterFinished >= 0,
+                    "spec.runPolicy.ttlSecondsAfterFinished", "must be >= 0, got " + policy.ttlSecondsAfterFinished);
+        }
+        return out;
+    }
+
+    private static void task(OrcaExperimentSpec spec, List<Violation> out) {
+        OrcaExperimentSpec.Task task = spec.task;
+        if (task == null) {
+            out.add(new Violation("spec.task", "is required"));
+            return;
+        }
+        if (task.type == null) {
+            out.add(new Violation("spec.task.type", "is required (classification, multilabel, dense)"));
+        }
+        List<Long> in = task.inputShape;
+        boolean shapeOk = in != null && (in.size() == 2 || in.size() == 3) && in.stream().allMatch(d -> d != null && d > 0);
+        check(out, shapeOk, "spec.task.inputShape", "must be [C, L] or [C, H, W] with positive sizes, got " + in);
+        if (task.type == TaskType.CLASSIFICATION || task.type == TaskType.MULTILABEL) {
+            int least = task.type == TaskType.CLASSIFICATION ? 2 : 1;
+            check(out, task.numClasses != null && task.numClasses >= least, "spec.task.numClasses",
+                    "must be >= " + least + " for " + task.type.name().toLowerCase() + " tasks, got " + task.numClasses);
+        }
+        if (task.type == TaskType.DENSE) {
+            List<Long> o = task.outputShape;
+            if (o == null || o.isEmpty()) {
+                out.add(new Violation("spec.task.outputShape", "is required for dense tasks"));
+            } else if (shapeOk && (o.size() != in.size() || !o.subList(1, o.size()).equals(in.subList(1, in.size()))
+                    || o.get(0) == null || o.get(0) < 1)) {
+                out.add(new Violation("spec.task.outputShape", "must be [K, spatial sizes of inputShape], got " + o
+                        + " for inputShape " + in));
+            }
+        }
+        if (task.metric == null) {
+            out.add(new Violation("spec.task.metric", "is required"));
+        } else if (task.type != null && !fits(task.metric, task.type)) {
+            out.add(new Violation("spec.task.metric", task.metric + " does not apply to " + task.type.name().toLowerCase() + " tasks"));
+        }
+        data(task.data, out);
+    }
+
+    private static boolean fits(Metric metric, TaskType type) {
+        return switch (metric) {
+            case ZERO_ONE_ERROR, ONE_MINUS_F1 -> type == TaskType.CLASSIFICATION;
+            case ONE_MINUS_AUROC, ONE_MINUS_MAP -> type == TaskType.MULTILABEL || type == TaskType.CLASSIFICATION;
+            case MAE8, RELATIVE_L2 -> type == TaskType.DENSE;
+            case NLL -> type == TaskType.DENSE || type == TaskType.MULTILABEL;
+        };
+    }
+
+    private static void data(OrcaExperimentSpec.Data data, List<Violation> out) {
+        if (data == null || (data.generator == null) == (data.files == null)) {
+            out.add(new Violation("spec.task.data", "needs exactly one of generator and files"));
+            return;
+        }
+        if (data.generator != null) {
+            check(out, data.generator.name != null && GENERATORS.contains(data.generator.name), "spec.task.data.generator.name",
+                    "must be one of " + new java.util.TreeSet<>(GENERATORS) + ", got " + data.generator.name);
+            check(out, data.generator.samples == null || data.generator.samples >= 10, "spec.task.data.generator.samples",
+                    "must be >= 10, got " + data.generator.samples);
+            check(out, data.generator.resolution == null || data.generator.resolution >= 5, "spec.task.data.generator.resolution",
+                    "must be >= 5, got " + data.generator.resolution);
+        } else {
+            check(out, data.files.train != null && !data.files.train.isBlank(), "spec.task.data.files.train", "is required");
+            check(out, data.files.format != null && FORMATS.contains(data.files.format), "spec.task.data.files.format",
+                    "must be one of " + new java.util.TreeSet<>(FORMATS) + ", got " + data.files.format);
+        }
+        check(out, data.validationFraction >= 0 && data.validationFraction <= 0.5, "spec.task.data.validationFraction",
+                "must be in [0, 0.5], got " + data.validationFraction);
+        check(out, data.testFraction >= 0 && data.testFraction <= 0.5, "spec.task.data.testFraction",
+                "must be in [0, 0.5], got " + data.testFraction);
+    }
+
+    private static void body(OrcaExperimentSpec spec, List<Violation> out) {
+        if (spec.body == null || spec.body.checkpoint == null || spec.body.checkpoint.isBlank()) {
+            out.add(new Violation("spec.body.checkpoint", "is required (e.g. bundled:all-minilm-l6-v2)"));
+            return;
+        }
+        String c = spec.body.checkpoint;
+        check(out, !c.contains(":") || c.startsWith("bundled:") || c.startsWith("hf:") || c.startsWith("file:"),
+                "spec.body.checkpoint", "must start with bundled:, hf: or file:, got " + c);
+        check(out, "mean".equals(spec.body.pooling) || "cls".equals(spec.body.pooling), "spec.body.pooling",
+                "must be mean or cls, got " + spec.body.pooling);
+    }
+
+    private static void alignment(OrcaExperimentSpec spec, List<Violation> out) {
+        if (spec.source == null || spec.source.dataset == null || spec.source.dataset.isBlank()) {
+            out.add(new Violation("spec.source.dataset", "is required when mode " + spec.mode.name().toLowerCase().replace('_', '-')
+                    + " aligns"));
+        }
+        if (spec.source != null) {
+            check(out, spec.source.samples >= 10, "spec.source.samples", "must be >= 10, got " + spec.source.samples);
+        }
+        OrcaExperimentSpec.Alignment a = spec.alignment;
+        if (a == null) {
+            out.add(new Violation("spec.alignment", "is required when the mode aligns"));
+            return;
+        }
+        check(out, a.metric != null, "spec.alignment.metric", "is required");
+        check(out, a.epochs >= 1, "spec.alignment.epochs", "must be >= 1, got " + a.epochs);
+        check(out, a.samplesPerClass >= 2, "spec.alignment.samplesPerClass", "must be >= 2, got " + a.samplesPerClass);
+        check(out, a.rounds >= 1, "spec.alignment.rounds", "must be >= 1, got " + a.rounds);
+        check(out, a.pseudoLabels == null || a.pseudoLabels >= 2, "spec.alignment.pseudoLabels", "must be >= 2, got " + a.pseudoLabels);
+        check(out, a.epsilon > 0, "spec.alignment.epsilon", "must be > 0, got " + a.epsilon);
+        optimizer(a.optimizer, "spec.alignment.optimizer", out);
+    }
+
+    private static void finetune(OrcaExperimentSpec spec, List<Violation> out) {
+        OrcaExperimentSpec.Finetune f = spec.finetune;
+        if (f == null) {
+            out.add(new Violation("spec.finetune", "is required"));
+            return;
+        }
+        check(out, f.epochs >= 1, "spec.finetune.epochs", "must be >= 1, got " + f.epochs);
+        check(out, f.batchSize >= 1, "spec.finetune.batchSize", "must be >= 1, got " + f.batchSize);
+        check(out, f.gradientAccumulation >= 1, "spec.finetune.gradientAccumulation", "must be >= 1, got " + f.gradientAccumulation);
+        check(out, f.clipNorm >= 0, "spec.finetune.clipNorm", "must be >= 0, got " + f.clipNorm);
+        if (f.schedule != null) {
+            check(out, f.schedule.warmupEpochs >= 0 && f.schedule.warmupEpochs <= f.epochs, "spec.finetune.schedule.warmupEpochs",
+                    "must be in [0, finetune.epochs], got " + f.schedule.warmupEpochs);
+        }
+        optimizer(f.optimizer, "spec.finetune.optimizer", out);
+    }
+
+    private static void optimizer(OrcaExperimentSpec.Optimizer o, String path, List<Violation> out) {
+        if (o == null) {
+            out.add(new Violation(path, "is required"));
+            return;
+        }
+        check(out, o.name != null, path + ".name", "is required (sgd, adam, adamw)");
+        check(out, o.lr > 0 && Double.isFinite(o.lr), path + ".lr", "must be > 0, got " + o.lr);
+        check(out, o.weightDecay >= 0, path + ".weightDecay", "must be >= 0, got " + o.weightDecay);
+        check(out, o.momentum >= 0 && o.momentum < 1, path + ".momentum", "must be in [0, 1), got " + o.momentum);
+    }
+
+    private static void check(List<Violation> out, boolean ok, String field, String message) {
+        if (!ok) {
+            out.add(new Violation(field, message));
+        }
+    }
+}
