@@ -13,15 +13,21 @@ public final class PretrainedBodies {
 
     /** A body with the checkpoint's shape and weights, its parameters owned by {@code manager}. */
     public static TextBody create(BodyCheckpoint checkpoint, NDManager manager) {
-        TextBody body = new TextBody(checkpoint.config());
+        return create(checkpoint, manager, new dev.orca.trainer.nn.SeededDropout(0));
+    }
+
+    /** As {@link #create(BodyCheckpoint, NDManager)}, with the run's own dropout stream. */
+    public static TextBody create(BodyCheckpoint checkpoint, NDManager manager, dev.orca.trainer.nn.SeededDropout dropout) {
+        TextBody body = new TextBody(checkpoint.config(), dropout);
         body.initialize(manager, 1, 8);
         WeightBinder.bind(checkpoint, body.namedParameters());
         return body;
     }
 
     /** A body of the reference's shape, randomly initialised (ORCA's "scratch" baseline). */
-    public static TextBody createUntrained(BodyCheckpoint checkpoint, NDManager manager) {
-        TextBody body = new TextBody(checkpoint.config());
+    public static TextBody createUntrained(BodyCheckpoint checkpoint, NDManager manager,
+                                           dev.orca.trainer.nn.SeededDropout dropout) {
+        TextBody body = new TextBody(checkpoint.config(), dropout);
         body.initialize(manager, 1, 8);
         return body;
     }

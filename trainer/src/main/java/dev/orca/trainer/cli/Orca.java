@@ -47,14 +47,49 @@ public final class Orca {
         String command = args.length == 0 ? "help" : args[0];
         switch (command) {
             case "demo" -> demo();
-            case "run" -> {
-                System.err.println("orca run: the end-to-end ORCA workflow (issue 4) is not in this build yet; "
-                        + "`orca demo` runs the stages that are.");
-                System.exit(2);
-            }
+            case "run" -> System.exit(run(args));
             default -> {
                 System.out.println("usage: orca demo | orca run <experiment.yaml>");
                 System.exit(command.equals("help") ? 0 : 2);
+            }
+        }
+    }
+
+    /** {@code orca run experiment.yaml [--out DIR]}: exit 0 on success, 1 on a failed run, 2 on bad input. */
+    private static int run(String[] args) {
+        if (args.length < 2) {
+            System.err.println("usage: orca run <experiment.yaml> [--out <directory>]");
+            return 2;
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(args[1]);
+        java.nio.file.Path out = args.length >= 4 && args[2].equals("--out") ? java.nio.file.Path.of(args[3])
+                : java.nio.file.Path.of("runs", file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
+        dev.orca.crd.OrcaExperimentSpec spec;
+        try {
+            spec = dev.orca.trainer.run.ExperimentFiles.read(file);
+        } catch (dev.orca.trainer.run.ExperimentFiles.InvalidExperiment e) {
+            System.err.println("orca: " + e.getMessage());
+            return 2;
+        }
+        try (dev.orca.trainer.progress.ConsoleSink console = dev.orca.trainer.progress.ConsoleSink.forStdout();
+             dev.orca.trainer.progress.JsonLinesSink jsonl = new dev.orca.trainer.progress.JsonLinesSink(out.resolve("progress.jsonl"))) {
+            dev.orca.trainer.progress.ProgressSink both = event -> {
+                console.accept(event);
+                jsonl.accept(event);
+            };
+            try {
+                var result = dev.orca.trainer.run.ExperimentRun.run(spec, out, both);
+                System.out.printf("%s on %s: test %s = %.4f (validation %.4f); results in %s%n", result.mode(), result.body(),
+                        result.metric(), result.test(), result.validation(), out.resolve("result.json"));
+                return 0;
+            } catch (IllegalArgumentException e) {
+                both.accept(dev.orca.trainer.progress.ProgressEvent.of(dev.orca.trainer.progress.ProgressEvent.Stage.FAILED, e.getMessage()));
+                System.err.println("orca: " + e.getMessage());
+                return 2;
+            } catch (RuntimeException e) {
+                both.accept(dev.orca.trainer.progress.ProgressEvent.of(dev.orca.trainer.progress.ProgressEvent.Stage.FAILED, e.toString()));
+                System.err.println("orca: run failed: " + e.getMessage());
+                return 1;
             }
         }
     }

@@ -159,7 +159,7 @@ class HfCheckpointTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             BodyCheckpoint checkpoint = new BodyCheckpoint("x", RandomCheckpoints.tiny(BodyConfig.Family.BERT),
                     Map.of(), null);
-            TextBody body = PretrainedBodies.createUntrained(checkpoint, manager);
+            TextBody body = PretrainedBodies.createUntrained(checkpoint, manager, new dev.orca.trainer.nn.SeededDropout(0));
             float[] words = body.namedParameters().get("embeddings.word_embeddings.weight").parameter().getArray().toFloatArray();
             double sumSq = 0;
             for (float v : words) {

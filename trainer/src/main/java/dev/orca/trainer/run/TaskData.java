@@ -1,0 +1,201 @@
+package dev.orca.trainer.run;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.crd.OrcaExperimentSpec.TaskType;
+import dev.orca.trainer.data.Cifar;
+import dev.orca.trainer.data.Csv;
+import dev.orca.trainer.data.DarcyFlow;
+import dev.orca.trainer.data.DataArray;
+import dev.orca.trainer.data.ListOps;
+import dev.orca.trainer.data.Npy;
+import dev.orca.trainer.data.Splits;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A task's data as the spec describes it, checked against the spec (shapes, label range, NaN) before
+ * training starts, split deterministically, inputs standardised with training statistics and, for dense
+ * tasks, targets too (predictions are mapped back before the metric).
+ *
+ * @param x           all inputs {@code (n, C, ...)}
+ * @param y           all targets: labels {@code (n)}, multi-labels {@code (n, K)} or dense {@code (n, K, ...)}
+ * @param splits      which rows train, validate and test
+ * @param targetMean  dense targets' training mean (0 otherwise)
+ * @param targetStd   dense targets' training standard deviation (1 otherwise)
+ */
+public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, float targetStd) {
+
+    public static TaskData load(OrcaExperimentSpec spec, NDManager manager) {
+        OrcaExperimentSpec.Task task = spec.task;
+        OrcaExperimentSpec.Data data = task.data;
+        DataArray inputs;
+        DataArray targets;
+        Integer fixedTrain = null;
+        Integer fixedTest = null;
+        if (data.generator != null) {
+            OrcaExperimentSpec.Generator g = data.generator;
+            int samples = g.samples == null ? 1000 : g.samples;
+            switch (g.name) {
+                case "listops" -> {
+                    int length = g.resolution == null ? 128 : g.resolution;
+                    int depth = Integer.parseInt(g.options.getOrDefault("maxDepth", "6"));
+                    int args = Integer.parseInt(g.options.getOrDefault("maxArgs", "5"));
+                    int minLength = Integer.parseInt(g.options.getOrDefault("minLength", Integer.toString(Math.max(5, length / 4))));
+                    ListOps.Samples s = ListOps.generate(samples, depth, args, minLength, length, spec.seed);
+                    inputs = oneHot(s.tokens(), ListOps.VOCABULARY);
+                    targets = s.labels();
+                }
+                case "darcy-flow" -> {
+                    DarcyFlow.Samples s = DarcyFlow.generate(samples, g.resolution == null ? 85 : g.resolution, spec.seed);
+                    inputs = s.coefficients();
+                    targets = s.solutions();
+                }
+                default -> throw new IllegalArgumentException("spec.task.data.generator.name: " + g.name
+                        + " is not available in this build yet (listops, darcy-flow are)");
+            }
+        } else {
+            OrcaExperimentSpec.Files f = data.files;
+            DataArray[] train = readFiles(f.train, f.format, "spec.task.data.files.train");
+            inputs = train[0];
+            targets = train[1];
+            if (f.test != null) {
+                DataArray[] test = readFiles(f.test, f.format, "spec.task.data.files.test");
+                fixedTrain = (int) inputs.examples();
+                fixedTest = (int) test[0].examples();
+                inputs = concat(inputs, test[0]);
+                targets = concat(targets, test[1]);
+            }
+        }
+        check(spec, inputs, targets);
+        int n = (int) inputs.examples();
+        Splits splits = fixedTrain != null
+                ? Splits.withFixedTest(fixedTrain, fixedTest, data.validationFraction, spec.seed)
+                : Splits.of(n, data.validationFraction, data.testFraction, spec.seed);
+        NDArray x = manager.create(inputs.values(), new Shape(inputs.shape()));
+        NDArray y = manager.create(targets.values(), new Shape(targets.shape()));
+        NDArray trainRows = manager.create(Arrays.stream(splits.train()).asLongStream().toArray());
+        x = standardise(x, x.get(trainRows));
+        float mean = 0;
+        float std = 1;
+        if (task.type == TaskType.DENSE) {
+            NDArray trainY = y.get(trainRows);
+            mean = trainY.mean().getFloat();
+            std = Math.max(1e-8f, (float) Math.sqrt(trainY.sub(trainY.mean()).square().mean().getFloat()));
+            y = y.sub(mean).div(std);
+        } else if (task.type == TaskType.CLASSIFICATION) {
+            y = y.toType(DataType.INT64, false);
+        }
+        return new TaskData(x, y, splits, mean, std);
+    }
+
+    private static NDArray standardise(NDArray x, NDArray train) {
+        // Per channel (axis 1) over examples and positions.
+        long channels = train.getShape().get(1);
+        NDArray perChannel = train.swapAxes(0, 1).reshape(channels, -1);
+        NDArray mean = perChannel.mean(new int[] {1});
+        NDArray std = perChannel.sub(mean.expandDims(1)).square().mean(new int[] {1}).sqrt().maximum(1e-6f);
+        long[] shape = new long[x.getShape().dimension()];
+        java.util.Arrays.fill(shape, 1);
+        shape[1] = channels;
+        return x.sub(mean.reshape(shape)).div(std.reshape(shape));
+    }
+
+    private static DataArray[] readFiles(String location, String format, String field) {
+        Path path = Path.of(location.startsWith("pvc://") ? "/data/" + location.substring("pvc://".length()).replaceFirst("^[^/]+/", "")
+                : location);
+        return switch (format) {
+            case "npz" -> {
+                Map<String, DataArray> arrays = Npy.readArchive(path);
+                DataArray x = arrays.get("x");
+                DataArray y = arrays.get("y");
+                if (x == null || y == null) {
+                    throw new IllegalArgumentException(field + ": " + path + " must hold arrays x and y, has " + arrays.keySet());
+                }
+                yield new DataArray[] {x, y};
+            }
+            case "csv" -> {
+                Csv.Table t = Csv.read(path, -1);
+                yield new DataArray[] {t.features(), t.labels()};
+            }
+            case "cifar" -> {
+                Cifar.Batch b = Cifar.read(path, false);
+                yield new DataArray[] {b.images(), b.labels()};
+            }
+            default -> throw new IllegalArgumentException("spec.task.data.files.format: " + format
+                    + " is not wired into `orca run` yet (npz, csv, cifar are)");
+        };
+    }
+
+    private static void check(OrcaExperimentSpec spec, DataArray inputs, DataArray targets) {
+        OrcaExperimentSpec.Task task = spec.task;
+        if (inputs.examples() == 0) {
+            throw new IllegalArgumentException(inputs.source() + ": the data set is empty");
+        }
+        if (targets.examples() != inputs.examples()) {
+            throw new IllegalArgumentException(targets.source() + ": " + targets.examples() + " targets for "
+                    + inputs.examples() + " inputs");
+        }
+        long[] perExample = Arrays.copyOfRange(inputs.shape(), 1, inputs.shape().length);
+        long[] declared = task.inputShape.stream().mapToLong(Long::longValue).toArray();
+        if (perExample.length == 1 && declared.length == 2 && declared[0] == 1 && declared[1] == perExample[0]) {
+            perExample = declared; // flat rows of a single-channel sequence
+        }
+        if (!Arrays.equals(perExample, declared)) {
+            throw new IllegalArgumentException("spec.task.inputShape: declared " + task.inputShape + " but " + inputs.source()
+                    + " has examples of shape " + Arrays.toString(perExample));
+        }
+        for (int i = 0; i < inputs.values().length; i++) {
+            if (!Float.isFinite(inputs.values()[i])) {
+                throw new IllegalArgumentException(inputs.source() + ": NaN or infinity in example "
+                        + i / Math.max(1, inputs.values().length / inputs.examples()));
+            }
+        }
+        if (task.type == TaskType.CLASSIFICATION) {
+            int[] labels = targets.asLabels();
+            for (int i = 0; i < labels.length; i++) {
+                if (labels[i] < 0 || labels[i] >= task.numClasses) {
+                    throw new IllegalArgumentException("spec.task.numClasses: label " + labels[i] + " of example " + i + " in "
+                            + targets.source() + " is outside [0, " + task.numClasses + ")");
+                }
+            }
+        }
+        if (task.type == TaskType.DENSE) {
+            long[] out = Arrays.copyOfRange(targets.shape(), 1, targets.shape().length);
+            long[] want = task.outputShape.stream().mapToLong(Long::longValue).toArray();
+            if (!Arrays.equals(out, want)) {
+                throw new IllegalArgumentException("spec.task.outputShape: declared " + task.outputShape + " but "
+                        + targets.source() + " has targets of shape " + Arrays.toString(out));
+            }
+        }
+    }
+
+    private static DataArray oneHot(DataArray tokens, int vocabulary) {
+        int n = (int) tokens.shape()[0];
+        int length = (int) tokens.shape()[1];
+        float[] out = new float[n * vocabulary * length];
+        for (int i = 0; i < n; i++) {
+            for (int t = 0; t < length; t++) {
+                int v = (int) tokens.values()[i * length + t];
+                out[(i * vocabulary + v) * length + t] = 1f;
+            }
+        }
+        return new DataArray(tokens.source() + " (one-hot)", new long[] {n, vocabulary, length}, out);
+    }
+
+    private static DataArray concat(DataArray a, DataArray b) {
+        if (!Arrays.equals(Arrays.copyOfRange(a.shape(), 1, a.shape().length), Arrays.copyOfRange(b.shape(), 1, b.shape().length))) {
+            throw new IllegalArgumentException(b.source() + ": examples of shape " + Arrays.toString(b.shape())
+                    + " do not match the training data's " + Arrays.toString(a.shape()));
+        }
+        float[] values = Arrays.copyOf(a.values(), a.values().length + b.values().length);
+        System.arraycopy(b.values(), 0, values, a.values().length, b.values().length);
+        long[] shape = a.shape().clone();
+        shape[0] += b.shape()[0];
+        return new DataArray(a.source() + " + " + b.source(), shape, values);
+    }
+}

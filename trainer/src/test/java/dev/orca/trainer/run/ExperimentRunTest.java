@@ -1,0 +1,152 @@
+package dev.orca.trainer.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.trainer.progress.ProgressEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `orca run` on tiny experiments with the bundled MiniLM body: every stage runs for real. */
+class ExperimentRunTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String LISTOPS = """
+            task:
+              type: classification
+              inputShape: [16, 24]
+              numClasses: 10
+              metric: zeroOneError
+              data:
+                generator: { name: listops, samples: 60, resolution: 24, options: { maxDepth: "3", minLength: "6" } }
+                validationFraction: 0.2
+                testFraction: 0.2
+            body: { checkpoint: bundled:all-minilm-l6-v2 }
+            mode: %s
+            source: { dataset: "file:%s", samples: 90 }
+            alignment: { metric: otdd-exact, epochs: 3, samplesPerClass: 8, epsilon: 1.0, optimizer: { name: adam, lr: 1.0e-3 } }
+            finetune: { epochs: 2, batchSize: 8, optimizer: { name: adamw, lr: 1.0e-4, weightDecay: 0.01 } }
+            seed: 3
+            """;
+
+    /** A .npz with x (n, d) float32 features in k classes and y labels, written by the .npy spec. */
+    static void writeSource(Path file, int n, int d, int k) throws IOException {
+        Random random = new Random(1);
+        float[] x = new float[n * d];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % k;
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = (float) (random.nextGaussian() * 0.1 + (j % k == i % k ? 0.5 : 0));
+            }
+        }
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry("x.npy"));
+            zip.write(npy(x, "(" + n + ", " + d + ")"));
+            zip.putNextEntry(new ZipEntry("y.npy"));
+            zip.write(npy(y, "(" + n + ",)"));
+        }
+    }
+
+    private static byte[] npy(float[] values, String shape) throws IOException {
+        String header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+        int total = 10 + header.length() + 1;
+        header = header + " ".repeat((64 - total % 64) % 64) + "\n";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+        out.write(ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) header.length()).array());
+        out.write(header.getBytes(StandardCharsets.ISO_8859_1));
+        ByteBuffer data = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        data.asFloatBuffer().put(values);
+        out.write(data.array());
+        return out.toByteArray();
+    }
+
+    private Path experiment(String mode) throws IOException {
+        Path source = dir.resolve("source.npz");
+        if (!Files.exists(source)) {
+            writeSource(source, 90, 384, 3);
+        }
+        Path yaml = dir.resolve(mode + ".yaml");
+        Files.writeString(yaml, String.format(LISTOPS, mode, source));
+        return yaml;
+    }
+
+    @Test
+    void orcaModeAlignsThenFineTunesAndWritesResults() throws IOException {
+        OrcaExperimentSpec spec = ExperimentFiles.read(experiment("orca"));
+        List<ProgressEvent> events = new ArrayList<>();
+        Path out = dir.resolve("out-orca");
+        ExperimentRun.Result result = ExperimentRun.run(spec, out, events::add);
+        assertEquals(3, result.alignmentCurve().size());
+        assertEquals(2, result.trainingLoss().size());
+        assertTrue(result.test() >= 0 && result.test() <= 1, "0-1 error " + result.test());
+        assertTrue(result.alignmentCurve().stream().allMatch(Double::isFinite));
+        JsonNode json = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+        assertEquals("zeroOneError", json.get("metric").asText());
+        assertEquals(result.test(), json.get("test").asDouble(), 1e-12);
+        assertTrue(events.stream().anyMatch(e -> e.stage() == ProgressEvent.Stage.ALIGNING));
+        assertEquals(ProgressEvent.Stage.SUCCEEDED, events.get(events.size() - 1).stage());
+        assertTrue(Files.exists(out.resolve("checkpoints/align/progress.json")));
+        assertTrue(Files.exists(out.resolve("checkpoints/finetune/model.safetensors")));
+
+        // A second run on the same directory resumes: both stages are complete, nothing is retrained.
+        ExperimentRun.Result again = ExperimentRun.run(spec, out, e -> { });
+        assertTrue(again.alignmentCurve().isEmpty() && again.trainingLoss().isEmpty());
+        assertEquals(result.test(), again.test(), 1e-9);
+    }
+
+    @Test
+    void plainFineTuningNeedsNoSource() throws IOException {
+        OrcaExperimentSpec spec = ExperimentFiles.read(experiment("finetune"));
+        ExperimentRun.Result result = ExperimentRun.run(spec, dir.resolve("out-ft"), e -> { });
+        assertTrue(result.alignmentCurve().isEmpty());
+        assertEquals(2, result.trainingLoss().size());
+    }
+
+    @Test
+    void badExperimentsFailBeforeTrainingNamingTheField() throws IOException {
+        Path yaml = experiment("orca");
+        String text = Files.readString(yaml);
+        Files.writeString(yaml, text.replace("numClasses: 10", "numClasses: 4"));
+        IllegalArgumentException labels = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentRun.run(ExperimentFiles.read(yaml), dir.resolve("x"), e -> { }));
+        assertTrue(labels.getMessage().contains("spec.task.numClasses"), labels.getMessage());
+
+        Files.writeString(yaml, text.replace("inputShape: [16, 24]", "inputShape: [16, 30]"));
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentRun.run(ExperimentFiles.read(yaml), dir.resolve("y"), e -> { }));
+        assertTrue(shape.getMessage().contains("spec.task.inputShape"), shape.getMessage());
+
+        Files.writeString(yaml, text.replace("type: classification", "type: regression"));
+        ExperimentFiles.InvalidExperiment type = assertThrows(ExperimentFiles.InvalidExperiment.class, () -> ExperimentFiles.read(yaml));
+        assertTrue(type.getMessage().contains("regression") && type.getMessage().contains("spec.task.type"), type.getMessage());
+
+        Files.writeString(yaml, text.replace("epochs: 2", "epochs: 0"));
+        ExperimentFiles.InvalidExperiment epochs = assertThrows(ExperimentFiles.InvalidExperiment.class, () -> ExperimentFiles.read(yaml));
+        assertTrue(epochs.getMessage().contains("spec.finetune.epochs"), epochs.getMessage());
+
+        Files.writeString(yaml, "apiVersion: orca.dev/v1alpha1\nkind: OrcaExperiment\nmetadata: { name: x }\nspec:\n"
+                + text.lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n"));
+        assertEquals(OrcaExperimentSpec.Mode.ORCA, ExperimentFiles.read(yaml).mode, "a whole resource reads too");
+    }
+}
