@@ -22,7 +22,7 @@ public record Splits(int[] train, int[] validation, int[] test) {
             throw new IllegalArgumentException("task.data.validationFraction and testFraction must be >= 0 and sum to < 1, got "
                     + validationFraction + " and " + testFraction);
         }
-        int[] order = shuffled(n, seed);
+        int[] order = Permutations.of(n, new Random(seed));
         int tests = (int) Math.round(n * testFraction);
         int validations = (int) Math.round(n * validationFraction);
         return new Splits(Arrays.copyOfRange(order, tests + validations, n),
@@ -37,20 +37,5 @@ public record Splits(int[] train, int[] validation, int[] test) {
             test[i] = trainSize + i;
         }
         return new Splits(inner.train(), inner.validation(), test);
-    }
-
-    private static int[] shuffled(int n, long seed) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Random random = new Random(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 }

@@ -54,14 +54,12 @@ public final class ClassWiseSampler {
                     .asLongStream().toArray();
             double weight = (double) members.length / labels.length / rounds;
             for (int r = 0; r < rounds; r++) {
-                long[] shuffled = members.clone();
-                for (int i = shuffled.length - 1; i > 0; i--) {
-                    int j = random.nextInt(i + 1);
-                    long t = shuffled[i];
-                    shuffled[i] = shuffled[j];
-                    shuffled[j] = t;
+                int[] order = dev.orca.trainer.data.Permutations.of(members.length, random);
+                long[] picked = new long[Math.min(batchSize, members.length)];
+                for (int i = 0; i < picked.length; i++) {
+                    picked[i] = members[order[i]];
                 }
-                batches.add(new Batch(label, weight, Arrays.copyOf(shuffled, Math.min(batchSize, shuffled.length))));
+                batches.add(new Batch(label, weight, picked));
             }
         }
         return batches;

@@ -162,17 +162,6 @@ public final class FineTuning {
 
     /** The example order of an epoch: a function of the seed and the epoch only, so resumption replays it. */
     int[] order(int n, int epoch) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Random random = new Random(settings.seed() * 1_000_003L + epoch);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
+        return dev.orca.trainer.data.Permutations.of(n, new Random(settings.seed() * 1_000_003L + epoch));
     }
 }
