@@ -30,6 +30,9 @@ import dev.orca.trainer.ot.OtddSource;
 import dev.orca.trainer.ot.OtddSourceCache;
 import dev.orca.trainer.ot.SinkhornOptions;
 import dev.orca.trainer.progress.ProgressEvent;
+import dev.orca.trainer.source.LabelledText;
+import dev.orca.trainer.source.SourceFeatures;
+import dev.orca.trainer.source.TextSources;
 import dev.orca.trainer.progress.ProgressSink;
 import dev.orca.trainer.task.ClassificationHead;
 import dev.orca.trainer.task.DenseHead;
@@ -96,7 +99,7 @@ public final class ExperimentRun {
             List<Double> curve = List.of();
             long alignStart = System.nanoTime();
             if (spec.mode.aligns()) {
-                AlignmentMetric metric = alignmentMetric(spec, manager, out);
+                AlignmentMetric metric = alignmentMetric(spec, manager, out, body, checkpoint);
                 int[] labels = alignmentLabels(spec, trainY, metric);
                 OrcaExperimentSpec.Alignment a = spec.alignment;
                 curve = new Alignment(embedder, List.copyOf(embedderParameters(embedder)), metric,
@@ -133,24 +136,47 @@ public final class ExperimentRun {
     }
 
     /**
-     * The proxy source. {@code file:<npz>} holds features {@code x (N, D)} (D = the body's hidden size)
-     * and labels {@code y}; the bundled text corpora are not in this build yet.
+     * The proxy source: {@code conll2003:<eng.train>} or {@code tsv:<label TAB text>} texts, embedded by the
+     * body's own embedding layer (cached across experiments), or {@code file:<npz>} with ready features
+     * {@code x (N, D)} and labels {@code y}. The bundled corpora are not in this build yet.
      */
-    private static AlignmentMetric alignmentMetric(OrcaExperimentSpec spec, NDManager manager, Path out) {
+    private static AlignmentMetric alignmentMetric(OrcaExperimentSpec spec, NDManager manager, Path out, TextBody body,
+                                                   BodyCheckpoint checkpoint) {
         String dataset = spec.source.dataset;
-        if (!dataset.startsWith("file:")) {
+        NDArray features;
+        int[] labels;
+        if (dataset.startsWith("file:")) {
+            Map<String, DataArray> arrays = Npy.readArchive(Path.of(dataset.substring("file:".length())));
+            DataArray x = arrays.get("x");
+            DataArray y = arrays.get("y");
+            if (x == null || y == null || x.shape().length != 2 || x.shape()[1] != body.config().hidden()) {
+                throw new IllegalArgumentException("spec.source.dataset: " + dataset + " must hold x (N, "
+                        + body.config().hidden() + ") and y (N)");
+            }
+            int n = (int) Math.min(spec.source.samples, x.examples());
+            features = manager.create(x.values(), new Shape(x.shape())).get("0:" + n);
+            labels = Arrays.copyOf(y.asLabels(), n);
+        } else if (dataset.startsWith("conll2003:") || dataset.startsWith("tsv:")) {
+            Path file = Path.of(dataset.substring(dataset.indexOf(':') + 1));
+            String key;
+            try {
+                key = spec.body.checkpoint + "|" + file.toAbsolutePath() + "|" + Files.size(file) + "|"
+                        + Files.getLastModifiedTime(file).toMillis() + "|" + spec.source.samples + "|" + spec.seed;
+            } catch (IOException e) {
+                throw new IllegalArgumentException("spec.source.dataset: " + file + ": cannot read (" + e.getMessage() + ")", e);
+            }
+            SourceFeatures.Embedded embedded = SourceFeatures.cached(cacheDirectory(), key, () -> {
+                List<LabelledText> texts = dataset.startsWith("tsv:") ? TextSources.tsv(file) : TextSources.conll2003(file);
+                try (var tokenizer = PretrainedBodies.tokenizer(checkpoint, 128)) {
+                    return SourceFeatures.embed(body, tokenizer, SourceFeatures.sample(texts, spec.source.samples, spec.seed), manager);
+                }
+            });
+            features = embedded.features(manager);
+            labels = embedded.labels();
+        } else {
             throw new IllegalArgumentException("spec.source.dataset: '" + dataset + "' is not available in this build yet;"
-                    + " give pre-embedded source features as file:<npz with x (N, hidden) and y (N)>");
+                    + " use conll2003:<eng.train>, tsv:<file> or file:<npz with x (N, hidden) and y (N)>");
         }
-        Map<String, DataArray> arrays = Npy.readArchive(Path.of(dataset.substring("file:".length())));
-        DataArray x = arrays.get("x");
-        DataArray y = arrays.get("y");
-        if (x == null || y == null || x.shape().length != 2) {
-            throw new IllegalArgumentException("spec.source.dataset: " + dataset + " must hold x (N, D) and y (N)");
-        }
-        int n = (int) Math.min(spec.source.samples, x.examples());
-        NDArray features = manager.create(x.values(), new Shape(x.shape())).get("0:" + n);
-        int[] labels = Arrays.copyOf(y.asLabels(), n);
         return switch (spec.alignment.metric) {
             case MMD -> new MmdMetric(features);
             case EUCLIDEAN -> new EuclideanMetric(features);
@@ -158,8 +184,14 @@ public final class ExperimentRun {
                     new OtddOptions(SinkhornOptions.DEFAULT.withEpsilon(spec.alignment.epsilon), 1, 1,
                             spec.alignment.metric == OrcaExperimentSpec.AlignmentMetric.OTDD_EXACT
                                     ? OtddOptions.LabelCost.EXACT : OtddOptions.LabelCost.GAUSSIAN, true),
-                    new OtddSourceCache(out.resolve("cache"))));
+                    new OtddSourceCache(cacheDirectory().resolve("otdd"))));
         };
+    }
+
+    /** Shared across experiments: {@code orca.cacheDir}, {@code $ORCA_CACHE_DIR}, else {@code ~/.cache/orca}. */
+    static Path cacheDirectory() {
+        String dir = System.getProperty("orca.cacheDir", System.getenv("ORCA_CACHE_DIR"));
+        return dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "orca");
     }
 
     /** Class labels, or for dense and multi-label tasks k-means pseudo-labels of the flattened targets. */

@@ -30,6 +30,37 @@ class ExperimentRunTest {
     @TempDir
     Path dir;
 
+    @org.junit.jupiter.api.BeforeEach
+    void privateCache() {
+        System.setProperty("orca.cacheDir", dir.resolve("cache").toString());
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void sharedCache() {
+        System.clearProperty("orca.cacheDir");
+    }
+
+    /** ORCA with a text proxy source given as label TAB text, embedded by MiniLM's own embedding layer. */
+    @Test
+    void textSourceIsEmbeddedByTheBodyAndCached() throws IOException {
+        Path tsv = dir.resolve("source.tsv");
+        StringBuilder lines = new StringBuilder();
+        String[] topics = {"The striker scored twice in the final match", "Shares fell sharply after the earnings report",
+            "The new vaccine trial showed strong results"};
+        for (int i = 0; i < 36; i++) {
+            lines.append(i % 3).append('\t').append(topics[i % 3]).append(" number ").append(i).append('\n');
+        }
+        Files.writeString(tsv, lines.toString());
+        Path yaml = experiment("orca");
+        Files.writeString(yaml, Files.readString(yaml).replace("\"file:" + dir.resolve("source.npz") + "\"", "\"tsv:" + tsv + "\""));
+        OrcaExperimentSpec spec = ExperimentFiles.read(yaml);
+        ExperimentRun.Result result = ExperimentRun.run(spec, dir.resolve("out-tsv"), e -> { });
+        assertEquals(3, result.alignmentCurve().size());
+        try (var files = Files.list(dir.resolve("cache"))) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("source-")), "source features cached");
+        }
+    }
+
     private static final String LISTOPS = """
             task:
               type: classification
