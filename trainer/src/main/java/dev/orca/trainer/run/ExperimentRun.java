@@ -156,17 +156,19 @@ public final class ExperimentRun {
             int n = (int) Math.min(spec.source.samples, x.examples());
             features = manager.create(x.values(), new Shape(x.shape())).get("0:" + n);
             labels = Arrays.copyOf(y.asLabels(), n);
-        } else if (dataset.startsWith("conll2003:") || dataset.startsWith("tsv:")) {
-            Path file = Path.of(dataset.substring(dataset.indexOf(':') + 1));
+        } else if (dataset.startsWith("conll2003:") || dataset.startsWith("tsv:") || dataset.equals("bundled:brown-corpus")) {
+            boolean bundled = dataset.equals("bundled:brown-corpus");
+            Path file = bundled ? null : Path.of(dataset.substring(dataset.indexOf(':') + 1));
             String key;
             try {
-                key = spec.body.checkpoint + "|" + file.toAbsolutePath() + "|" + Files.size(file) + "|"
-                        + Files.getLastModifiedTime(file).toMillis() + "|" + spec.source.samples + "|" + spec.seed;
+                key = spec.body.checkpoint + "|" + (bundled ? "brown-corpus@1.9.80" : file.toAbsolutePath() + "|" + Files.size(file)
+                        + "|" + Files.getLastModifiedTime(file).toMillis()) + "|" + spec.source.samples + "|" + spec.seed;
             } catch (IOException e) {
                 throw new IllegalArgumentException("spec.source.dataset: " + file + ": cannot read (" + e.getMessage() + ")", e);
             }
             SourceFeatures.Embedded embedded = SourceFeatures.cached(cacheDirectory(), key, () -> {
-                List<LabelledText> texts = dataset.startsWith("tsv:") ? TextSources.tsv(file) : TextSources.conll2003(file);
+                List<LabelledText> texts = bundled ? TextSources.brownCorpus()
+                        : dataset.startsWith("tsv:") ? TextSources.tsv(file) : TextSources.conll2003(file);
                 try (var tokenizer = PretrainedBodies.tokenizer(checkpoint, 128)) {
                     return SourceFeatures.embed(body, tokenizer, SourceFeatures.sample(texts, spec.source.samples, spec.seed), manager);
                 }
@@ -175,7 +177,7 @@ public final class ExperimentRun {
             labels = embedded.labels();
         } else {
             throw new IllegalArgumentException("spec.source.dataset: '" + dataset + "' is not available in this build yet;"
-                    + " use conll2003:<eng.train>, tsv:<file> or file:<npz with x (N, hidden) and y (N)>");
+                    + " use bundled:brown-corpus, conll2003:<eng.train>, tsv:<file> or file:<npz with x (N, hidden) and y (N)>");
         }
         return switch (spec.alignment.metric) {
             case MMD -> new MmdMetric(features);

