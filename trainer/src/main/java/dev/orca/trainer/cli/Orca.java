@@ -1,47 +1,10 @@
 package dev.orca.trainer.cli;
 
-import ai.djl.engine.Engine;
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import dev.orca.trainer.body.TextBody;
-import dev.orca.trainer.checkpoint.BodyCheckpoint;
-import dev.orca.trainer.checkpoint.BodyCheckpoints;
-import dev.orca.trainer.checkpoint.PretrainedBodies;
-import dev.orca.trainer.nd.Scalars;
-import dev.orca.trainer.ot.OtddMetric;
-import dev.orca.trainer.ot.OtddOptions;
-import dev.orca.trainer.ot.OtddSource;
-import dev.orca.trainer.train.Losses;
-import dev.orca.trainer.train.Optimizer;
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * The {@code orca} command. {@code orca demo} runs, on the bundled MiniLM body and a handful of real
- * sentences, the pieces of ORCA that exist so far: the pretrained body (stage 1), OTDD between embedded
- * datasets (stage 2's objective), and fine-tuning steps of the whole body with a classification head
- * (stage 3). {@code orca run experiment.yaml} arrives with the workflow.
+ * The {@code orca} command: {@code orca run experiment.yaml} runs the same YAML that {@code kubectl apply}
+ * takes; {@code orca demo} runs a CPU-sized ORCA experiment beside its plain fine-tuning baseline.
  */
 public final class Orca {
-
-    private static final List<String> POSITIVE = List.of(
-            "What a wonderful, moving performance.", "I loved every minute of this film.",
-            "A delightful and clever story.", "The cast is superb and the music is beautiful.",
-            "Warm, funny and full of heart.", "An absolute joy from start to finish.");
-    private static final List<String> NEGATIVE = List.of(
-            "A dull, tedious waste of time.", "I hated the clumsy plot.", "The acting is wooden and flat.",
-            "Boring, predictable and far too long.", "A mess of a film with no redeeming qualities.",
-            "I walked out halfway through.");
 
     public static void main(String[] args) {
         String command = args.length == 0 ? "help" : args[0];
@@ -94,73 +57,74 @@ public final class Orca {
         }
     }
 
+    /** The demo task: CPU-sized ListOps on the bundled MiniLM body, Brown corpus as the text proxy source. */
+    static final String DEMO = """
+            task:
+              type: classification
+              inputShape: [16, 64]
+              numClasses: 10
+              metric: zeroOneError
+              data:
+                generator: { name: listops, samples: 1200, resolution: 64, options: { maxDepth: "4", minLength: "16" } }
+                validationFraction: 0.1
+                testFraction: 0.2
+            body: { checkpoint: bundled:all-minilm-l6-v2 }
+            mode: %s
+            source: { dataset: bundled:brown-corpus, samples: 2000 }
+            alignment: { metric: otdd-exact, epochs: 15, samplesPerClass: 64, optimizer: { name: adam, lr: 1.0e-3 } }
+            finetune:
+              epochs: 6
+              batchSize: 32
+              optimizer: { name: adamw, lr: 1.0e-4, weightDecay: 0.01 }
+              schedule: { warmupEpochs: 1 }
+            seed: 0
+            """;
+
+    /**
+     * {@code orca demo}: a real, CPU-sized ORCA experiment beside its no-alignment baseline, both from
+     * scratch in {@code runs/demo-*} (earlier demo runs are replaced, not resumed).
+     */
     private static void demo() {
         long start = System.nanoTime();
-        BodyCheckpoint checkpoint = BodyCheckpoints.load(BodyCheckpoints.DEFAULT);
-        System.out.printf("stage 1  body %s: %d layers, hidden %d, %d heads, max sequence %d (engine %s)%n",
-                BodyCheckpoints.DEFAULT, checkpoint.config().layers(), checkpoint.config().hidden(),
-                checkpoint.config().heads(), checkpoint.config().maxSequenceLength(), Engine.getInstance().getEngineName());
-        List<String> sentences = new ArrayList<>(POSITIVE);
-        sentences.addAll(NEGATIVE);
-        int[] labels = new int[sentences.size()];
-        for (int i = POSITIVE.size(); i < labels.length; i++) {
-            labels[i] = 1;
-        }
-        try (NDManager manager = NDManager.newBaseManager();
-             HuggingFaceTokenizer tokenizer = PretrainedBodies.tokenizer(checkpoint, 64)) {
-            Engine.getInstance().setRandomSeed(0);
-            TextBody body = PretrainedBodies.create(checkpoint, manager);
-            Encoding[] encodings = tokenizer.batchEncode(sentences);
-            long[][] ids = new long[encodings.length][];
-            long[][] mask = new long[encodings.length][];
-            for (int i = 0; i < encodings.length; i++) {
-                ids[i] = encodings[i].getIds();
-                mask[i] = encodings[i].getAttentionMask();
-            }
-            NDArray idArray = manager.create(ids);
-            NDArray maskArray = manager.create(mask);
-            NDArray maskFloat = maskArray.toType(DataType.FLOAT32, false).expandDims(-1);
-            ParameterStore store = new ParameterStore(manager, false);
-
-            // Stage 2's objective: OTDD between the two halves of the sentences, embedded by the pretrained layer.
-            NDArray tokens = body.embeddings().forward(store, new NDList(idArray), false).singletonOrThrow();
-            NDArray pooled = tokens.mul(maskFloat).sum(new int[] {1}).div(maskFloat.sum(new int[] {1}));
-            OtddSource source = OtddSource.prepare(pooled, labels, OtddOptions.DEFAULT);
-            double self = Scalars.value(new OtddMetric(source).distance(pooled, labels));
-            int[] mixed = new int[labels.length];
-            for (int i = 0; i < mixed.length; i++) {
-                mixed[i] = i % 2; // each class now holds half positive, half negative sentences
-            }
-            double crossed = Scalars.value(new OtddMetric(source).distance(pooled, mixed));
-            System.out.printf("stage 2  OTDD(sentiment data, itself) = %.4f; to the same sentences with mixed labels = %.4f%n",
-                    self, crossed);
-
-            // Stage 3: fine-tune the whole body with a mean-pool + linear head.
-            Linear head = Linear.builder().setUnits(2).build();
-            head.initialize(manager, DataType.FLOAT32, new Shape(1, checkpoint.config().hidden()));
-            List<Parameter> params = new ArrayList<>();
-            body.getParameters().forEach(p -> params.add(p.getValue()));
-            head.getParameters().forEach(p -> params.add(p.getValue()));
-            Optimizer updater = new Optimizer(Optimizer.Kind.ADAMW, params, 0.01, 0);
-            NDArray target = manager.create(labels);
-            for (int step = 1; step <= 8; step++) {
-                double value;
-                try (NDScope scope = new NDScope()) {
-                    scope.suppressNotUsedWarning();
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray hidden = body.forward(store, new NDList(idArray, maskArray), true).singletonOrThrow();
-                        NDArray mean = hidden.mul(maskFloat).sum(new int[] {1}).div(maskFloat.sum(new int[] {1}));
-                        NDArray logits = head.forward(store, new NDList(mean), true).singletonOrThrow();
-                        NDArray nll = Losses.crossEntropy(logits, target);
-                        gc.backward(nll);
-                        value = Scalars.value(nll);
-                    }
+        System.out.println("ORCA demo: ListOps (1200 generated expressions, length 64) on all-MiniLM-L6-v2, proxy source:"
+                + " Brown corpus (2000 sentences, 15 genres)");
+        java.util.Map<String, dev.orca.trainer.run.ExperimentRun.Result> results = new java.util.LinkedHashMap<>();
+        for (String mode : java.util.List.of("finetune", "orca")) {
+            java.nio.file.Path out = java.nio.file.Path.of("runs", "demo-" + mode);
+            try {
+                deleteRecursively(out);
+                java.nio.file.Path yaml = java.nio.file.Files.createTempFile("orca-demo", ".yaml");
+                java.nio.file.Files.writeString(yaml, String.format(DEMO, mode));
+                dev.orca.crd.OrcaExperimentSpec spec = dev.orca.trainer.run.ExperimentFiles.read(yaml);
+                java.nio.file.Files.delete(yaml);
+                System.out.println("--- " + mode + " ---");
+                try (dev.orca.trainer.progress.ConsoleSink console = dev.orca.trainer.progress.ConsoleSink.forStdout()) {
+                    results.put(mode, dev.orca.trainer.run.ExperimentRun.run(spec, out, console));
                 }
-                updater.step(5e-5);
-                System.out.printf("stage 3  fine-tuning step %d: cross-entropy %.4f%n", step, value);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
         }
-        System.out.printf("done in %.1f s. The full ORCA workflow (`orca run`) is the next milestone.%n",
-                (System.nanoTime() - start) / 1e9);
+        System.out.println();
+        System.out.printf("%-10s %-14s %-14s %-12s %-12s%n", "mode", "test 0-1 err", "val 0-1 err", "align (s)", "finetune (s)");
+        results.forEach((mode, r) -> System.out.printf("%-10s %-14.4f %-14.4f %-12.1f %-12.1f%n", mode, r.test(), r.validation(),
+                r.alignmentSeconds(), r.fineTuningSeconds()));
+        var orca = results.get("orca");
+        if (!orca.alignmentCurve().isEmpty()) {
+            System.out.printf("OTDD during alignment: %.3f -> %.3f%n", orca.alignmentCurve().get(0),
+                    orca.alignmentCurve().get(orca.alignmentCurve().size() - 1));
+        }
+        System.out.printf("done in %.1f s; results in runs/demo-finetune and runs/demo-orca%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    private static void deleteRecursively(java.nio.file.Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
     }
 }

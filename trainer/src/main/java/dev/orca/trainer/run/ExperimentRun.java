@@ -66,6 +66,8 @@ public final class ExperimentRun {
 
     public static Result run(OrcaExperimentSpec spec, Path out, ProgressSink progress) {
         try (NDManager manager = NDManager.newBaseManager()) {
+            // Initialisation of the embedder and heads draws from the engine's generator: seed it.
+            ai.djl.engine.Engine.getInstance().setRandomSeed((int) spec.seed);
             progress.accept(ProgressEvent.of(ProgressEvent.Stage.PREPARING, "loading data and " + spec.body.checkpoint));
             TaskData data = TaskData.load(spec, manager);
             BodyCheckpoint checkpoint = BodyCheckpoints.load(spec.body.checkpoint);

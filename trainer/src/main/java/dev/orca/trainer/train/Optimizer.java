@@ -81,21 +81,24 @@ public final class Optimizer {
      * before clipping (NaN or infinite if a gradient is).
      */
     public double clipGradientNorm(double maxNorm) {
-        double sumSquares = 0;
-        for (Parameter p : parameters) {
-            try (NDArray g = p.getArray().getGradient(); NDArray sq = g.mul(g).sum()) {
-                sumSquares += Scalars.value(sq);
-            }
-        }
-        double norm = Math.sqrt(sumSquares);
-        if (maxNorm > 0 && norm > maxNorm && Double.isFinite(norm)) {
+        // One scope for every temporary: gradient views, squares, the scale. (Called outside the step's
+        // scope, anything left unclosed here would live as long as the parameters do.)
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            double sumSquares = 0;
             for (Parameter p : parameters) {
-                try (NDArray g = p.getArray().getGradient(); NDArray scale = Scalars.scalarLike(g, maxNorm / norm)) {
-                    g.muli(scale);
+                NDArray g = p.getArray().getGradient();
+                sumSquares += Scalars.value(g.mul(g).sum());
+            }
+            double norm = Math.sqrt(sumSquares);
+            if (maxNorm > 0 && norm > maxNorm && Double.isFinite(norm)) {
+                for (Parameter p : parameters) {
+                    NDArray g = p.getArray().getGradient();
+                    g.muli(Scalars.scalarLike(g, maxNorm / norm));
                 }
             }
+            return norm;
         }
-        return norm;
     }
 
     /** Everything a resumed run needs: the step count and every moment buffer, by parameter. */

@@ -105,6 +105,27 @@ class OptimizerTest {
         }
     }
 
+    /** Clipping and stepping run outside any scope: they must not leave arrays behind on the parameters' manager. */
+    @Test
+    void updatesLeaveNoArraysBehind() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Linear l = linear(m, 4);
+            Optimizer o = new Optimizer(Optimizer.Kind.ADAMW, params(l), 0.01, 0);
+            NDArray x = m.randomNormal(new Shape(4, 3));
+            NDArray y = m.zeros(new Shape(4, 2));
+            backward(m, l, x, y);
+            o.clipGradientNorm(0.5);
+            o.step(0.01);
+            int before = m.getManagedArrays().size();
+            for (int i = 0; i < 10; i++) {
+                backward(m, l, x, y);
+                o.clipGradientNorm(0.5);
+                o.step(0.01);
+            }
+            assertEquals(before, m.getManagedArrays().size(), "arrays leaked per step");
+        }
+    }
+
     @Test
     void schedules() {
         assertEquals(1e-3, LearningRateSchedule.step(1e-3, 19, 20, 0.2), 1e-12);
