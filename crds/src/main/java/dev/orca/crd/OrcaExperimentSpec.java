@@ -52,6 +52,16 @@ public class OrcaExperimentSpec {
     @JsonPropertyDescription("Job policy: retries, deadline, clean-up, suspension.")
     public RunPolicy runPolicy = new RunPolicy();
 
+    /** The name a spec enum constant has in YAML (its {@code @JsonProperty}), for messages and results. */
+    public static String wireName(Enum<?> constant) {
+        try {
+            JsonProperty property = constant.getDeclaringClass().getField(constant.name()).getAnnotation(JsonProperty.class);
+            return property != null ? property.value() : constant.name();
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The five settings the ORCA paper compares. */
     public enum Mode {
         @JsonProperty("orca") ORCA,

@@ -68,7 +68,7 @@ public final class SpecValidation {
         if (task.type == TaskType.CLASSIFICATION || task.type == TaskType.MULTILABEL) {
             int least = task.type == TaskType.CLASSIFICATION ? 2 : 1;
             check(out, task.numClasses != null && task.numClasses >= least, "spec.task.numClasses",
-                    "must be >= " + least + " for " + task.type.name().toLowerCase() + " tasks, got " + task.numClasses);
+                    "must be >= " + least + " for " + OrcaExperimentSpec.wireName(task.type) + " tasks, got " + task.numClasses);
         }
         if (task.type == TaskType.DENSE) {
             List<Long> o = task.outputShape;
@@ -83,7 +83,7 @@ public final class SpecValidation {
         if (task.metric == null) {
             out.add(new Violation("spec.task.metric", "is required"));
         } else if (task.type != null && !fits(task.metric, task.type)) {
-            out.add(new Violation("spec.task.metric", task.metric + " does not apply to " + task.type.name().toLowerCase() + " tasks"));
+            out.add(new Violation("spec.task.metric", OrcaExperimentSpec.wireName(task.metric) + " does not apply to " + OrcaExperimentSpec.wireName(task.type) + " tasks"));
         }
         data(task.data, out);
     }
@@ -134,7 +134,7 @@ public final class SpecValidation {
 
     private static void alignment(OrcaExperimentSpec spec, List<Violation> out) {
         if (spec.source == null || spec.source.dataset == null || spec.source.dataset.isBlank()) {
-            out.add(new Violation("spec.source.dataset", "is required when mode " + spec.mode.name().toLowerCase().replace('_', '-')
+            out.add(new Violation("spec.source.dataset", "is required when mode " + OrcaExperimentSpec.wireName(spec.mode)
                     + " aligns"));
         }
         if (spec.source != null) {

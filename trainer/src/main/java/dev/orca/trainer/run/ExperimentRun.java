@@ -104,7 +104,7 @@ public final class ExperimentRun {
                 AlignmentMetric metric = alignmentMetric(spec, manager, out, body, checkpoint);
                 int[] labels = alignmentLabels(spec, trainY, metric);
                 OrcaExperimentSpec.Alignment a = spec.alignment;
-                curve = new Alignment(embedder, List.copyOf(embedderParameters(embedder)), metric,
+                curve = new Alignment(embedder, model.embedderParameters(), metric,
                         new Alignment.Settings(a.epochs, a.samplesPerClass, a.rounds, kind(a.optimizer.name), a.optimizer.lr,
                                 a.optimizer.weightDecay, 20, 0.2, spec.seed), checkpoints, progress).run(trainX, labels);
             }
@@ -122,19 +122,13 @@ public final class ExperimentRun {
             double validation = data.splits().validation().length == 0 ? Double.NaN
                     : evaluate(spec, model, store, data, data.splits().validation());
             double test = evaluate(spec, model, store, data, data.splits().test());
-            Result result = new Result(spec.mode.name().toLowerCase().replace('_', '-'), spec.body.checkpoint,
-                    metricName(spec.task.metric), test, validation, curve, losses, alignSeconds, fineSeconds);
+            Result result = new Result(OrcaExperimentSpec.wireName(spec.mode), spec.body.checkpoint,
+                    OrcaExperimentSpec.wireName(spec.task.metric), test, validation, curve, losses, alignSeconds, fineSeconds);
             write(out.resolve("result.json"), result);
             progress.accept(new ProgressEvent(System.currentTimeMillis(), ProgressEvent.Stage.SUCCEEDED, null, null, null,
                     null, curve.isEmpty() ? null : curve.get(curve.size() - 1), result.metric(), test, "test", 0L, null));
             return result;
         }
-    }
-
-    private static List<ai.djl.nn.Parameter> embedderParameters(TaskEmbedder embedder) {
-        List<ai.djl.nn.Parameter> out = new java.util.ArrayList<>();
-        embedder.getParameters().forEach(p -> out.add(p.getValue()));
-        return out;
     }
 
     /**
@@ -277,21 +271,6 @@ public final class ExperimentRun {
             case ADAM -> Optimizer.Kind.ADAM;
             case ADAMW -> Optimizer.Kind.ADAMW;
         };
-    }
-
-    static String metricName(OrcaExperimentSpec.Metric metric) {
-        String s = metric.name().toLowerCase();
-        StringBuilder b = new StringBuilder();
-        boolean upper = false;
-        for (char c : s.toCharArray()) {
-            if (c == '_') {
-                upper = true;
-            } else {
-                b.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
-            }
-        }
-        return b.toString();
     }
 
     private static void write(Path file, Result result) {

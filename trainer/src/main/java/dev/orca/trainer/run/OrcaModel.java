@@ -57,10 +57,16 @@ public final class OrcaModel extends AbstractBlock {
         return out;
     }
 
-    /** The FPT setting: embedder, predictor and the body's LayerNorms. */
-    public List<Parameter> layerNormParameters() {
+    /** What stage 2 trains: the task embedder only. */
+    public List<Parameter> embedderParameters() {
         List<Parameter> out = new ArrayList<>();
         embedder.getParameters().forEach(p -> out.add(p.getValue()));
+        return out;
+    }
+
+    /** The FPT setting: embedder, predictor and the body's LayerNorms. */
+    public List<Parameter> layerNormParameters() {
+        List<Parameter> out = embedderParameters();
         head.getParameters().forEach(p -> out.add(p.getValue()));
         for (EncoderLayer layer : encoder.layers()) {
             layer.layerNorms().forEach(n -> n.getParameters().forEach(p -> out.add(p.getValue())));
