@@ -163,7 +163,13 @@ public class OrcaExperimentSpec {
         public String train;
         @JsonPropertyDescription("Test data; when absent, testFraction of the training data is held out.")
         public String test;
-        @JsonPropertyDescription("npz, npy, idx, csv, cifar or json.")
+        @JsonPropertyDescription("Training targets, for formats that keep them in a file of their own (npy, idx).")
+        public String trainLabels;
+        @JsonPropertyDescription("Test targets, for formats that keep them in a file of their own (npy, idx).")
+        public String testLabels;
+        @JsonPropertyDescription("npz (arrays x and y), npy and idx (inputs and targets in separate files), csv (label in the last"
+                + " column), cifar (CIFAR binary batches) or json (JSB Chorales: its own train/valid/test split; each frame"
+                + " predicted from the inputShape[1] frames before it).")
         public String format;
     }
 

@@ -51,6 +51,45 @@ public final class JsbChorales {
         return out;
     }
 
+    /** Inputs {@code (n, 88, context)} and next-frame targets {@code (n, 88)}. */
+    public record NextFrame(DataArray context, DataArray next) {}
+
+    /**
+     * Every frame from the second on becomes one example: the {@code context} frames before it (zero-padded
+     * on the left at a chorale's start) predict it. Causal by construction: the input never holds the frame
+     * it predicts, which a bidirectional body would otherwise read.
+     */
+    public static NextFrame nextFrameExamples(List<DataArray> chorales, int context, String source) {
+        if (context < 1) {
+            throw new IllegalArgumentException("context must be >= 1, got " + context);
+        }
+        int n = 0;
+        for (DataArray c : chorales) {
+            n += (int) Math.max(0, c.shape()[0] - 1);
+        }
+        float[] inputs = new float[Math.multiplyExact(n, KEYS * context)];
+        float[] targets = new float[n * KEYS];
+        int example = 0;
+        for (DataArray chorale : chorales) {
+            int steps = (int) chorale.shape()[0];
+            float[] roll = chorale.values();
+            for (int t = 1; t < steps; t++, example++) {
+                System.arraycopy(roll, t * KEYS, targets, example * KEYS, KEYS);
+                for (int j = 0; j < context; j++) {
+                    int frame = t - context + j;
+                    if (frame < 0) {
+                        continue;
+                    }
+                    for (int key = 0; key < KEYS; key++) {
+                        inputs[(example * KEYS + key) * context + j] = roll[frame * KEYS + key];
+                    }
+                }
+            }
+        }
+        return new NextFrame(new DataArray(source + " (context)", new long[] {n, KEYS, context}, inputs),
+                new DataArray(source + " (next frame)", new long[] {n, KEYS}, targets));
+    }
+
     private static List<String> iterable(java.util.Iterator<String> names) {
         List<String> out = new ArrayList<>();
         names.forEachRemaining(out::add);

@@ -29,6 +29,13 @@ public record Splits(int[] train, int[] validation, int[] test) {
                 Arrays.copyOfRange(order, tests, tests + validations), Arrays.copyOfRange(order, 0, tests));
     }
 
+    /** A data set that ships all three splits, stored one after another in that order. */
+    public static Splits fixed(int trainSize, int validationSize, int testSize) {
+        return new Splits(java.util.stream.IntStream.range(0, trainSize).toArray(),
+                java.util.stream.IntStream.range(trainSize, trainSize + validationSize).toArray(),
+                java.util.stream.IntStream.range(trainSize + validationSize, trainSize + validationSize + testSize).toArray());
+    }
+
     /** A data set that ships its own test split: validation is cut from the {@code trainSize} training examples. */
     public static Splits withFixedTest(int trainSize, int testSize, double validationFraction, long seed) {
         Splits inner = of(trainSize, validationFraction, 0, seed);

@@ -34,6 +34,7 @@ import dev.orca.trainer.source.LabelledText;
 import dev.orca.trainer.source.SourceFeatures;
 import dev.orca.trainer.source.TextSources;
 import dev.orca.trainer.progress.ProgressSink;
+import dev.orca.trainer.report.RunReport;
 import dev.orca.trainer.task.ClassificationHead;
 import dev.orca.trainer.task.DenseHead;
 import dev.orca.trainer.task.PatchGeometry;
@@ -125,6 +126,9 @@ public final class ExperimentRun {
             Result result = new Result(OrcaExperimentSpec.wireName(spec.mode), spec.body.checkpoint,
                     OrcaExperimentSpec.wireName(spec.task.metric), test, validation, curve, losses, alignSeconds, fineSeconds);
             write(out.resolve("result.json"), result);
+            RunReport.write(out.resolve("report.html"), new RunReport.Content("Orca: " + out.toAbsolutePath().getFileName(),
+                    result.mode(), result.body(), result.metric(), test, validation, curve,
+                    spec.mode.aligns() ? OrcaExperimentSpec.wireName(spec.alignment.metric) : "none", losses, alignSeconds, fineSeconds));
             progress.accept(new ProgressEvent(System.currentTimeMillis(), ProgressEvent.Stage.SUCCEEDED, null, null, null,
                     null, curve.isEmpty() ? null : curve.get(curve.size() - 1), result.metric(), test, "test", 0L, null));
             return result;

@@ -10,6 +10,9 @@ import dev.orca.trainer.data.Cifar;
 import dev.orca.trainer.data.Csv;
 import dev.orca.trainer.data.DarcyFlow;
 import dev.orca.trainer.data.DataArray;
+import dev.orca.trainer.data.Idx;
+import dev.orca.trainer.data.JsbChorales;
+import dev.orca.trainer.data.SphericalProjection;
 import dev.orca.trainer.data.ListOps;
 import dev.orca.trainer.data.Npy;
 import dev.orca.trainer.data.Splits;
@@ -37,6 +40,7 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
         DataArray targets;
         Integer fixedTrain = null;
         Integer fixedTest = null;
+        Splits shipped = null;
         if (data.generator != null) {
             OrcaExperimentSpec.Generator g = data.generator;
             int samples = g.samples == null ? 1000 : g.samples;
@@ -55,16 +59,47 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
                     inputs = s.coefficients();
                     targets = s.solutions();
                 }
+                case "spherical-mnist", "spherical-fashion-mnist" -> {
+                    String images = g.options.get("images");
+                    String labels = g.options.get("labels");
+                    if (images == null && g.name.equals("spherical-fashion-mnist")) {
+                        images = FASHION_MNIST + "train-images-idx3-ubyte.gz";
+                        labels = labels != null ? labels : FASHION_MNIST + "train-labels-idx1-ubyte.gz";
+                    }
+                    if (images == null || labels == null) {
+                        throw new IllegalArgumentException("spec.task.data.generator.options: " + g.name
+                                + " needs options images and labels (IDX files of the planar set)");
+                    }
+                    DataArray planar = Idx.read(volumePath(images));
+                    DataArray planarLabels = Idx.read(volumePath(labels));
+                    int n = (int) Math.min(samples, planar.examples());
+                    int bandwidth = (g.resolution == null ? 60 : g.resolution) / 2;
+                    inputs = SphericalProjection.project(firstRows(planar, n), bandwidth, spec.seed, true);
+                    targets = firstRows(planarLabels, n);
+                }
                 default -> throw new IllegalArgumentException("spec.task.data.generator.name: " + g.name
-                        + " is not available in this build yet (listops, darcy-flow are)");
+                        + " is not available in this build (listops, darcy-flow, spherical-mnist, spherical-fashion-mnist are)");
             }
+        } else if ("json".equals(data.files.format)) {
+            // JSB Chorales: the file carries the paper's train / valid / test split, used as it is.
+            Path file = volumePath(data.files.train);
+            int context = task.inputShape.size() == 2 ? (int) (long) task.inputShape.get(1) : 1;
+            JsbChorales.NextFrame[] parts = new JsbChorales.NextFrame[3];
+            String[] names = {"train", "valid", "test"};
+            for (int i = 0; i < 3; i++) {
+                parts[i] = JsbChorales.nextFrameExamples(JsbChorales.read(file, names[i]), context, file + " [" + names[i] + "]");
+            }
+            inputs = concat(concat(parts[0].context(), parts[1].context()), parts[2].context());
+            targets = concat(concat(parts[0].next(), parts[1].next()), parts[2].next());
+            shipped = Splits.fixed((int) parts[0].next().examples(), (int) parts[1].next().examples(),
+                    (int) parts[2].next().examples());
         } else {
             OrcaExperimentSpec.Files f = data.files;
-            DataArray[] train = readFiles(f.train, f.format, "spec.task.data.files.train");
+            DataArray[] train = readFiles(f.train, f.trainLabels, f.format, "spec.task.data.files.train");
             inputs = train[0];
             targets = train[1];
             if (f.test != null) {
-                DataArray[] test = readFiles(f.test, f.format, "spec.task.data.files.test");
+                DataArray[] test = readFiles(f.test, f.testLabels, f.format, "spec.task.data.files.test");
                 fixedTrain = (int) inputs.examples();
                 fixedTest = (int) test[0].examples();
                 inputs = concat(inputs, test[0]);
@@ -72,8 +107,9 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
             }
         }
         check(spec, inputs, targets);
+        inputs = withShape(inputs, task.inputShape);
         int n = (int) inputs.examples();
-        Splits splits = fixedTrain != null
+        Splits splits = shipped != null ? shipped : fixedTrain != null
                 ? Splits.withFixedTest(fixedTrain, fixedTest, data.validationFraction, spec.seed)
                 : Splits.of(n, data.validationFraction, data.testFraction, spec.seed);
         NDArray x = manager.create(inputs.values(), new Shape(inputs.shape()));
@@ -105,10 +141,23 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
         return x.sub(mean.reshape(shape)).div(std.reshape(shape));
     }
 
-    private static DataArray[] readFiles(String location, String format, String field) {
-        Path path = Path.of(location.startsWith("pvc://") ? "/data/" + location.substring("pvc://".length()).replaceFirst("^[^/]+/", "")
+    /** Debian's dataset-fashion-mnist package. */
+    static final String FASHION_MNIST = "/usr/share/datasets/fashion-mnist/";
+
+    /** {@code pvc://<claim>/<path>} is the claim mounted at {@code /data}; anything else is a local path. */
+    static Path volumePath(String location) {
+        return Path.of(location.startsWith("pvc://") ? "/data/" + location.substring("pvc://".length()).replaceFirst("^[^/]+/", "")
                 : location);
+    }
+
+    private static DataArray[] readFiles(String location, String labelsLocation, String format, String field) {
+        Path path = volumePath(location);
+        if (("idx".equals(format) || "npy".equals(format)) && labelsLocation == null) {
+            throw new IllegalArgumentException(field + "Labels: format " + format + " keeps targets in a file of their own; name it");
+        }
         return switch (format) {
+            case "npy" -> new DataArray[] {Npy.read(path), Npy.read(volumePath(labelsLocation))};
+            case "idx" -> new DataArray[] {Idx.read(path), Idx.read(volumePath(labelsLocation))};
             case "npz" -> {
                 Map<String, DataArray> arrays = Npy.readArchive(path);
                 DataArray x = arrays.get("x");
@@ -127,7 +176,7 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
                 yield new DataArray[] {b.images(), b.labels()};
             }
             default -> throw new IllegalArgumentException("spec.task.data.files.format: " + format
-                    + " is not wired into `orca run` yet (npz, csv, cifar are)");
+                    + " is not a known format (npz, npy, idx, csv, cifar, json)");
         };
     }
 
@@ -142,8 +191,9 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
         }
         long[] perExample = Arrays.copyOfRange(inputs.shape(), 1, inputs.shape().length);
         long[] declared = task.inputShape.stream().mapToLong(Long::longValue).toArray();
-        if (perExample.length == 1 && declared.length == 2 && declared[0] == 1 && declared[1] == perExample[0]) {
-            perExample = declared; // flat rows of a single-channel sequence
+        if (declared.length == perExample.length + 1 && declared[0] == 1
+                && Arrays.equals(Arrays.copyOfRange(declared, 1, declared.length), perExample)) {
+            perExample = declared; // single-channel data stored without its channel axis (CSV rows, IDX images)
         }
         if (!Arrays.equals(perExample, declared)) {
             throw new IllegalArgumentException("spec.task.inputShape: declared " + task.inputShape + " but " + inputs.source()
@@ -164,6 +214,19 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
                 }
             }
         }
+        if (task.type == TaskType.MULTILABEL) {
+            if (targets.shape().length != 2 || targets.shape()[1] != task.numClasses) {
+                throw new IllegalArgumentException("spec.task.numClasses: declared " + task.numClasses + " labels but "
+                        + targets.source() + " has targets of shape " + Arrays.toString(targets.shape()));
+            }
+            for (int i = 0; i < targets.values().length; i++) {
+                float v = targets.values()[i];
+                if (v != 0f && v != 1f) {
+                    throw new IllegalArgumentException(targets.source() + ": multi-label targets must be 0 or 1, example "
+                            + i / task.numClasses + " has " + v);
+                }
+            }
+        }
         if (task.type == TaskType.DENSE) {
             long[] out = Arrays.copyOfRange(targets.shape(), 1, targets.shape().length);
             long[] want = task.outputShape.stream().mapToLong(Long::longValue).toArray();
@@ -172,6 +235,22 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
                         + targets.source() + " has targets of shape " + Arrays.toString(out));
             }
         }
+    }
+
+    private static DataArray withShape(DataArray a, java.util.List<Long> perExample) {
+        long[] shape = new long[perExample.size() + 1];
+        shape[0] = a.examples();
+        for (int i = 0; i < perExample.size(); i++) {
+            shape[i + 1] = perExample.get(i);
+        }
+        return new DataArray(a.source(), shape, a.values());
+    }
+
+    private static DataArray firstRows(DataArray a, int n) {
+        long[] shape = a.shape().clone();
+        int width = (int) (a.values().length / Math.max(1, a.examples()));
+        shape[0] = n;
+        return new DataArray(a.source(), shape, Arrays.copyOf(a.values(), n * width));
     }
 
     private static DataArray oneHot(DataArray tokens, int vocabulary) {

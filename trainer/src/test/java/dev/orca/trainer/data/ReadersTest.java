@@ -17,7 +17,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ReadersTest {
+public class ReadersTest {
 
     @TempDir
     Path dir;
@@ -72,7 +72,8 @@ class ReadersTest {
                 .getMessage().contains("no such file"));
     }
 
-    private static void writeIdx(OutputStream raw, int type, int[] dims, byte[] data) throws IOException {
+    /** An IDX file as the MNIST family stores it (big-endian header, then raw values). */
+    public static void writeIdx(OutputStream raw, int type, int[] dims, byte[] data) throws IOException {
         DataOutputStream out = new DataOutputStream(raw);
         out.writeShort(0);
         out.writeByte(type);
@@ -98,6 +99,7 @@ class ReadersTest {
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
             writeIdx(out, 0x08, new int[] {3}, new byte[] {9, 0, 3});
         }
+        assertArrayEquals(new float[] {9, 0, 3}, Idx.read(gz).values());
         assertArrayEquals(new int[] {9, 0, 3}, Idx.read(gz).asLabels());
         Path cut = dir.resolve("cut-idx");
         try (OutputStream out = Files.newOutputStream(cut)) {
@@ -155,5 +157,30 @@ class ReadersTest {
         Files.writeString(file, "{\"train\": [[[12]]]}");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> JsbChorales.read(file, "train")).getMessage()
                 .contains("chorale 0, step 0"));
+    }
+
+    @Test
+    void jsbNextFrameExamplesNeverSeeTheFrameTheyPredict() throws IOException {
+        Path file = dir.resolve("jsb.json");
+        // One chorale of 4 frames, frame t sounds only key 60 + t.
+        Files.writeString(file, "{\"train\": [[[60], [61], [62], [63]]]}");
+        JsbChorales.NextFrame examples = JsbChorales.nextFrameExamples(JsbChorales.read(file, "train"), 2, "jsb");
+        assertArrayEquals(new long[] {3, 88, 2}, examples.context().shape());
+        assertArrayEquals(new long[] {3, 88}, examples.next().shape());
+        float[] x = examples.context().values();
+        float[] y = examples.next().values();
+        for (int e = 0; e < 3; e++) {
+            int t = e + 1;
+            assertEquals(1f, y[e * 88 + 60 - 21 + t], "example " + e + " predicts frame " + t);
+            int key = 60 - 21 + t;
+            assertEquals(1f, x[(e * 88 + key - 1) * 2 + 1], "slot 1 holds frame t-1");
+            assertEquals(t >= 2 ? 1f : 0f, x[(e * 88 + key - 2) * 2], "slot 0 holds frame t-2, zero before the start");
+            assertEquals(0f, x[(e * 88 + key) * 2] + x[(e * 88 + key) * 2 + 1], "the predicted frame is not in the context");
+        }
+        float total = 0;
+        for (float v : x) {
+            total += v;
+        }
+        assertEquals(5f, total, "one note per frame: 1 + 2 + 2 in the three contexts");
     }
 }

@@ -180,4 +180,105 @@ class ExperimentRunTest {
                 + text.lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n"));
         assertEquals(OrcaExperimentSpec.Mode.ORCA, ExperimentFiles.read(yaml).mode, "a whole resource reads too");
     }
+
+    /** JSB Chorales' format with its own three splits: multi-label next-frame prediction scored by NLL. */
+    @Test
+    void jsbChoralesNextFrameWithTheirOwnSplitsAndAReport() throws IOException {
+        Random random = new Random(5);
+        StringBuilder json = new StringBuilder("{");
+        String[] splits = {"train", "valid", "test"};
+        for (int s = 0; s < 3; s++) {
+            json.append(s == 0 ? "" : ",").append('"').append(splits[s]).append("\": [");
+            for (int c = 0; c < 4; c++) {
+                json.append(c == 0 ? "" : ",").append('[');
+                for (int t = 0; t < 9; t++) {
+                    int root = 48 + random.nextInt(12);
+                    json.append(t == 0 ? "" : ",").append('[').append(root).append(',').append(root + 4).append(',').append(root + 7).append(']');
+                }
+                json.append(']');
+            }
+            json.append(']');
+        }
+        Path data = dir.resolve("jsb.json");
+        Files.writeString(data, json.append('}').toString());
+        Path yaml = dir.resolve("jsb.yaml");
+        Files.writeString(yaml, """
+                task:
+                  type: multilabel
+                  inputShape: [88, 4]
+                  numClasses: 88
+                  metric: nll
+                  data: { files: { train: "%s", format: json } }
+                mode: finetune
+                finetune: { epochs: 2, batchSize: 16, optimizer: { name: adamw, lr: 1.0e-3 } }
+                """.formatted(data));
+        Path out = dir.resolve("out-jsb");
+        ExperimentRun.Result result = ExperimentRun.run(ExperimentFiles.read(yaml), out, e -> { });
+        assertEquals("nll", result.metric());
+        // 88 independent Bernoullis: an untrained model is near 88·ln 2 ≈ 61; two epochs must have learnt sparsity.
+        assertTrue(result.test() > 0 && result.test() < 61, "NLL " + result.test());
+        assertTrue(result.trainingLoss().get(1) < result.trainingLoss().get(0), "loss falls " + result.trainingLoss());
+        String report = Files.readString(out.resolve("report.html"));
+        assertTrue(report.contains("<polyline") && report.contains("nll"), "report with the loss curve");
+        assertTrue(report.contains("No alignment in this run"));
+    }
+
+    /** Spherical projection of an IDX image set (the Spherical MNIST recipe), and the idx format itself. */
+    @Test
+    void sphericalProjectionOfIdxImagesAndIdxFiles() throws IOException {
+        Random random = new Random(2);
+        int n = 40;
+        byte[] pixels = new byte[n * 28 * 28];
+        byte[] labels = new byte[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = (byte) (i % 2);
+            for (int p = 0; p < 28 * 28; p++) {
+                // class 1 is bright in the left half, class 0 in the right: learnable after projection
+                boolean left = p % 28 < 14;
+                pixels[i * 784 + p] = (byte) ((left == (i % 2 == 1) ? 200 : 0) + random.nextInt(40));
+            }
+        }
+        Path images = dir.resolve("images-idx3-ubyte");
+        Path labelFile = dir.resolve("labels-idx1-ubyte");
+        try (OutputStream out = Files.newOutputStream(images)) {
+            dev.orca.trainer.data.ReadersTest.writeIdx(out, 0x08, new int[] {n, 28, 28}, pixels);
+        }
+        try (OutputStream out = Files.newOutputStream(labelFile)) {
+            dev.orca.trainer.data.ReadersTest.writeIdx(out, 0x08, new int[] {n}, labels);
+        }
+        String common = """
+                  type: classification
+                  numClasses: 2
+                  metric: zeroOneError
+                mode: finetune
+                finetune: { epochs: 1, batchSize: 8 }
+                """;
+        Path spherical = dir.resolve("spherical.yaml");
+        Files.writeString(spherical, """
+                task:
+                  inputShape: [1, 12, 12]
+                  data: { generator: { name: spherical-mnist, samples: 30, resolution: 12, options: { images: "%s", labels: "%s" } } }
+                """.formatted(images, labelFile) + common);
+        ExperimentRun.Result projected = ExperimentRun.run(ExperimentFiles.read(spherical), dir.resolve("out-sph"), e -> { });
+        assertEquals(1, projected.trainingLoss().size());
+
+        Path idx = dir.resolve("idx.yaml");
+        Files.writeString(idx, """
+                task:
+                  inputShape: [1, 28, 28]
+                  data: { files: { train: "%s", trainLabels: "%s", format: idx } }
+                """.formatted(images, labelFile) + common);
+        ExperimentRun.Result planar = ExperimentRun.run(ExperimentFiles.read(idx), dir.resolve("out-idx"), e -> { });
+        assertTrue(planar.test() >= 0 && planar.test() <= 1, "grey IDX images gain their channel axis");
+
+        Files.writeString(idx, Files.readString(idx).replace("[1, 28, 28]", "[1, 32, 32]"));
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentRun.run(ExperimentFiles.read(idx), dir.resolve("out-idx1"), e -> { }));
+        assertTrue(shape.getMessage().contains("spec.task.inputShape"), shape.getMessage());
+
+        Files.writeString(idx, Files.readString(idx).replace(", trainLabels: \"" + labelFile + "\"", ""));
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentRun.run(ExperimentFiles.read(idx), dir.resolve("out-idx2"), e -> { }));
+        assertTrue(missing.getMessage().contains("spec.task.data.files.trainLabels"), missing.getMessage());
+    }
 }
