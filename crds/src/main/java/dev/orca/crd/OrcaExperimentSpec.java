@@ -1,9 +1,14 @@
 package dev.orca.crd;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,29 +20,55 @@ import java.util.Map;
  * fields so that Jackson, the CRD generator and the trainer see the same shape.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonIgnoreProperties(ignoreUnknown = false)
+
+@ValidationRule(value = "(has(self.mode) && !(self.mode in ['orca', 'orca-layernorm'])) || (has(self.source) && has(self.source.dataset))",
+        message = "source.dataset is required when the mode aligns (orca, orca-layernorm)", fieldPath = ".source")
+// Field-level "self == oldSelf" rules only run when the field existed before; this one stops adding or removing them.
+@ValidationRule(value = "has(self.body) == has(oldSelf.body) && has(self.source) == has(oldSelf.source)"
+        + " && has(self.mode) == has(oldSelf.mode) && has(self.alignment) == has(oldSelf.alignment)"
+        + " && has(self.finetune) == has(oldSelf.finetune) && has(self.seed) == has(oldSelf.seed)",
+        message = "body, source, mode, alignment, finetune and seed are immutable once the experiment exists;"
+                + " create a new OrcaExperiment")
 public class OrcaExperimentSpec {
 
+    /** CEL rule for what must not change once an experiment exists: a different experiment is a new resource. */
+    static final String IMMUTABLE = "self == oldSelf";
+    static final String IMMUTABLE_MESSAGE = "is immutable once the experiment exists; create a new OrcaExperiment";
+    /** Built-in generators and file formats: one list each, for the schema and for {@link SpecValidation}. */
+    public static final String GENERATOR_PATTERN = "^(darcy-flow|listops|spherical-mnist|spherical-fashion-mnist)$";
+    public static final String FORMAT_PATTERN = "^(npz|npy|idx|csv|cifar|json)$";
+    /** Kubernetes resource quantities (the API server's own pattern). */
+    static final String QUANTITY_PATTERN = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
+
     @JsonPropertyDescription("The target task: its data, shape, type and metric.")
+    @Required
+    @ValidationRule(value = IMMUTABLE, message = IMMUTABLE_MESSAGE)
     public Task task = new Task();
 
     @JsonPropertyDescription("The pretrained transformer body.")
+    @ValidationRule(value = IMMUTABLE, message = IMMUTABLE_MESSAGE)
     public Body body = new Body();
 
     @JsonPropertyDescription("Proxy source data for alignment, embedded by the body's own embedding layer.")
+    @ValidationRule(value = IMMUTABLE, message = IMMUTABLE_MESSAGE)
     public Source source = new Source();
 
     @JsonPropertyDescription("orca (align then fine-tune everything), orca-layernorm (align, then train only LayerNorms),"
             + " finetune (no alignment), finetune-layernorm (the FPT setting), scratch (randomly initialised body).")
+    @ValidationRule(value = IMMUTABLE, message = IMMUTABLE_MESSAGE)
     public Mode mode = Mode.ORCA;
 
     @JsonPropertyDescription("Stage 2: embedder-only training on the alignment metric.")
+    @ValidationRule(value = IMMUTABLE, message = IMMUTABLE_MESSAGE)
     public Alignment alignment = new Alignment();
 
     @JsonPropertyDescription("Stage 3: training on the task loss.")
+    @ValidationRule(value = IMMUTABLE, message = IMMUTABLE_MESSAGE)
     public Finetune finetune = new Finetune();
 
     @JsonPropertyDescription("Seed for data splits, initialisation, sampling and dropout.")
+    @Min(0)
+    @ValidationRule(value = IMMUTABLE, message = IMMUTABLE_MESSAGE)
     public long seed = 0;
 
     @JsonPropertyDescription("Trainer container image; the operator's default when empty.")
@@ -116,42 +147,78 @@ public class OrcaExperimentSpec {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "self.type != 'dense' || has(self.outputShape)", message = "outputShape is required for dense tasks",
+            fieldPath = ".outputShape")
+    @ValidationRule(value = "self.type == 'dense' || has(self.numClasses)",
+            message = "numClasses is required for classification and multilabel tasks", fieldPath = ".numClasses")
+    @ValidationRule(value = "self.type != 'classification' || !has(self.numClasses) || self.numClasses >= 2",
+            message = "classification needs numClasses >= 2", fieldPath = ".numClasses")
+    @ValidationRule(value = "self.inputShape.all(d, d > 0)", message = "inputShape sizes must be positive", fieldPath = ".inputShape")
+    @ValidationRule(value = "!has(self.outputShape) || (size(self.outputShape) == size(self.inputShape)"
+            + " && self.outputShape[0] > 0 && self.outputShape.all(d, d > 0)"
+            + " && (size(self.inputShape) == 2 ? self.outputShape[1] == self.inputShape[1]"
+            + " : self.outputShape[1] == self.inputShape[1] && self.outputShape[2] == self.inputShape[2]))",
+            message = "outputShape must be [K, spatial sizes of inputShape]", fieldPath = ".outputShape")
+    @ValidationRule(value = "!(self.metric in ['zeroOneError', 'oneMinusF1']) || self.type == 'classification'",
+            message = "zeroOneError and oneMinusF1 apply to classification tasks only", fieldPath = ".metric")
+    @ValidationRule(value = "!(self.metric in ['mae8', 'relativeL2']) || self.type == 'dense'",
+            message = "mae8 and relativeL2 apply to dense tasks only", fieldPath = ".metric")
+    @ValidationRule(value = "!(self.metric in ['oneMinusAuroc', 'oneMinusMap']) || self.type != 'dense'",
+            message = "oneMinusAuroc and oneMinusMap apply to classification and multilabel tasks", fieldPath = ".metric")
+    @ValidationRule(value = "self.metric != 'nll' || self.type != 'classification'",
+            message = "nll applies to multilabel and dense tasks", fieldPath = ".metric")
     public static class Task {
         @JsonPropertyDescription("classification, multilabel or dense.")
+        @Required
         public TaskType type;
         @JsonPropertyDescription("Shape of one input, channels first: [C, L] or [C, H, W].")
+        @Required
+        @Size(min = 2, max = 3)
         public List<Long> inputShape = new ArrayList<>();
         @JsonPropertyDescription("Shape of one target for dense tasks, channels first, spatially equal to the input.")
+        @Size(min = 2, max = 3)
         public List<Long> outputShape;
         @JsonPropertyDescription("Classes (classification) or labels (multilabel).")
+        @Min(1)
         public Integer numClasses;
         @JsonPropertyDescription("Evaluation metric (lower is better).")
+        @Required
         public Metric metric;
         @JsonPropertyDescription("Training loss; by default cross-entropy (classification), binary cross-entropy (multilabel), mse (dense).")
         public Loss loss;
         @JsonPropertyDescription("Where the data comes from.")
+        @Required
         public Data data = new Data();
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "has(self.generator) != has(self.files)", message = "needs exactly one of generator and files")
     public static class Data {
         @JsonPropertyDescription("A built-in generator (darcy-flow, listops, spherical-mnist, ...). Exactly one of generator and files.")
         public Generator generator;
         @JsonPropertyDescription("Data files on the volume. Exactly one of generator and files.")
         public Files files;
         @JsonPropertyDescription("Fraction of the training data held out for validation (model selection), in [0, 0.5].")
+        @Min(0)
+        @Max(0.5)
         public double validationFraction = 0.1;
         @JsonPropertyDescription("Fraction held out for testing when the data has no test split, in [0, 0.5].")
+        @Min(0)
+        @Max(0.5)
         public double testFraction = 0.2;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Generator {
-        @JsonPropertyDescription("Generator name.")
+        @JsonPropertyDescription("Generator name: darcy-flow, listops, spherical-mnist or spherical-fashion-mnist.")
+        @Required
+        @Pattern(GENERATOR_PATTERN)
         public String name;
         @JsonPropertyDescription("Examples to generate.")
+        @Min(10)
         public Integer samples;
-        @JsonPropertyDescription("Spatial resolution (darcy-flow) or sequence length (listops).")
+        @JsonPropertyDescription("Spatial resolution (darcy-flow, spherical-*: the sphere grid's side) or sequence length (listops).")
+        @Min(5)
         public Integer resolution;
         @JsonPropertyDescription("Further generator settings.")
         public Map<String, String> options = new LinkedHashMap<>();
@@ -160,6 +227,8 @@ public class OrcaExperimentSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Files {
         @JsonPropertyDescription("Training data: a path on the volume, or pvc://<claim>/<path>.")
+        @Required
+        @Pattern("^\\S+$")
         public String train;
         @JsonPropertyDescription("Test data; when absent, testFraction of the training data is held out.")
         public String test;
@@ -170,6 +239,8 @@ public class OrcaExperimentSpec {
         @JsonPropertyDescription("npz (arrays x and y), npy and idx (inputs and targets in separate files), csv (label in the last"
                 + " column), cifar (CIFAR binary batches) or json (JSB Chorales: its own train/valid/test split; each frame"
                 + " predicted from the inputShape[1] frames before it).")
+        @Required
+        @Pattern(FORMAT_PATTERN)
         public String format;
     }
 
@@ -177,8 +248,10 @@ public class OrcaExperimentSpec {
     public static class Body {
         @JsonPropertyDescription("bundled:all-minilm-l6-v2 (default), bundled:bge-small-en-v1.5, bundled:e5-small-v2,"
                 + " hf:<model id> staged on the volume, or file:<directory with config.json and model.safetensors>.")
+        @Pattern("^((bundled|hf|file):\\S+|[^:\\s]+)$")
         public String checkpoint = "bundled:all-minilm-l6-v2";
         @JsonPropertyDescription("How tokens become one vector for classification: mean or cls.")
+        @Pattern("^(mean|cls)$")
         public String pooling = "mean";
     }
 
@@ -187,6 +260,7 @@ public class OrcaExperimentSpec {
         @JsonPropertyDescription("Proxy source data set (conll2003 or brown-corpus for text bodies, cifar10 for vision).")
         public String dataset;
         @JsonPropertyDescription("Source examples used for alignment.")
+        @Min(10)
         public int samples = 5000;
     }
 
@@ -195,28 +269,41 @@ public class OrcaExperimentSpec {
         @JsonPropertyDescription("otdd-exact, otdd-gaussian, mmd or euclidean.")
         public AlignmentMetric metric = AlignmentMetric.OTDD_EXACT;
         @JsonPropertyDescription("Alignment epochs (one optimizer step each).")
+        @Min(1)
         public int epochs = 60;
         @JsonPropertyDescription("Target examples per class-wise batch (b).")
+        @Min(2)
         public int samplesPerClass = 128;
         @JsonPropertyDescription("Class-wise batches per class and epoch (R).")
+        @Min(1)
         public int rounds = 1;
         @JsonPropertyDescription("k-means clusters used as pseudo-labels for dense tasks; the source's class count when absent.")
+        @Min(2)
         public Integer pseudoLabels;
         @JsonPropertyDescription("Entropic regularisation of the optimal transport (absolute, in squared feature units).")
+        @Min(value = 0, inclusive = false)
         public double epsilon = 0.1;
         @JsonPropertyDescription("Optimizer of the embedder.")
         public Optimizer optimizer = Optimizer.of(OptimizerName.ADAM, 1e-4, 0);
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.schedule) || !has(self.schedule.warmupEpochs)"
+            + " || self.schedule.warmupEpochs <= (has(self.epochs) ? self.epochs : " + Finetune.DEFAULT_EPOCHS + ")",
+            message = "schedule.warmupEpochs must not exceed epochs", fieldPath = ".schedule.warmupEpochs")
     public static class Finetune {
+        static final int DEFAULT_EPOCHS = 100;
         @JsonPropertyDescription("Training epochs.")
-        public int epochs = 100;
+        @Min(1)
+        public int epochs = DEFAULT_EPOCHS;
         @JsonPropertyDescription("Examples per forward pass.")
+        @Min(1)
         public int batchSize = 32;
         @JsonPropertyDescription("Forward passes per optimizer step.")
+        @Min(1)
         public int gradientAccumulation = 1;
         @JsonPropertyDescription("Maximum global gradient norm; 0 disables clipping.")
+        @Min(0)
         public double clipNorm = 1.0;
         @JsonPropertyDescription("Optimizer.")
         public Optimizer optimizer = Optimizer.of(OptimizerName.ADAMW, 1e-4, 1e-2);
@@ -229,10 +316,14 @@ public class OrcaExperimentSpec {
         @JsonPropertyDescription("sgd, adam or adamw.")
         public OptimizerName name = OptimizerName.ADAMW;
         @JsonPropertyDescription("Peak learning rate.")
+        @Min(value = 0, inclusive = false)
         public double lr = 1e-4;
         @JsonPropertyDescription("Weight decay (decoupled for adamw).")
+        @Min(0)
         public double weightDecay = 0;
         @JsonPropertyDescription("Momentum (sgd).")
+        @Min(0)
+        @Max(value = 1, inclusive = false)
         public double momentum = 0;
 
         static Optimizer of(OptimizerName name, double lr, double weightDecay) {
@@ -247,16 +338,20 @@ public class OrcaExperimentSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Schedule {
         @JsonPropertyDescription("Epochs of linear warm-up before the linear decay to zero.")
+        @Min(0)
         public int warmupEpochs = 0;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Resources {
         @JsonPropertyDescription("NVIDIA GPUs for the trainer (0 runs on CPU).")
+        @Min(0)
         public int gpus = 1;
         @JsonPropertyDescription("CPU request and limit, Kubernetes quantity.")
+        @Pattern(QUANTITY_PATTERN)
         public String cpu = "4";
         @JsonPropertyDescription("Memory request and limit, Kubernetes quantity.")
+        @Pattern(QUANTITY_PATTERN)
         public String memory = "16Gi";
         @JsonPropertyDescription("Node selector of the trainer pod.")
         public Map<String, String> nodeSelector = new LinkedHashMap<>();
@@ -269,18 +364,24 @@ public class OrcaExperimentSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Storage {
         @JsonPropertyDescription("PersistentVolumeClaim mounted at /data in the trainer.")
+        @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
         public String claimName;
         @JsonPropertyDescription("Directory within the claim for this experiment's checkpoints and results; the experiment's name when empty.")
+        @Pattern("^[^/]")
+        @ValidationRule(value = "!self.matches('(^|/)[.][.](/|$)')", message = "must stay inside the claim (no '..')")
         public String subPath;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class RunPolicy {
         @JsonPropertyDescription("Pod restarts before the experiment fails; restarts resume from the last checkpoint.")
+        @Min(0)
         public int backoffLimit = 3;
         @JsonPropertyDescription("Wall-clock limit of the trainer Job in seconds.")
+        @Min(1)
         public Long activeDeadlineSeconds;
         @JsonPropertyDescription("Seconds after finishing before the Job is deleted (the experiment and its results stay).")
+        @Min(0)
         public Long ttlSecondsAfterFinished;
         @JsonPropertyDescription("Suspend the run (its pod is removed; it resumes from the checkpoint when unsuspended).")
         public boolean suspend = false;

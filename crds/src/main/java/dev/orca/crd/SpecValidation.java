@@ -4,7 +4,6 @@ import dev.orca.crd.OrcaExperimentSpec.Metric;
 import dev.orca.crd.OrcaExperimentSpec.TaskType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The checks that JSON Schema cannot express (or that the CLI must make without an API server), each
@@ -22,8 +21,13 @@ public final class SpecValidation {
         }
     }
 
-    public static final Set<String> GENERATORS = Set.of("darcy-flow", "listops", "spherical-mnist", "spherical-fashion-mnist");
-    public static final Set<String> FORMATS = Set.of("npz", "npy", "idx", "csv", "cifar", "json");
+    private static final List<String> GENERATORS = alternatives(OrcaExperimentSpec.GENERATOR_PATTERN);
+    private static final List<String> FORMATS = alternatives(OrcaExperimentSpec.FORMAT_PATTERN);
+
+    /** The names of a {@code ^(a|b|c)$} pattern. */
+    private static List<String> alternatives(String pattern) {
+        return List.of(pattern.substring(2, pattern.length() - 2).split("\\|"));
+    }
 
     public static List<Violation> validate(OrcaExperimentSpec spec) {
         List<Violation> out = new ArrayList<>();
@@ -39,8 +43,18 @@ public final class SpecValidation {
             alignment(spec, out);
         }
         finetune(spec, out);
-        if (spec.resources != null && spec.resources.gpus < 0) {
-            out.add(new Violation("spec.resources.gpus", "must be >= 0, got " + spec.resources.gpus));
+        check(out, spec.seed >= 0, "spec.seed", "must be >= 0, got " + spec.seed);
+        if (spec.resources != null) {
+            check(out, spec.resources.gpus >= 0, "spec.resources.gpus", "must be >= 0, got " + spec.resources.gpus);
+            check(out, spec.resources.cpu == null || spec.resources.cpu.matches(OrcaExperimentSpec.QUANTITY_PATTERN),
+                    "spec.resources.cpu", "must be a Kubernetes quantity such as 4 or 500m, got " + spec.resources.cpu);
+            check(out, spec.resources.memory == null || spec.resources.memory.matches(OrcaExperimentSpec.QUANTITY_PATTERN),
+                    "spec.resources.memory", "must be a Kubernetes quantity such as 16Gi, got " + spec.resources.memory);
+        }
+        if (spec.storage != null && spec.storage.subPath != null) {
+            String sub = spec.storage.subPath;
+            check(out, !sub.startsWith("/") && !java.util.Arrays.asList(sub.split("/")).contains(".."), "spec.storage.subPath",
+                    "must be a relative path inside the claim (no leading / or ..), got " + sub);
         }
         OrcaExperimentSpec.RunPolicy policy = spec.runPolicy;
         if (policy != null) {
@@ -104,7 +118,7 @@ public final class SpecValidation {
         }
         if (data.generator != null) {
             check(out, data.generator.name != null && GENERATORS.contains(data.generator.name), "spec.task.data.generator.name",
-                    "must be one of " + new java.util.TreeSet<>(GENERATORS) + ", got " + data.generator.name);
+                    "must be one of " + GENERATORS + ", got " + data.generator.name);
             check(out, data.generator.samples == null || data.generator.samples >= 10, "spec.task.data.generator.samples",
                     "must be >= 10, got " + data.generator.samples);
             check(out, data.generator.resolution == null || data.generator.resolution >= 5, "spec.task.data.generator.resolution",
@@ -112,7 +126,7 @@ public final class SpecValidation {
         } else {
             check(out, data.files.train != null && !data.files.train.isBlank(), "spec.task.data.files.train", "is required");
             check(out, data.files.format != null && FORMATS.contains(data.files.format), "spec.task.data.files.format",
-                    "must be one of " + new java.util.TreeSet<>(FORMATS) + ", got " + data.files.format);
+                    "must be one of " + FORMATS + ", got " + data.files.format);
         }
         check(out, data.validationFraction >= 0 && data.validationFraction <= 0.5, "spec.task.data.validationFraction",
                 "must be in [0, 0.5], got " + data.validationFraction);
