@@ -34,25 +34,41 @@ public final class Orca {
             System.err.println("orca: " + e.getMessage());
             return 2;
         }
+        var reports = new dev.orca.trainer.progress.ProgressReports(spec.mode.aligns() ? spec.alignment.epochs : 0, spec.finetune.epochs);
         try (dev.orca.trainer.progress.ConsoleSink console = dev.orca.trainer.progress.ConsoleSink.forStdout();
-             dev.orca.trainer.progress.JsonLinesSink jsonl = new dev.orca.trainer.progress.JsonLinesSink(out.resolve("progress.jsonl"))) {
-            dev.orca.trainer.progress.ProgressSink both = event -> {
+             dev.orca.trainer.progress.JsonLinesSink jsonl = new dev.orca.trainer.progress.JsonLinesSink(out.resolve("progress.jsonl"));
+             dev.orca.trainer.progress.ProgressSink operator = dev.orca.trainer.progress.ConfigMapProgressSink.fromEnvironment(reports)
+                     .<dev.orca.trainer.progress.ProgressSink>map(s -> s).orElse(e -> { })) {
+            dev.orca.trainer.progress.ProgressSink all = event -> {
                 console.accept(event);
                 jsonl.accept(event);
+                operator.accept(event);
             };
             try {
-                var result = dev.orca.trainer.run.ExperimentRun.run(spec, out, both);
+                var result = dev.orca.trainer.run.ExperimentRun.run(spec, out, all);
                 System.out.printf("%s on %s: test %s = %.4f (validation %.4f); results in %s%n", result.mode(), result.body(),
                         result.metric(), result.test(), result.validation(), out.resolve("result.json"));
                 return 0;
             } catch (IllegalArgumentException e) {
-                both.accept(dev.orca.trainer.progress.ProgressEvent.of(dev.orca.trainer.progress.ProgressEvent.Stage.FAILED, e.getMessage()));
-                System.err.println("orca: " + e.getMessage());
+                fail(all, e.getMessage());
                 return 2;
             } catch (RuntimeException e) {
-                both.accept(dev.orca.trainer.progress.ProgressEvent.of(dev.orca.trainer.progress.ProgressEvent.Stage.FAILED, e.toString()));
-                System.err.println("orca: run failed: " + e.getMessage());
+                fail(all, "run failed: " + e.getMessage());
                 return 1;
+            }
+        }
+    }
+
+    /** Reports a failure on every sink, stderr, and the pod's termination message (which the operator shows in status). */
+    private static void fail(dev.orca.trainer.progress.ProgressSink sinks, String message) {
+        sinks.accept(dev.orca.trainer.progress.ProgressEvent.of(dev.orca.trainer.progress.ProgressEvent.Stage.FAILED, message));
+        System.err.println("orca: " + message);
+        java.nio.file.Path log = java.nio.file.Path.of("/dev/termination-log");
+        if (java.nio.file.Files.isWritable(log)) {
+            try {
+                java.nio.file.Files.writeString(log, message.length() > 4000 ? message.substring(0, 4000) : message);
+            } catch (java.io.IOException ignored) {
+                // the message is on stderr already; the kubelet falls back to the log tail
             }
         }
     }

@@ -123,6 +123,10 @@ public final class ExperimentRun {
             double validation = data.splits().validation().length == 0 ? Double.NaN
                     : evaluate(spec, model, store, data, data.splits().validation());
             double test = evaluate(spec, model, store, data, data.splits().test());
+            if (Double.isFinite(validation)) {
+                progress.accept(ProgressEvent.of(ProgressEvent.Stage.EVALUATING, "validation done")
+                        .withMetric(OrcaExperimentSpec.wireName(spec.task.metric), validation, "validation"));
+            }
             Result result = new Result(OrcaExperimentSpec.wireName(spec.mode), spec.body.checkpoint,
                     OrcaExperimentSpec.wireName(spec.task.metric), test, validation, curve, losses, alignSeconds, fineSeconds);
             write(out.resolve("result.json"), result);
