@@ -1,0 +1,83 @@
+package dev.orca.operator;
+
+import dev.orca.crd.OrcaExperiment;
+import dev.orca.crd.OrcaExperimentStatus;
+import dev.orca.crd.OrcaExperimentStatus.Phase;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Prometheus gauges at /q/metrics: experiments per phase ({@code orca_experiments}), and per experiment the
+ * current alignment distance ({@code orca_experiment_otdd}) and task metric ({@code orca_experiment_metric}).
+ */
+@ApplicationScoped
+public class ExperimentMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, Phase> phases = new ConcurrentHashMap<>();
+    private final Map<String, Values> values = new ConcurrentHashMap<>();
+
+    /** What the per-experiment gauges read. */
+    private static final class Values {
+        volatile double otdd = Double.NaN;
+        volatile double metric = Double.NaN;
+        Gauge otddGauge;
+        Gauge metricGauge;
+    }
+
+    public ExperimentMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (Phase phase : Phase.values()) {
+            Gauge.builder("orca.experiments", phases, m -> m.values().stream().filter(p -> p == phase).count())
+                    .description("OrcaExperiments by phase").tag("phase", phase.name()).register(registry);
+        }
+    }
+
+    public void record(OrcaExperiment experiment, OrcaExperimentStatus status) {
+        String key = key(experiment);
+        phases.put(key, status.phase);
+        Values v = values.computeIfAbsent(key, k -> {
+            Values created = new Values();
+            Tags tags = Tags.of("namespace", experiment.getMetadata().getNamespace(), "name", experiment.getMetadata().getName());
+            created.otddGauge = Gauge.builder("orca.experiment.otdd", created, x -> x.otdd)
+                    .description("Current alignment distance of the experiment").tags(tags).register(registry);
+            created.metricGauge = Gauge.builder("orca.experiment.metric", created, x -> x.metric)
+                    .description("Latest task metric of the experiment (lower is better)").tags(tags).register(registry);
+            return created;
+        });
+        v.otdd = status.otdd != null && status.otdd.current != null ? status.otdd.current : Double.NaN;
+        v.metric = status.metric != null && status.metric.value != null ? status.metric.value : Double.NaN;
+    }
+
+    /** Drops experiments that no longer exist (the primary cache is the truth; no finalizer is needed for metrics). */
+    public void retainOnly(Collection<OrcaExperiment> existing) {
+        Set<String> keys = existing.stream().map(ExperimentMetrics::key).collect(Collectors.toSet());
+        phases.keySet().retainAll(keys);
+        values.entrySet().removeIf(e -> {
+            if (keys.contains(e.getKey())) {
+                return false;
+            }
+            registry.remove(e.getValue().otddGauge);
+            registry.remove(e.getValue().metricGauge);
+            return true;
+        });
+    }
+
+    /** Experiments per phase, as the gauges report them. */
+    public Map<Phase, Long> byPhase() {
+        Map<Phase, Long> out = new EnumMap<>(Phase.class);
+        phases.values().forEach(p -> out.merge(p, 1L, Long::sum));
+        return out;
+    }
+
+    private static String key(OrcaExperiment e) {
+        return e.getMetadata().getNamespace() + "/" + e.getMetadata().getName();
+    }
+}

@@ -1,0 +1,182 @@
+package dev.orca.operator;
+
+import dev.orca.crd.OrcaExperiment;
+import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.crd.OrcaExperimentStatus;
+import dev.orca.crd.OrcaExperimentStatus.Phase;
+import dev.orca.crd.ProgressReport;
+import dev.orca.operator.dependent.Names;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Computes an experiment's status from an {@link Observation} and the status before it. Pure: no API calls,
+ * and a second pass over the same observation yields an equal status (condition transition times are kept
+ * while a condition's state holds), so the reconciler writes only when something changed.
+ */
+public final class ExperimentStatusBuilder {
+    public static final String SPEC_VALID = "SpecValid";
+    public static final String RUNNING = "Running";
+    public static final String READY = "Ready";
+
+    private ExperimentStatusBuilder() {}
+
+    public static OrcaExperimentStatus build(Observation o, OrcaExperimentStatus previous, Instant now) {
+        OrcaExperiment experiment = o.experiment();
+        OrcaExperimentStatus s = new OrcaExperimentStatus();
+        s.observedGeneration = experiment.getMetadata().getGeneration();
+        List<Condition> before = previous == null ? List.of() : previous.conditions;
+        String time = now.toString();
+
+        if (!o.violations().isEmpty()) {
+            String why = o.violations().stream().map(Object::toString).collect(Collectors.joining("; "));
+            s.phase = Phase.Failed;
+            s.completionTime = previous != null && previous.completionTime != null ? previous.completionTime : time;
+            s.conditions = List.of(
+                    condition(before, SPEC_VALID, false, "InvalidSpec", why, time),
+                    condition(before, RUNNING, false, "InvalidSpec", "no trainer is started for an invalid spec", time),
+                    condition(before, READY, false, "Failed", why, time));
+            return s;
+        }
+
+        Optional<Job> job = o.job();
+        Optional<ProgressReport> report = o.progress();
+        OrcaExperimentSpec spec = experiment.getSpec();
+        s.jobName = job.map(j -> j.getMetadata().getName()).orElse(null);
+        s.results = results(experiment);
+        s.restarts = job.map(j -> j.getStatus() == null || j.getStatus().getFailed() == null ? 0 : j.getStatus().getFailed()).orElse(0);
+        s.startTime = job.map(j -> j.getStatus() == null ? null : j.getStatus().getStartTime()).orElse(null);
+        report.ifPresent(r -> progressOf(r, s));
+
+        Optional<JobCondition> complete = job.flatMap(j -> finished(j, "Complete"));
+        Optional<JobCondition> failed = job.flatMap(j -> finished(j, "Failed"));
+        boolean suspended = spec.runPolicy != null && spec.runPolicy.suspend;
+        String reason;
+        String message;
+        if (complete.isPresent()) {
+            s.phase = Phase.Succeeded;
+            s.completionTime = Optional.ofNullable(job.get().getStatus().getCompletionTime()).orElse(time);
+            reason = "Succeeded";
+            message = s.metric != null && s.metric.value != null ? "test " + s.metric.name + " = " + s.metric.value : "the trainer finished";
+            s.stage = "succeeded";
+            if (s.progress != null) {
+                s.progress.percent = 100;
+                s.progress.etaSeconds = 0L;
+            }
+        } else if (failed.isPresent()) {
+            s.phase = Phase.Failed;
+            s.completionTime = Optional.ofNullable(failed.get().getLastTransitionTime()).orElse(time);
+            reason = Optional.ofNullable(failed.get().getReason()).orElse("JobFailed");
+            message = terminationMessage(o.pods()).or(() -> report.map(ProgressReport::message))
+                    .orElse(Optional.ofNullable(failed.get().getMessage()).orElse("the trainer Job failed"));
+            s.stage = "failed";
+        } else if (suspended) {
+            s.phase = Phase.Suspended;
+            reason = "Suspended";
+            message = "spec.runPolicy.suspend is true; the run resumes from its last checkpoint when unsuspended";
+        } else {
+            s.phase = report.map(r -> phaseOf(r.stage())).orElse(Phase.Pending);
+            reason = s.phase.name();
+            message = s.progress != null && s.progress.epoch != null
+                    ? s.stage + " epoch " + s.progress.epoch + "/" + s.progress.epochs
+                    : job.isPresent() ? "the trainer Job is starting" : "creating the trainer Job";
+        }
+        boolean running = !s.phase.finished() && s.phase != Phase.Suspended && job.isPresent();
+        s.conditions = List.of(
+                condition(before, SPEC_VALID, true, "Valid", "the spec passed validation", time),
+                condition(before, RUNNING, running, reason, message, time),
+                condition(before, READY, s.phase == Phase.Succeeded, reason, message, time));
+        return s;
+    }
+
+    private static void progressOf(ProgressReport r, OrcaExperimentStatus s) {
+        s.stage = r.stage();
+        s.loss = r.loss();
+        if (r.otddCurve() != null && !r.otddCurve().isEmpty()) {
+            OrcaExperimentStatus.Otdd otdd = new OrcaExperimentStatus.Otdd();
+            List<Double> curve = r.otddCurve();
+            otdd.initial = curve.get(0);
+            otdd.current = curve.get(curve.size() - 1);
+            otdd.finalValue = "aligning".equals(r.stage()) || "preparing".equals(r.stage()) ? null : otdd.current;
+            otdd.curve = ProgressReport.thin(curve, OrcaExperimentStatus.OTDD_CURVE_POINTS);
+            s.otdd = otdd;
+        }
+        if (r.metric() != null && r.metricValue() != null) {
+            OrcaExperimentStatus.MetricValue m = new OrcaExperimentStatus.MetricValue();
+            m.name = r.metric();
+            m.value = r.metricValue();
+            m.split = r.split();
+            m.validation = "test".equals(r.split()) ? r.validation() : null;
+            s.metric = m;
+        }
+        OrcaExperimentStatus.Progress p = new OrcaExperimentStatus.Progress();
+        p.epoch = r.epoch();
+        p.epochs = r.epochs();
+        p.etaSeconds = r.etaSeconds();
+        int align = r.alignEpochs() == null ? 0 : r.alignEpochs();
+        int tune = r.tuneEpochs() == null ? 0 : r.tuneEpochs();
+        int done = switch (r.stage()) {
+            case "aligning" -> r.epoch() == null ? 0 : r.epoch();
+            case "fine-tuning" -> align + (r.epoch() == null ? 0 : r.epoch());
+            case "evaluating", "succeeded" -> align + tune;
+            default -> 0;
+        };
+        p.percent = align + tune == 0 ? null : (int) Math.min(100, Math.round(100.0 * done / (align + tune)));
+        s.progress = p;
+    }
+
+    private static Phase phaseOf(String stage) {
+        return switch (stage) {
+            case "aligning" -> Phase.Aligning;
+            case "fine-tuning" -> Phase.FineTuning;
+            // The trainer has finished (or failed one attempt); the Job's own conditions decide the outcome.
+            case "evaluating", "succeeded" -> Phase.Evaluating;
+            default -> Phase.Pending;
+        };
+    }
+
+    private static Optional<JobCondition> finished(Job job, String type) {
+        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return job.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus())).findFirst();
+    }
+
+    /** The newest trainer pod's termination message (the trainer writes why it failed there). */
+    static Optional<String> terminationMessage(List<Pod> pods) {
+        return pods.stream()
+                .sorted(Comparator.comparing((Pod p) -> Objects.toString(p.getMetadata().getCreationTimestamp(), "")).reversed())
+                .flatMap(p -> p.getStatus() == null || p.getStatus().getContainerStatuses() == null ? java.util.stream.Stream.empty()
+                        : p.getStatus().getContainerStatuses().stream())
+                .map(ContainerStatus::getState)
+                .filter(st -> st != null && st.getTerminated() != null && st.getTerminated().getMessage() != null
+                        && !st.getTerminated().getMessage().isBlank())
+                .map(st -> st.getTerminated().getMessage().strip())
+                .findFirst();
+    }
+
+    private static String results(OrcaExperiment e) {
+        OrcaExperimentSpec.Storage storage = e.getSpec().storage;
+        return storage == null || storage.claimName == null ? null : "pvc://" + storage.claimName + "/" + Names.resultsPath(e);
+    }
+
+    /** A metav1.Condition that keeps its transition time while its status holds. */
+    private static Condition condition(List<Condition> before, String type, boolean status, String reason, String message, String now) {
+        String value = status ? "True" : "False";
+        String since = before.stream().filter(c -> type.equals(c.getType()) && value.equals(c.getStatus()))
+                .map(Condition::getLastTransitionTime).filter(Objects::nonNull).findFirst().orElse(now);
+        return new ConditionBuilder().withType(type).withStatus(value).withReason(reason).withMessage(message)
+                .withLastTransitionTime(since).build();
+    }
+}

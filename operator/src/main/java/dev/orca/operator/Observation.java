@@ -1,0 +1,17 @@
+package dev.orca.operator;
+
+import dev.orca.crd.OrcaExperiment;
+import dev.orca.crd.ProgressReport;
+import dev.orca.crd.SpecValidation;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the reconciler saw of one experiment in one pass: the resource, why it cannot run (if it cannot),
+ * its trainer Job and pods, and the trainer's latest report.
+ */
+public record Observation(OrcaExperiment experiment, List<SpecValidation.Violation> violations, Optional<Job> job, List<Pod> pods,
+                          Optional<ProgressReport> progress) {
+}

@@ -1,0 +1,34 @@
+package dev.orca.operator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** What the cluster administrator sets for every experiment ({@code orca.operator.*}, or ORCA_OPERATOR_* variables). */
+@ConfigMapping(prefix = "orca.operator")
+public interface OperatorConfig {
+
+    /** The configured values, for objects that are not CDI beans. */
+    static OperatorConfig current() {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().unwrap(io.smallrye.config.SmallRyeConfig.class)
+                .getConfigMapping(OperatorConfig.class);
+    }
+
+    /** Trainer image when an experiment names none. */
+    @WithDefault("ghcr.io/orca-dev/orca-trainer:latest")
+    String trainerImage();
+
+    /** Trainer image for experiments without GPUs (the CPU libtorch build). */
+    @WithDefault("ghcr.io/orca-dev/orca-trainer-cpu:latest")
+    String trainerCpuImage();
+
+    @WithDefault("IfNotPresent")
+    String imagePullPolicy();
+
+    /** Upper bound on {@code spec.resources.gpus}; an experiment asking for more fails validation instead of pending forever. */
+    @WithDefault("8")
+    int maxGpusPerExperiment();
+
+    /** The trainer's user id (the images run as this non-root user). */
+    @WithDefault("1000")
+    long trainerUid();
+}

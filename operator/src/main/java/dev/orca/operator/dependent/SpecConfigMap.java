@@ -1,0 +1,25 @@
+package dev.orca.operator.dependent;
+
+import dev.orca.crd.OrcaExperiment;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** The experiment's spec as the file the trainer reads: mounted, never put on a command line. */
+@KubernetesDependent(informer = @Informer(name = SpecConfigMap.EVENT_SOURCE, labelSelector = Names.ROLE_LABEL + "=spec"))
+public class SpecConfigMap extends CRUDKubernetesDependentResource<ConfigMap, OrcaExperiment> {
+    public static final String EVENT_SOURCE = "spec";
+
+    @Override
+    protected ConfigMap desired(OrcaExperiment experiment, Context<OrcaExperiment> context) {
+        String yaml = context.getClient().getKubernetesSerialization().asYaml(experiment.getSpec());
+        return new ConfigMapBuilder()
+                .withNewMetadata().withName(Names.spec(experiment)).withNamespace(experiment.getMetadata().getNamespace())
+                .withLabels(Names.labels(experiment, "spec")).endMetadata()
+                .addToData(Names.SPEC_FILE, yaml)
+                .build();
+    }
+}

@@ -1,0 +1,226 @@
+package dev.orca.operator;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.orca.crd.OrcaExperiment;
+import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.crd.OrcaExperimentStatus.Phase;
+import dev.orca.operator.dependent.Names;
+import dev.orca.operator.dependent.TrainerJob;
+import dev.orca.trainer.progress.ConfigMapProgressSink;
+import dev.orca.trainer.progress.ProgressEvent;
+import dev.orca.trainer.progress.ProgressReports;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/** An experiment's life against the Fabric8 mock API server (CRUD mode): it runs no pods, so the tests play the kubelet. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class OperatorLifecycleTest {
+    static final String NS = "ml";
+
+    @Inject
+    KubernetesClient client;
+
+    private OrcaExperiment create(String name) {
+        return client.resource(TestExperiments.valid(client, NS, name)).create();
+    }
+
+    private OrcaExperiment awaitExperiment(String name, Predicate<OrcaExperiment> condition) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            OrcaExperiment e = client.resources(OrcaExperiment.class).inNamespace(NS).withName(name).get();
+            return e != null && e.getStatus() != null && condition.test(e);
+        });
+        return client.resources(OrcaExperiment.class).inNamespace(NS).withName(name).get();
+    }
+
+    private Job awaitJob(String name) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.batch().v1().jobs().inNamespace(NS).withName(name + "-trainer").get() != null);
+        return client.batch().v1().jobs().inNamespace(NS).withName(name + "-trainer").get();
+    }
+
+    private void jobFinished(String name, String type, String reason) {
+        Job job = client.batch().v1().jobs().inNamespace(NS).withName(name + "-trainer").get();
+        job.setStatus(new JobStatusBuilder().withStartTime("2026-11-28T10:00:00Z").withFailed("Failed".equals(type) ? 3 : 0)
+                .withCompletionTime("Complete".equals(type) ? "2026-11-28T11:00:00Z" : null)
+                .withConditions(new JobConditionBuilder().withType(type).withStatus("True").withReason(reason)
+                        .withLastTransitionTime("2026-11-28T11:00:00Z").build()).build());
+        client.batch().v1().jobs().inNamespace(NS).resource(job).updateStatus();
+    }
+
+    @Test
+    void applyRunReportSucceed() throws Exception {
+        create("listops");
+        Job job = awaitJob("listops");
+        OrcaExperiment pending = awaitExperiment("listops", e -> e.getStatus().phase == Phase.Pending);
+        assertEquals(1L, pending.getStatus().observedGeneration);
+        assertEquals("pvc://orca-data/listops", pending.getStatus().results);
+
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        Container trainer = pod.getContainers().get(0);
+        assertEquals(new Quantity("1"), trainer.getResources().getLimits().get(TrainerJob.GPU));
+        assertEquals(new Quantity("16Gi"), trainer.getResources().getLimits().get("memory"));
+        assertEquals(List.of("run", "/etc/orca/experiment.yaml", "--out", "/data/listops"), trainer.getArgs(),
+                "the spec is a mounted file, never part of a command");
+        assertEquals("orca-data", pod.getVolumes().stream().filter(v -> v.getName().equals("data")).findFirst().orElseThrow()
+                .getPersistentVolumeClaim().getClaimName());
+        assertTrue(pod.getSecurityContext().getRunAsNonRoot());
+        assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
+        assertTrue(trainer.getSecurityContext().getReadOnlyRootFilesystem());
+        assertFalse(trainer.getSecurityContext().getAllowPrivilegeEscalation());
+        assertEquals(List.of("ALL"), trainer.getSecurityContext().getCapabilities().getDrop());
+        assertEquals("listops-trainer", pod.getServiceAccountName());
+        assertEquals(2, job.getSpec().getBackoffLimit());
+
+        // Everything the experiment owns is owned by it (the cluster's garbage collector deletes it with the experiment;
+        // the mock server has no collector, so the owner references are what can be checked here).
+        List<HasMetadata> owned = List.of(job, client.configMaps().inNamespace(NS).withName("listops-spec").get(),
+                client.configMaps().inNamespace(NS).withName("listops-progress").get(),
+                client.serviceAccounts().inNamespace(NS).withName("listops-trainer").get(),
+                client.rbac().roles().inNamespace(NS).withName("listops-trainer").get(),
+                client.rbac().roleBindings().inNamespace(NS).withName("listops-trainer").get());
+        for (HasMetadata o : owned) {
+            assertEquals(pending.getMetadata().getUid(), o.getMetadata().getOwnerReferences().get(0).getUid(), o.getKind());
+            assertEquals("OrcaExperiment", o.getMetadata().getOwnerReferences().get(0).getKind(), o.getKind());
+        }
+
+        // The trainer may touch its own progress ConfigMap and nothing else.
+        Role role = client.rbac().roles().inNamespace(NS).withName("listops-trainer").get();
+        assertEquals(1, role.getRules().size());
+        assertEquals(List.of("listops-progress"), role.getRules().get(0).getResourceNames());
+        assertEquals(List.of("configmaps"), role.getRules().get(0).getResources());
+
+        // The mounted file is the spec, and the trainer's strict reader takes it.
+        String yaml = client.configMaps().inNamespace(NS).withName("listops-spec").get().getData().get(Names.SPEC_FILE);
+        OrcaExperimentSpec mounted = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .readValue(yaml, OrcaExperimentSpec.class);
+        assertEquals(5, mounted.alignment.epochs);
+        assertEquals("bundled:brown-corpus", mounted.source.dataset);
+
+        // The trainer's own reporting code, against the API, as in the pod.
+        try (ConfigMapProgressSink sink = new ConfigMapProgressSink(client, NS, "listops-progress", new ProgressReports(5, 3), Duration.ZERO)) {
+            sink.accept(ProgressEvent.of(ProgressEvent.Stage.PREPARING, "loading"));
+            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, 1, 5, 1, 12.5, 12.5, 300L));
+            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, 2, 5, 2, 9.0, 9.0, 250L));
+            OrcaExperiment aligning = awaitExperiment("listops", e -> e.getStatus().otdd != null && e.getStatus().otdd.current == 9.0);
+            assertEquals(Phase.Aligning, aligning.getStatus().phase);
+            assertEquals(12.5, aligning.getStatus().otdd.initial);
+            assertNull(aligning.getStatus().otdd.finalValue);
+            assertEquals(25, aligning.getStatus().progress.percent, "2 of 5 + 3 epochs");
+            assertEquals(250L, aligning.getStatus().progress.etaSeconds);
+
+            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, 5, 5, 5, 7.0, 7.0, 200L));
+            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, 1, 3, 10, 2.1, null, 100L));
+            OrcaExperiment tuning = awaitExperiment("listops", e -> e.getStatus().phase == Phase.FineTuning);
+            assertEquals(7.0, tuning.getStatus().otdd.finalValue);
+            assertEquals(List.of(12.5, 9.0, 7.0), tuning.getStatus().otdd.curve);
+            assertEquals(2.1, tuning.getStatus().loss);
+            assertEquals("fine-tuning", tuning.getStatus().stage);
+
+            sink.accept(ProgressEvent.of(ProgressEvent.Stage.EVALUATING, "v").withMetric("zeroOneError", 0.41, "validation"));
+            sink.accept(ProgressEvent.of(ProgressEvent.Stage.SUCCEEDED, null).withMetric("zeroOneError", 0.38, "test"));
+        }
+        awaitExperiment("listops", e -> e.getStatus().phase == Phase.Evaluating);
+        jobFinished("listops", "Complete", null);
+        OrcaExperiment done = awaitExperiment("listops", e -> e.getStatus().phase == Phase.Succeeded);
+        assertEquals("zeroOneError", done.getStatus().metric.name);
+        assertEquals(0.38, done.getStatus().metric.value);
+        assertEquals(0.41, done.getStatus().metric.validation);
+        assertEquals("test", done.getStatus().metric.split);
+        assertEquals(100, done.getStatus().progress.percent);
+        assertEquals("2026-11-28T11:00:00Z", done.getStatus().completionTime);
+        assertTrue(done.getStatus().conditions.stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")));
+        assertTrue(client.v1().events().inNamespace(NS).list().getItems().stream()
+                .anyMatch(ev -> ev.getInvolvedObject().getName().equals("listops") && ev.getReason().equals("Succeeded")));
+
+        // Finished is final: the Job's TTL deletion does not start the run again.
+        client.batch().v1().jobs().inNamespace(NS).withName("listops-trainer").delete();
+        client.resources(OrcaExperiment.class).inNamespace(NS).withName("listops")
+                .edit(e -> { e.getMetadata().getLabels().put("touched", "yes"); return e; });
+        Thread.sleep(1500);
+        assertNull(client.batch().v1().jobs().inNamespace(NS).withName("listops-trainer").get());
+        assertEquals(Phase.Succeeded, client.resources(OrcaExperiment.class).inNamespace(NS).withName("listops").get().getStatus().phase);
+    }
+
+    @Test
+    void aFailedJobFailsTheExperimentWithThePodsMessage() {
+        create("darcy");
+        awaitJob("darcy");
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("darcy-trainer-x1")
+                .withCreationTimestamp(Instant.now().toString())
+                .addToLabels(Names.ROLE_LABEL, "trainer").addToLabels(Names.EXPERIMENT_LABEL, "darcy").endMetadata()
+                .withNewSpec().addNewContainer().withName("trainer").withImage("x").endContainer().endSpec()
+                .withNewStatus().addNewContainerStatus().withName("trainer").withNewState().withNewTerminated().withExitCode(1)
+                .withMessage("fine-tuning: loss became NaN at epoch 3; checkpoints kept").endTerminated().endState()
+                .endContainerStatus().endStatus().build()).create();
+        jobFinished("darcy", "Failed", "BackoffLimitExceeded");
+        OrcaExperiment failed = awaitExperiment("darcy", e -> e.getStatus().phase == Phase.Failed);
+        assertEquals(3, failed.getStatus().restarts);
+        var ready = failed.getStatus().conditions.stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
+        assertEquals("BackoffLimitExceeded", ready.getReason());
+        assertTrue(ready.getMessage().contains("loss became NaN at epoch 3"), ready.getMessage());
+        assertTrue(client.v1().events().inNamespace(NS).list().getItems().stream()
+                .anyMatch(ev -> ev.getInvolvedObject().getName().equals("darcy") && ev.getType().equals("Warning")));
+    }
+
+    @Test
+    void suspendAndResume() {
+        create("pausable");
+        assertFalse(awaitJob("pausable").getSpec().getSuspend());
+        client.resources(OrcaExperiment.class).inNamespace(NS).withName("pausable")
+                .edit(e -> { e.getSpec().runPolicy.suspend = true; return e; });
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.batch().v1().jobs().inNamespace(NS).withName("pausable-trainer").get()
+                .getSpec().getSuspend());
+        awaitExperiment("pausable", e -> e.getStatus().phase == Phase.Suspended);
+        client.resources(OrcaExperiment.class).inNamespace(NS).withName("pausable")
+                .edit(e -> { e.getSpec().runPolicy.suspend = false; return e; });
+        await().atMost(Duration.ofSeconds(30)).until(() -> !client.batch().v1().jobs().inNamespace(NS).withName("pausable-trainer").get()
+                .getSpec().getSuspend());
+        OrcaExperiment resumed = awaitExperiment("pausable", e -> e.getStatus().phase == Phase.Pending);
+        assertEquals(3L, resumed.getStatus().observedGeneration, "two spec edits, each observed");
+        assertEquals(1, client.batch().v1().jobs().inNamespace(NS).withLabel(Names.EXPERIMENT_LABEL, "pausable").list().getItems().size());
+    }
+
+    @Test
+    void unchangedObservationsWriteNoStatus() throws Exception {
+        create("quiet");
+        awaitJob("quiet");
+        OrcaExperiment first = awaitExperiment("quiet", e -> e.getStatus().phase == Phase.Pending);
+        // Unrelated changes trigger reconciliations; the status (and so the resourceVersion) must not move.
+        for (int i = 0; i < 3; i++) {
+            final int n = i;
+            client.configMaps().inNamespace(NS).withName("quiet-spec").edit(c -> { c.getMetadata().getAnnotations(); 
+                c.getMetadata().setAnnotations(java.util.Map.of("poke", Integer.toString(n))); return c; });
+        }
+        Thread.sleep(1500);
+        OrcaExperiment later = client.resources(OrcaExperiment.class).inNamespace(NS).withName("quiet").get();
+        assertEquals(first.getMetadata().getResourceVersion(), later.getMetadata().getResourceVersion());
+        assertNotNull(later.getStatus().conditions.get(0).getLastTransitionTime());
+    }
+}
