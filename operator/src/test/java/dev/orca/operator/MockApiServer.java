@@ -1,0 +1,37 @@
+package dev.orca.operator;
+
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/**
+ * A Fabric8 mock API server (CRUD mode) for tests that run the packaged operator in its own process: the
+ * operator is pointed at it through configuration, and the test reaches it through {@link #server}.
+ */
+public class MockApiServer implements QuarkusTestResourceLifecycleManager {
+    static volatile KubernetesMockServer server;
+
+    @Override
+    public Map<String, String> start() {
+        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new io.fabric8.mockwebserver.MockWebServer(),
+                new java.util.HashMap<>(), new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(), true);
+        server.init();
+        // The API server serves a custom resource once its CRD exists: install the committed one, as a cluster admin would.
+        try (var client = server.createClient();
+             var crd = java.nio.file.Files.newInputStream(java.nio.file.Path.of("../crds", dev.orca.crd.CrdAdmission.CRD_FILE))) {
+            client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return Map.of("quarkus.kubernetes-client.api-server-url", server.url("/"),
+                "quarkus.kubernetes-client.trust-certs", "true",
+                "quarkus.kubernetes-client.namespace", "default");
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.destroy();
+        }
+    }
+}
