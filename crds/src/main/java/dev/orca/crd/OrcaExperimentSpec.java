@@ -163,8 +163,8 @@ public class OrcaExperimentSpec {
             message = "zeroOneError and oneMinusF1 apply to classification tasks only", fieldPath = ".metric")
     @ValidationRule(value = "!(self.metric in ['mae8', 'relativeL2']) || self.type == 'dense'",
             message = "mae8 and relativeL2 apply to dense tasks only", fieldPath = ".metric")
-    @ValidationRule(value = "!(self.metric in ['oneMinusAuroc', 'oneMinusMap']) || self.type != 'dense'",
-            message = "oneMinusAuroc and oneMinusMap apply to classification and multilabel tasks", fieldPath = ".metric")
+    @ValidationRule(value = "self.metric != 'oneMinusMap' || self.type != 'dense'",
+            message = "oneMinusMap applies to classification and multilabel tasks", fieldPath = ".metric")
     @ValidationRule(value = "self.metric != 'nll' || self.type != 'classification'",
             message = "nll applies to multilabel and dense tasks", fieldPath = ".metric")
     public static class Task {

@@ -105,7 +105,9 @@ public final class SpecValidation {
     private static boolean fits(Metric metric, TaskType type) {
         return switch (metric) {
             case ZERO_ONE_ERROR, ONE_MINUS_F1 -> type == TaskType.CLASSIFICATION;
-            case ONE_MINUS_AUROC, ONE_MINUS_MAP -> type == TaskType.MULTILABEL || type == TaskType.CLASSIFICATION;
+            // Dense AUROC is per pixel over all pixels (NAS-Bench-360's Cosmic).
+            case ONE_MINUS_AUROC -> true;
+            case ONE_MINUS_MAP -> type == TaskType.MULTILABEL || type == TaskType.CLASSIFICATION;
             case MAE8, RELATIVE_L2 -> type == TaskType.DENSE;
             case NLL -> type == TaskType.DENSE || type == TaskType.MULTILABEL;
         };

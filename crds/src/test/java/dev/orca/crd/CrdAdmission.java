@@ -88,13 +88,14 @@ public final class CrdAdmission {
         for (ValidationMessage m : schema.validate(checked)) {
             errors.add(m.getInstanceLocation().toString().replace("$", "") + ": " + m.getMessage());
         }
-        if (errors.isEmpty()) {
-            rules(openApi, checked, old == null ? null : old.deepCopy(), "", errors);
-        }
+        // Like the API server, rules run even when the schema already failed; a rule that cannot evaluate on the
+        // ill-typed object is then left out rather than reported.
+        boolean schemaFailed = !errors.isEmpty();
+        rules(openApi, checked, old == null ? null : old.deepCopy(), "", errors, schemaFailed);
         return errors;
     }
 
-    private void rules(JsonNode node, JsonNode value, JsonNode oldValue, String path, List<String> errors) {
+    private void rules(JsonNode node, JsonNode value, JsonNode oldValue, String path, List<String> errors, boolean lenient) {
         if (value == null || value.isMissingNode() || value.isNull()) {
             return;
         }
@@ -109,6 +110,9 @@ public final class CrdAdmission {
                 result = runtime.createProgram(cel.compile(expression).getAst())
                         .eval(Map.of("self", toCel(value), "oldSelf", oldValue == null ? Map.of() : toCel(oldValue)));
             } catch (Exception e) {
+                if (lenient) {
+                    continue;
+                }
                 throw new IllegalStateException("CEL rule at " + path + " failed to evaluate: " + expression, e);
             }
             if (!Boolean.TRUE.equals(result)) {
@@ -120,11 +124,11 @@ public final class CrdAdmission {
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> f = fields.next();
                 rules(f.getValue(), value.get(f.getKey()), oldValue == null ? null : oldValue.get(f.getKey()),
-                        path + "." + f.getKey(), errors);
+                        path + "." + f.getKey(), errors, lenient);
             }
         } else if (value.isArray() && node.has("items")) {
             for (int i = 0; i < value.size(); i++) {
-                rules(node.get("items"), value.get(i), null, path + "[" + i + "]", errors);
+                rules(node.get("items"), value.get(i), null, path + "[" + i + "]", errors, lenient);
             }
         }
     }

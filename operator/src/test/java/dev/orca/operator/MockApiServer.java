@@ -9,7 +9,7 @@ import java.util.Map;
  * operator is pointed at it through configuration, and the test reaches it through {@link #server}.
  */
 public class MockApiServer implements QuarkusTestResourceLifecycleManager {
-    static volatile KubernetesMockServer server;
+    public static volatile KubernetesMockServer server;
 
     @Override
     public Map<String, String> start() {
@@ -26,6 +26,11 @@ public class MockApiServer implements QuarkusTestResourceLifecycleManager {
         return Map.of("quarkus.kubernetes-client.api-server-url", server.url("/"),
                 "quarkus.kubernetes-client.trust-certs", "true",
                 "quarkus.kubernetes-client.namespace", "default");
+    }
+
+    /** A client of the running server, for code outside the Quarkus test extension (the scale benchmark). */
+    public static io.fabric8.kubernetes.client.KubernetesClient client() {
+        return server.createClient();
     }
 
     @Override

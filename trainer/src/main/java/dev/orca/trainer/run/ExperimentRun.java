@@ -257,12 +257,24 @@ public final class ExperimentRun {
         return switch (spec.task.metric) {
             case ZERO_ONE_ERROR -> TaskMetrics.zeroOneError(predictions, labels(targets));
             case ONE_MINUS_F1 -> TaskMetrics.oneMinusMacroF1(predictions, labels(targets), spec.task.numClasses);
-            case ONE_MINUS_AUROC -> TaskMetrics.oneMinusAuroc(predictions, targets);
+            case ONE_MINUS_AUROC -> spec.task.type == TaskType.DENSE
+                    ? TaskMetrics.oneMinusAuroc(column(predictions), column(targets)) // every pixel one example, as NAS-Bench-360 scores Cosmic
+                    : TaskMetrics.oneMinusAuroc(predictions, targets);
             case ONE_MINUS_MAP -> TaskMetrics.oneMinusMap(predictions, targets);
             case MAE8 -> TaskMetrics.mae8(predictions, targets);
             case RELATIVE_L2 -> TaskMetrics.relativeL2(predictions, targets);
             case NLL -> TaskMetrics.nll(predictions, targets);
         };
+    }
+
+    private static float[][] column(float[][] rows) {
+        return Arrays.stream(rows).flatMap(r -> {
+            float[][] out = new float[r.length][];
+            for (int i = 0; i < r.length; i++) {
+                out[i] = new float[] {r[i]};
+            }
+            return Arrays.stream(out);
+        }).toArray(float[][]::new);
     }
 
     private static int[] labels(float[][] targets) {

@@ -118,7 +118,8 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
         x = standardise(x, x.get(trainRows));
         float mean = 0;
         float std = 1;
-        if (task.type == TaskType.DENSE) {
+        if (task.type == TaskType.DENSE && (task.loss == null || task.loss == OrcaExperimentSpec.Loss.MSE)) {
+            // Regression targets are standardised (and mapped back before the metric); binary masks are left as they are.
             NDArray trainY = y.get(trainRows);
             mean = trainY.mean().getFloat();
             std = Math.max(1e-8f, (float) Math.sqrt(trainY.sub(trainY.mean()).square().mean().getFloat()));

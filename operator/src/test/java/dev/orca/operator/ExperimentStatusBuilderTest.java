@@ -1,0 +1,103 @@
+package dev.orca.operator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orca.crd.OrcaExperiment;
+import dev.orca.crd.OrcaExperimentStatus;
+import dev.orca.crd.OrcaExperimentStatus.Phase;
+import dev.orca.crd.ProgressReport;
+import dev.orca.crd.SpecValidation;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The status computation alone: no API server, no operator. */
+class ExperimentStatusBuilderTest {
+    private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+    private final OrcaExperiment experiment = experiment();
+
+    private static OrcaExperiment experiment() {
+        try (var client = new KubernetesClientBuilder().build()) {
+            OrcaExperiment e = TestExperiments.valid(client, "ns", "x");
+            e.getMetadata().setGeneration(4L);
+            return e;
+        }
+    }
+
+    private static Job job() {
+        return new JobBuilder().withNewMetadata().withName("x-trainer").endMetadata().withNewStatus().withActive(1).endStatus().build();
+    }
+
+    private static ProgressReport report(String stage, int epoch, int epochs, List<Double> curve) {
+        return new ProgressReport(stage, epoch, epochs, 10, 20, 0.5, curve, null, null, null, null, 100L, null, epoch);
+    }
+
+    @Test
+    void theSameObservationGivesAnEqualStatusSoNothingIsWritten() {
+        Observation o = new Observation(experiment, List.of(), Optional.of(job()), List.of(),
+                Optional.of(report("fine-tuning", 5, 20, List.of(3.0, 2.0))));
+        OrcaExperimentStatus first = ExperimentStatusBuilder.build(o, null, T0);
+        OrcaExperimentStatus again = ExperimentStatusBuilder.build(o, first, T0.plusSeconds(60));
+        assertEquals(first, again, "a later pass keeps the transition times");
+        assertEquals(Phase.FineTuning, first.phase);
+        assertEquals(50, first.progress.percent, "10 alignment + 5 of 20 fine-tuning epochs");
+        assertEquals(2.0, first.otdd.finalValue);
+        assertEquals(4L, first.observedGeneration);
+    }
+
+    @Test
+    void aLongAlignmentCurveIsThinnedKeepingBothEnds() {
+        List<Double> curve = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            curve.add(100.0 - i * 0.2);
+        }
+        OrcaExperimentStatus s = ExperimentStatusBuilder.build(new Observation(experiment, List.of(), Optional.of(job()), List.of(),
+                Optional.of(report("aligning", 400, 400, curve))), null, T0);
+        assertEquals(OrcaExperimentStatus.OTDD_CURVE_POINTS, s.otdd.curve.size());
+        assertEquals(100.0, s.otdd.curve.get(0));
+        assertEquals(curve.get(399), s.otdd.curve.get(OrcaExperimentStatus.OTDD_CURVE_POINTS - 1));
+        assertNull(s.otdd.finalValue, "still aligning");
+    }
+
+    @Test
+    void anInvalidSpecFailsWithEveryFieldNamedAndNoRunningCondition() {
+        OrcaExperimentStatus s = ExperimentStatusBuilder.build(new Observation(experiment,
+                List.of(new SpecValidation.Violation("spec.a", "bad"), new SpecValidation.Violation("spec.b", "worse")),
+                Optional.empty(), List.of(), Optional.empty()), null, T0);
+        assertEquals(Phase.Failed, s.phase);
+        String message = s.conditions.stream().filter(c -> c.getType().equals("SpecValid")).findFirst().orElseThrow().getMessage();
+        assertTrue(message.contains("spec.a: bad") && message.contains("spec.b: worse"), message);
+        assertNull(s.jobName);
+    }
+
+    @Test
+    void theNewestPodsTerminationMessageExplainsAFailure() {
+        Pod old = pod("2026-11-28T10:00:00Z", "first attempt: out of memory");
+        Pod newest = pod("2026-11-28T11:00:00Z", "alignment: OTDD became NaN at epoch 7");
+        assertEquals(Optional.of("alignment: OTDD became NaN at epoch 7"), ExperimentStatusBuilder.terminationMessage(List.of(old, newest)));
+        assertEquals(Optional.empty(), ExperimentStatusBuilder.terminationMessage(List.of()));
+    }
+
+    private static Pod pod(String created, String message) {
+        return new PodBuilder().withNewMetadata().withCreationTimestamp(created).endMetadata().withNewStatus().addNewContainerStatus()
+                .withNewState().withNewTerminated().withMessage(message).endTerminated().endState().endContainerStatus().endStatus().build();
+    }
+
+    @Test
+    void suspensionWinsOverProgressUntilTheJobFinishes() {
+        experiment.getSpec().runPolicy.suspend = true;
+        OrcaExperimentStatus s = ExperimentStatusBuilder.build(new Observation(experiment, List.of(), Optional.of(job()), List.of(),
+                Optional.of(report("aligning", 2, 10, List.of(5.0)))), null, T0);
+        assertEquals(Phase.Suspended, s.phase);
+        assertEquals("False", s.conditions.stream().filter(c -> c.getType().equals("Running")).findFirst().orElseThrow().getStatus());
+    }
+}
