@@ -15,6 +15,8 @@ import java.util.UUID;
 /** Kubernetes Events on an experiment: one per phase transition (Warning for failures), so kubectl describe tells the story. */
 @ApplicationScoped
 public class ExperimentEvents {
+    /** All this class does on the API: create Events (for the RBAC rules). */
+    public static final String VERB = "create";
     private final KubernetesClient client;
 
     public ExperimentEvents(KubernetesClient client) {

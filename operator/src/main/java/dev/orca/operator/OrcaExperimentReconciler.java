@@ -52,6 +52,8 @@ import java.util.Set;
 public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
     public static final String NAME = "orcaexperiment";
     static final String POD_EVENT_SOURCE = "trainer-pods";
+    /** Resources watched beside the dependents' own informers (the RBAC rules are derived from these and the workflow). */
+    public static final List<Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>> WATCHED = List.of(Pod.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OperatorConfig config;
