@@ -19,33 +19,45 @@ import java.util.Map;
  * <p>Query, key and value share one {@code (3D, D)} projection: one GEMM instead of three is measurably
  * faster on CPU, and the checkpoint's three tensors are bound to its row blocks.
  *
- * <p>Input: hidden {@code (B, S, D)} and the additive mask {@code (B, 1, 1, S)}; output: context
+ * <p>Input: hidden {@code (B, S, D)} and an additive mask broadcastable to {@code (B, H, S, S)} (padding:
+ * {@code (B, 1, 1, S)}; Swin: relative position bias plus the shifted-window mask); output: context
  * {@code (B, S, D)} before the output projection.
  */
 public final class SelfAttention extends AbstractBlock implements NamedParameters {
 
-    private final BodyConfig config;
+    private final int hidden;
+    private final int heads;
+    private final float dropoutRate;
     private final Linear qkv;
     private final SeededDropout dropout;
 
     public SelfAttention(BodyConfig config, SeededDropout dropout) {
-        this.config = config;
+        this(config.hidden(), config.heads(), config.dropout(), dropout);
+    }
+
+    /** Width {@code hidden} in {@code heads} heads; vision bodies use it with their own sizes. */
+    public SelfAttention(int hidden, int heads, float dropoutRate, SeededDropout dropout) {
+        if (hidden % heads != 0) {
+            throw new IllegalArgumentException("width " + hidden + " is not divisible by " + heads + " attention heads");
+        }
+        this.hidden = hidden;
+        this.heads = heads;
+        this.dropoutRate = dropoutRate;
         this.dropout = dropout;
-        qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * config.hidden()).build());
+        qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * hidden).build());
     }
 
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
-        NDArray hidden = inputs.get(0);
+        NDArray states = inputs.get(0);
         NDArray additiveMask = inputs.get(1);
-        Shape shape = hidden.getShape();
+        Shape shape = states.getShape();
         long batch = shape.get(0);
         long length = shape.get(1);
-        int heads = config.heads();
-        int headSize = config.headSize();
+        int headSize = hidden / heads;
         // (B, S, 3D) -> (3, B, H, S, dh) so that one transpose serves q, k and v.
-        NDArray projected = qkv.forward(store, new NDList(hidden), training).singletonOrThrow()
+        NDArray projected = qkv.forward(store, new NDList(states), training).singletonOrThrow()
                 .reshape(batch, length, 3, heads, headSize)
                 .transpose(2, 0, 3, 1, 4);
         NDList qkvSplit = projected.split(3, 0);
@@ -53,8 +65,8 @@ public final class SelfAttention extends AbstractBlock implements NamedParameter
         NDArray k = qkvSplit.get(1).squeeze(0);
         NDArray v = qkvSplit.get(2).squeeze(0);
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(additiveMask);
-        NDArray probs = dropout.apply(scores.softmax(-1), config.dropout(), training);
-        NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, length, config.hidden());
+        NDArray probs = dropout.apply(scores.softmax(-1), dropoutRate, training);
+        NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, length, hidden);
         return new NDList(context);
     }
 
@@ -70,7 +82,7 @@ public final class SelfAttention extends AbstractBlock implements NamedParameter
 
     @Override
     public void collectParameters(String prefix, Map<String, ParameterSlot> out) {
-        long d = config.hidden();
+        long d = hidden;
         var weight = qkv.getParameters().get("weight");
         var bias = qkv.getParameters().get("bias");
         String[] names = {"query", "key", "value"};

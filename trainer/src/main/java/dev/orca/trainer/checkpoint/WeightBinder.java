@@ -20,11 +20,19 @@ public final class WeightBinder {
     private WeightBinder() {}
 
     public static void bind(BodyCheckpoint checkpoint, Map<String, ParameterSlot> slots) {
+        bind(checkpoint.source(), checkpoint.config(), checkpoint.tensors(), slots);
+    }
+
+    /**
+     * Copies {@code tensors} into {@code slots}: every slot needs its tensor at the slot's shape, and every
+     * tensor must be used ({@code configuration} describes the model in the messages).
+     */
+    public static void bind(String source, Object configuration, Map<String, TensorData> tensors, Map<String, ParameterSlot> slots) {
         List<String> missing = new ArrayList<>();
         for (var entry : slots.entrySet()) {
             String name = entry.getKey();
             ParameterSlot slot = entry.getValue();
-            TensorData tensor = checkpoint.tensors().get(name);
+            TensorData tensor = tensors.get(name);
             if (tensor == null) {
                 missing.add(name);
                 continue;
@@ -32,8 +40,8 @@ public final class WeightBinder {
             NDArray target = slot.parameter().getArray();
             long[] expected = expectedShape(slot, target.getShape());
             if (!Arrays.equals(expected, tensor.shape())) {
-                throw new CheckpointException(checkpoint.source() + ": tensor " + name + " has shape "
-                        + tensor.shapeString() + " but the configuration " + checkpoint.config()
+                throw new CheckpointException(source + ": tensor " + name + " has shape "
+                        + tensor.shapeString() + " but the configuration " + configuration
                         + " needs " + Arrays.toString(expected));
             }
             if (slot.isWhole()) {
@@ -45,15 +53,15 @@ public final class WeightBinder {
             }
         }
         if (!missing.isEmpty()) {
-            throw new CheckpointException(checkpoint.source() + ": missing tensor" + (missing.size() > 1 ? "s " : " ")
+            throw new CheckpointException(source + ": missing tensor" + (missing.size() > 1 ? "s " : " ")
                     + summarize(missing));
         }
-        TreeSet<String> unexpected = new TreeSet<>(checkpoint.tensors().keySet());
+        TreeSet<String> unexpected = new TreeSet<>(tensors.keySet());
         unexpected.removeAll(slots.keySet());
         if (!unexpected.isEmpty()) {
-            throw new CheckpointException(checkpoint.source() + ": tensor" + (unexpected.size() > 1 ? "s " : " ")
+            throw new CheckpointException(source + ": tensor" + (unexpected.size() > 1 ? "s " : " ")
                     + summarize(new ArrayList<>(unexpected)) + " not used by the configuration "
-                    + checkpoint.config() + " (does config.json match the weights?)");
+                    + configuration + " (does config.json match the weights?)");
         }
     }
 
