@@ -81,11 +81,23 @@ def swin(directory):
     for name, p in m.named_parameters():
         with torch.no_grad():
             p.add_(0.05 * torch.randn_like(p))
-    sd = m.state_dict()
+    hf = swin_hf_names(m.state_dict(), depths)
+    x = torch.randn(2, 3, 32, 32)
+    with torch.no_grad():
+        y = m.norm(m.features(x))
+        y = y.reshape(y.shape[0], -1, y.shape[-1])
+    config = {"model_type": "swin", "image_size": 32, "patch_size": 2, "num_channels": 3, "embed_dim": 8,
+              "depths": depths, "num_heads": heads, "window_size": 4, "mlp_ratio": 4.0, "layer_norm_eps": 1e-5,
+              "hidden_act": "gelu", "qkv_bias": True, "use_absolute_embeddings": False}
+    save(directory, config, hf, x, y)
+
+
+def swin_hf_names(sd, depths):
+    """torchvision SwinTransformer state dict -> Hugging Face SwinModel names."""
     hf = {"embeddings.patch_embeddings.projection.weight": sd["features.0.0.weight"],
           "embeddings.patch_embeddings.projection.bias": sd["features.0.0.bias"],
           "embeddings.norm.weight": sd["features.0.2.weight"], "embeddings.norm.bias": sd["features.0.2.bias"]}
-    for s in range(3):
+    for s in range(len(depths)):
         for b in range(depths[s]):
             tv, h = f"features.{2 * s + 1}.{b}.", f"encoder.layers.{s}.blocks.{b}."
             hf[h + "layernorm_before.weight"], hf[h + "layernorm_before.bias"] = sd[tv + "norm1.weight"], sd[tv + "norm1.bias"]
@@ -97,19 +109,23 @@ def swin(directory):
             hf[h + "layernorm_after.weight"], hf[h + "layernorm_after.bias"] = sd[tv + "norm2.weight"], sd[tv + "norm2.bias"]
             hf[h + "intermediate.dense.weight"], hf[h + "intermediate.dense.bias"] = sd[tv + "mlp.0.weight"], sd[tv + "mlp.0.bias"]
             hf[h + "output.dense.weight"], hf[h + "output.dense.bias"] = sd[tv + "mlp.3.weight"], sd[tv + "mlp.3.bias"]
-        if s < 2:
+        if s < len(depths) - 1:
             tv, h = f"features.{2 * s + 2}.", f"encoder.layers.{s}.downsample."
             hf[h + "reduction.weight"] = sd[tv + "reduction.weight"]
             hf[h + "norm.weight"], hf[h + "norm.bias"] = sd[tv + "norm.weight"], sd[tv + "norm.bias"]
     hf["layernorm.weight"], hf["layernorm.bias"] = sd["norm.weight"], sd["norm.bias"]
-    x = torch.randn(2, 3, 32, 32)
-    with torch.no_grad():
-        y = m.norm(m.features(x))
-        y = y.reshape(y.shape[0], -1, y.shape[-1])
-    config = {"model_type": "swin", "image_size": 32, "patch_size": 2, "num_channels": 3, "embed_dim": 8,
-              "depths": depths, "num_heads": heads, "window_size": 4, "mlp_ratio": 4.0, "layer_norm_eps": 1e-5,
-              "hidden_act": "gelu", "qkv_bias": True, "use_absolute_embeddings": False}
-    save(directory, config, hf, x, y)
+    return hf
+
+
+def swin_base_names(path):
+    """Every tensor name and shape of swin-base-patch4-window7-224 (torchvision's swin_b has its architecture)."""
+    from torchvision.models import swin_b
+    depths = [2, 2, 18, 2]
+    hf = swin_hf_names(swin_b().state_dict(), depths)
+    with open(path, "w") as f:
+        f.write("# swin-base-patch4-window7-224: Hugging Face SwinModel tensor names and shapes (vision_fixtures.py)\n")
+        for name, t in hf.items():
+            f.write(f"{name} {' '.join(str(d) for d in t.shape)}\n")
 
 
 def save(directory, config, tensors, x, y):
@@ -125,3 +141,4 @@ if __name__ == "__main__":
     out = sys.argv[1]
     vit(os.path.join(out, "vit"))
     swin(os.path.join(out, "swin"))
+    swin_base_names(os.path.join(out, "swin-base-patch4-window7-224.params.txt"))

@@ -88,4 +88,32 @@ class VisionParityTest {
         CheckpointException type = assertThrows(CheckpointException.class, () -> VisionCheckpoints.load(dir));
         assertTrue(type.getMessage().contains("model_type 'deit'"), type.getMessage());
     }
+
+    /** Every tensor of swin-base-patch4-window7-224 (names and shapes as Hugging Face stores them) has its place. */
+    @Test
+    void swinBaseMapsCompletely() throws IOException {
+        java.util.Map<String, String> expected = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(FIXTURES.resolve("swin-base-patch4-window7-224.params.txt"))) {
+            if (line.startsWith("#") || line.contains("relative_position_index")) {
+                continue; // buffers the body computes itself
+            }
+            int space = line.indexOf(' ');
+            expected.put(line.substring(0, space), line.substring(space + 1));
+        }
+        VisionConfig base = new VisionConfig(VisionConfig.Family.SWIN, 224, 4, 3, 128, new int[] {2, 2, 18, 2}, new int[] {4, 8, 16, 32},
+                7, 4.0, 1e-5f);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            VisionBody body = new VisionBody(base, new SeededDropout(0));
+            body.initialize(manager, 1);
+            java.util.Map<String, String> actual = new java.util.TreeMap<>();
+            body.namedParameters().forEach((name, slot) -> {
+                long[] shape = slot.parameter().getArray().getShape().getShape().clone();
+                if (!slot.isWhole()) {
+                    shape[0] = slot.rows(); // one of the fused query/key/value row blocks
+                }
+                actual.put(name, java.util.Arrays.stream(shape).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining(" ")));
+            });
+            org.junit.jupiter.api.Assertions.assertEquals(expected, actual);
+        }
+    }
 }
