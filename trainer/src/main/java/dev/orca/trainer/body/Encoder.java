@@ -22,7 +22,7 @@ import java.util.Map;
  * <p>Input: hidden states {@code (B, S, D)} and an attention mask {@code (B, S)} (1 = token, 0 = padding);
  * output: {@code (B, S, D)}.
  */
-public final class Encoder extends AbstractBlock implements NamedParameters {
+public final class Encoder extends AbstractBlock implements NamedParameters, PretrainedEncoder {
 
     private final List<EncoderLayer> layers = new ArrayList<>();
 
@@ -73,5 +73,21 @@ public final class Encoder extends AbstractBlock implements NamedParameters {
 
     public List<EncoderLayer> layers() {
         return Collections.unmodifiableList(layers);
+    }
+
+    /** All tokens attend to all (task inputs have no padding). */
+    @Override
+    public ai.djl.ndarray.NDArray encode(ai.djl.training.ParameterStore store, ai.djl.ndarray.NDArray tokens, boolean training) {
+        ai.djl.ndarray.types.Shape s = tokens.getShape();
+        ai.djl.ndarray.NDArray mask = tokens.getManager().ones(new ai.djl.ndarray.types.Shape(s.get(0), s.get(1)),
+                ai.djl.ndarray.types.DataType.INT64);
+        return forward(store, new ai.djl.ndarray.NDList(tokens, mask), training).singletonOrThrow();
+    }
+
+    @Override
+    public List<ai.djl.nn.norm.LayerNorm> layerNorms() {
+        List<ai.djl.nn.norm.LayerNorm> out = new java.util.ArrayList<>();
+        layers().forEach(l -> out.addAll(l.layerNorms()));
+        return out;
     }
 }

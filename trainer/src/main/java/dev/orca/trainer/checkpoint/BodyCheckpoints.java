@@ -45,6 +45,25 @@ public final class BodyCheckpoints {
         return local(Path.of(path));
     }
 
+    /**
+     * The directory a {@code hf:} or {@code file:} reference names, if it is one on this machine (bundled bodies
+     * and single {@code .onnx} files have none): where a caller looks at {@code config.json} to tell vision from text.
+     */
+    public static java.util.Optional<Path> directory(String reference) {
+        if (reference == null || reference.startsWith("bundled:")) {
+            return java.util.Optional.empty();
+        }
+        if (reference.startsWith("hf:")) {
+            String id = reference.substring("hf:".length());
+            if (!id.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?")) {
+                return java.util.Optional.empty();
+            }
+            return hubCandidates(id).stream().filter(c -> Files.exists(c.resolve("config.json"))).findFirst();
+        }
+        Path path = Path.of(reference.startsWith("file:") ? reference.substring("file:".length()) : reference);
+        return Files.isDirectory(path) ? java.util.Optional.of(path) : java.util.Optional.empty();
+    }
+
     public static BodyCheckpoint local(Path path) {
         if (path.toString().endsWith(".onnx")) {
             Path tokenizer = path.resolveSibling("tokenizer.json");

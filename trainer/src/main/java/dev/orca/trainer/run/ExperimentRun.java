@@ -6,16 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.crd.OrcaExperimentSpec.TaskType;
-import dev.orca.trainer.body.TextBody;
-import dev.orca.trainer.checkpoint.BodyCheckpoint;
-import dev.orca.trainer.checkpoint.BodyCheckpoints;
-import dev.orca.trainer.checkpoint.PretrainedBodies;
 import dev.orca.trainer.cluster.KMeans;
 import dev.orca.trainer.data.DataArray;
 import dev.orca.trainer.data.Npy;
@@ -30,15 +25,9 @@ import dev.orca.trainer.ot.OtddSource;
 import dev.orca.trainer.ot.OtddSourceCache;
 import dev.orca.trainer.ot.SinkhornOptions;
 import dev.orca.trainer.progress.ProgressEvent;
-import dev.orca.trainer.source.LabelledText;
 import dev.orca.trainer.source.SourceFeatures;
-import dev.orca.trainer.source.TextSources;
 import dev.orca.trainer.progress.ProgressSink;
 import dev.orca.trainer.report.RunReport;
-import dev.orca.trainer.task.ClassificationHead;
-import dev.orca.trainer.task.DenseHead;
-import dev.orca.trainer.task.PatchGeometry;
-import dev.orca.trainer.task.TaskEmbedder;
 import dev.orca.trainer.train.Alignment;
 import dev.orca.trainer.train.FineTuning;
 import dev.orca.trainer.train.Losses;
@@ -71,30 +60,10 @@ public final class ExperimentRun {
             ai.djl.engine.Engine.getInstance().setRandomSeed((int) spec.seed);
             progress.accept(ProgressEvent.of(ProgressEvent.Stage.PREPARING, "loading data and " + spec.body.checkpoint));
             TaskData data = TaskData.load(spec, manager);
-            BodyCheckpoint checkpoint = BodyCheckpoints.load(spec.body.checkpoint);
             SeededDropout dropout = new SeededDropout(spec.seed);
-            TextBody body = spec.mode == OrcaExperimentSpec.Mode.SCRATCH
-                    ? PretrainedBodies.createUntrained(checkpoint, manager, dropout)
-                    : PretrainedBodies.create(checkpoint, manager, dropout);
-
-            List<Long> in = spec.task.inputShape;
-            long[] spatial = in.subList(1, in.size()).stream().mapToLong(Long::longValue).toArray();
-            PatchGeometry geometry = PatchGeometry.of(spatial, body.config().maxSequenceLength());
-            TaskEmbedder embedder = new TaskEmbedder(geometry, body.config().hidden());
-            long[] one = new long[in.size() + 1];
-            one[0] = 1;
-            for (int i = 0; i < in.size(); i++) {
-                one[i + 1] = in.get(i);
-            }
-            embedder.initialize(manager, DataType.FLOAT32, new Shape(one));
+            Architecture architecture = Architecture.of(spec, manager, dropout);
+            OrcaModel model = architecture.model();
             ParameterStore store = new ParameterStore(manager, false);
-            embedder.initializePositions(body.embeddings().positionEmbeddings(store, manager, (int) geometry.tokens(), false).squeeze(0));
-            Block head = spec.task.type == TaskType.DENSE
-                    ? new DenseHead(geometry, (int) (long) spec.task.outputShape.get(0))
-                    : new ClassificationHead(spec.task.numClasses, "cls".equals(spec.body.pooling)
-                            ? ClassificationHead.Pooling.CLS : ClassificationHead.Pooling.MEAN);
-            OrcaModel model = new OrcaModel(embedder, body.encoder(), head);
-            model.initialize(manager, DataType.FLOAT32, new Shape(one));
             RunCheckpoint checkpoints = new RunCheckpoint(out.resolve("checkpoints"));
 
             NDArray trainX = data.x().get(rows(manager, data.splits().train()));
@@ -102,10 +71,10 @@ public final class ExperimentRun {
             List<Double> curve = List.of();
             long alignStart = System.nanoTime();
             if (spec.mode.aligns()) {
-                AlignmentMetric metric = alignmentMetric(spec, manager, out, body, checkpoint);
+                AlignmentMetric metric = alignmentMetric(spec, manager, architecture);
                 int[] labels = alignmentLabels(spec, trainY, metric);
                 OrcaExperimentSpec.Alignment a = spec.alignment;
-                curve = new Alignment(embedder, model.embedderParameters(), metric,
+                curve = new Alignment(architecture.embedder(), model.embedderParameters(), metric,
                         new Alignment.Settings(a.epochs, a.samplesPerClass, a.rounds, kind(a.optimizer.name), a.optimizer.lr,
                                 a.optimizer.weightDecay, 20, 0.2, spec.seed), checkpoints, progress).run(trainX, labels);
             }
@@ -140,12 +109,10 @@ public final class ExperimentRun {
     }
 
     /**
-     * The proxy source: {@code conll2003:<eng.train>} or {@code tsv:<label TAB text>} texts, embedded by the
-     * body's own embedding layer (cached across experiments), or {@code file:<npz>} with ready features
-     * {@code x (N, D)} and labels {@code y}. The bundled corpora are not in this build yet.
+     * The proxy source: {@code file:<npz>} with ready features {@code x (N, D)} and labels {@code y}, or a dataset
+     * of the body's modality that the architecture embeds with the body's own embedding layer (cached across experiments).
      */
-    private static AlignmentMetric alignmentMetric(OrcaExperimentSpec spec, NDManager manager, Path out, TextBody body,
-                                                   BodyCheckpoint checkpoint) {
+    private static AlignmentMetric alignmentMetric(OrcaExperimentSpec spec, NDManager manager, Architecture architecture) {
         String dataset = spec.source.dataset;
         NDArray features;
         int[] labels;
@@ -153,35 +120,17 @@ public final class ExperimentRun {
             Map<String, DataArray> arrays = Npy.readArchive(Path.of(dataset.substring("file:".length())));
             DataArray x = arrays.get("x");
             DataArray y = arrays.get("y");
-            if (x == null || y == null || x.shape().length != 2 || x.shape()[1] != body.config().hidden()) {
-                throw new IllegalArgumentException("spec.source.dataset: " + dataset + " must hold x (N, "
-                        + body.config().hidden() + ") and y (N)");
+            long width = architecture.embedder().getOutputShapes(new Shape[] {Architecture.oneExample(spec)})[0].get(2);
+            if (x == null || y == null || x.shape().length != 2 || x.shape()[1] != width) {
+                throw new IllegalArgumentException("spec.source.dataset: " + dataset + " must hold x (N, " + width + ") and y (N)");
             }
             int n = (int) Math.min(spec.source.samples, x.examples());
             features = manager.create(x.values(), new Shape(x.shape())).get("0:" + n);
             labels = Arrays.copyOf(y.asLabels(), n);
-        } else if (dataset.startsWith("conll2003:") || dataset.startsWith("tsv:") || dataset.equals("bundled:brown-corpus")) {
-            boolean bundled = dataset.equals("bundled:brown-corpus");
-            Path file = bundled ? null : Path.of(dataset.substring(dataset.indexOf(':') + 1));
-            String key;
-            try {
-                key = spec.body.checkpoint + "|" + (bundled ? "brown-corpus@1.9.80" : file.toAbsolutePath() + "|" + Files.size(file)
-                        + "|" + Files.getLastModifiedTime(file).toMillis()) + "|" + spec.source.samples + "|" + spec.seed;
-            } catch (IOException e) {
-                throw new IllegalArgumentException("spec.source.dataset: " + file + ": cannot read (" + e.getMessage() + ")", e);
-            }
-            SourceFeatures.Embedded embedded = SourceFeatures.cached(cacheDirectory(), key, () -> {
-                List<LabelledText> texts = bundled ? TextSources.brownCorpus()
-                        : dataset.startsWith("tsv:") ? TextSources.tsv(file) : TextSources.conll2003(file);
-                try (var tokenizer = PretrainedBodies.tokenizer(checkpoint, 128)) {
-                    return SourceFeatures.embed(body, tokenizer, SourceFeatures.sample(texts, spec.source.samples, spec.seed), manager);
-                }
-            });
+        } else {
+            SourceFeatures.Embedded embedded = architecture.source().embed(spec, manager);
             features = embedded.features(manager);
             labels = embedded.labels();
-        } else {
-            throw new IllegalArgumentException("spec.source.dataset: '" + dataset + "' is not available in this build yet;"
-                    + " use bundled:brown-corpus, conll2003:<eng.train>, tsv:<file> or file:<npz with x (N, hidden) and y (N)>");
         }
         return switch (spec.alignment.metric) {
             case MMD -> new MmdMetric(features);

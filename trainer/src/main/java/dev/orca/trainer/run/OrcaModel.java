@@ -10,20 +10,18 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import dev.orca.trainer.body.Encoder;
-import dev.orca.trainer.body.EncoderLayer;
-import dev.orca.trainer.task.TaskEmbedder;
+import dev.orca.trainer.body.PretrainedEncoder;
 import java.util.ArrayList;
 import java.util.List;
 
 /** ORCA's network: task embedder {@code f}, pretrained transformer layers {@code g}, predictor {@code h}. */
 public final class OrcaModel extends AbstractBlock {
 
-    private final TaskEmbedder embedder;
-    private final Encoder encoder;
+    private final Block embedder;
+    private final PretrainedEncoder encoder;
     private final Block head;
 
-    public OrcaModel(TaskEmbedder embedder, Encoder encoder, Block head) {
+    public OrcaModel(Block embedder, PretrainedEncoder encoder, Block head) {
         this.embedder = addChildBlock("embedder", embedder);
         this.encoder = addChildBlock("body", encoder);
         this.head = addChildBlock("head", head);
@@ -32,22 +30,20 @@ public final class OrcaModel extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray tokens = embedder.forward(store, inputs, training).singletonOrThrow();
-        Shape s = tokens.getShape();
-        NDArray mask = tokens.getManager().ones(new Shape(s.get(0), s.get(1)), DataType.INT64);
-        NDArray hidden = encoder.forward(store, new NDList(tokens, mask), training).singletonOrThrow();
+        NDArray hidden = encoder.encode(store, tokens, training);
         return head.forward(store, new NDList(hidden), training);
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape tokens = embedder.getOutputShapes(inputShapes)[0];
-        return head.getOutputShapes(new Shape[] {tokens});
+        return head.getOutputShapes(encoder.getOutputShapes(new Shape[] {tokens}));
     }
 
     /** The embedder and encoder are initialised by their owners; only the head is sized here. */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        head.initialize(manager, dataType, embedder.getOutputShapes(inputShapes)[0]);
+        head.initialize(manager, dataType, encoder.getOutputShapes(embedder.getOutputShapes(inputShapes))[0]);
     }
 
     /** Everything ("full" fine-tuning). */
@@ -68,13 +64,13 @@ public final class OrcaModel extends AbstractBlock {
     public List<Parameter> layerNormParameters() {
         List<Parameter> out = embedderParameters();
         head.getParameters().forEach(p -> out.add(p.getValue()));
-        for (EncoderLayer layer : encoder.layers()) {
-            layer.layerNorms().forEach(n -> n.getParameters().forEach(p -> out.add(p.getValue())));
+        for (var norm : encoder.layerNorms()) {
+            norm.getParameters().forEach(p -> out.add(p.getValue()));
         }
         return out;
     }
 
-    public TaskEmbedder embedder() {
+    public Block embedder() {
         return embedder;
     }
 }

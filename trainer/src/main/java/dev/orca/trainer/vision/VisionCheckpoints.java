@@ -46,6 +46,23 @@ public final class VisionCheckpoints {
         return new VisionCheckpoint(weights.toString(), config, tensors);
     }
 
+    /** Whether {@code directory}'s config.json describes a ViT or Swin (rather than a text body). */
+    public static boolean isVision(Path directory) {
+        try {
+            String type = JSON.readTree(directory.resolve("config.json").toFile()).path("model_type").asText("");
+            return type.equals("vit") || type.equals("swin");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The checkpoint's architecture with fresh weights: the paper's "scratch" baseline. */
+    public static VisionBody createUntrained(VisionCheckpoint checkpoint, NDManager manager, SeededDropout dropout) {
+        VisionBody body = new VisionBody(checkpoint.config(), dropout);
+        body.initialize(manager, 1);
+        return body;
+    }
+
     /** The pretrained body, weights bound (a missing or misshapen tensor is an error naming it). */
     public static VisionBody create(VisionCheckpoint checkpoint, NDManager manager, SeededDropout dropout) {
         VisionBody body = new VisionBody(checkpoint.config(), dropout);

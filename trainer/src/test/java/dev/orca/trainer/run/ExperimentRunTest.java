@@ -281,4 +281,100 @@ class ExperimentRunTest {
                 () -> ExperimentRun.run(ExperimentFiles.read(idx), dir.resolve("out-idx2"), e -> { }));
         assertTrue(missing.getMessage().contains("spec.task.data.files.trainLabels"), missing.getMessage());
     }
+
+    /** CIFAR-10's binary format: label byte, then 1024 R, G, B bytes; class c is brightest in channel c % 3. */
+    private static void writeCifar(Path file, int n) throws IOException {
+        Random random = new Random(9);
+        byte[] bytes = new byte[n * 3073];
+        for (int i = 0; i < n; i++) {
+            int label = i % 3;
+            bytes[i * 3073] = (byte) label;
+            for (int p = 0; p < 3072; p++) {
+                bytes[i * 3073 + 1 + p] = (byte) ((p / 1024 == label ? 180 : 40) + random.nextInt(50));
+            }
+        }
+        Files.write(file, bytes);
+    }
+
+    /**
+     * The ORCA workflow on a vision body: a tiny random Swin (the parity fixture as a Hugging Face directory), Darcy
+     * Flow resized to its resolution and folded back, CIFAR-10-format proxy images embedded by the body's own patch embedding.
+     */
+    @Test
+    void denseTwoDimensionalTaskOnASwinBodyWithAnImageProxy() throws IOException {
+        Path cifar = dir.resolve("cifar");
+        Files.createDirectories(cifar);
+        writeCifar(cifar.resolve("data_batch_1.bin"), 60);
+        Path swin = Path.of("src/test/resources/fixtures/vision/swin").toAbsolutePath();
+        Path yaml = dir.resolve("darcy-swin.yaml");
+        Files.writeString(yaml, """
+                task:
+                  type: dense
+                  inputShape: [1, 21, 21]
+                  outputShape: [1, 21, 21]
+                  metric: relativeL2
+                  data:
+                    generator: { name: darcy-flow, samples: 40, resolution: 21 }
+                    validationFraction: 0.2
+                    testFraction: 0.2
+                body: { checkpoint: "file:%s" }
+                source: { dataset: "cifar10:%s", samples: 60 }
+                mode: orca
+                alignment: { metric: otdd-exact, epochs: 3, samplesPerClass: 8, epsilon: 1.0, pseudoLabels: 3, optimizer: { name: adam, lr: 1.0e-3 } }
+                finetune: { epochs: 2, batchSize: 8, optimizer: { name: adamw, lr: 1.0e-3 } }
+                """.formatted(swin, cifar));
+        Path out = dir.resolve("out-swin");
+        ExperimentRun.Result result = ExperimentRun.run(ExperimentFiles.read(yaml), out, e -> { });
+        assertEquals(3, result.alignmentCurve().size());
+        assertTrue(result.alignmentCurve().get(2) < result.alignmentCurve().get(0), "alignment lowers the OTDD " + result.alignmentCurve());
+        assertTrue(Double.isFinite(result.test()) && result.test() > 0, "relative L2 " + result.test());
+        assertEquals(2, result.trainingLoss().size());
+
+        // A 1D task cannot use a vision body: named before training.
+        Path listops = experiment("finetune");
+        Files.writeString(listops, Files.readString(listops).replace("checkpoint: bundled:all-minilm-l6-v2", "checkpoint: \"file:" + swin + "\""));
+        IllegalArgumentException oneD = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentRun.run(ExperimentFiles.read(listops), dir.resolve("x1"), e -> { }));
+        assertTrue(oneD.getMessage().contains("spec.task.inputShape") && oneD.getMessage().contains("vision body"), oneD.getMessage());
+    }
+
+    /** A ViT body for classification (three input channels from one: the pretrained patch embedding's channels tiled). */
+    @Test
+    void classificationOnAViTBody() throws IOException {
+        Path vit = Path.of("src/test/resources/fixtures/vision/vit").toAbsolutePath();
+        Path yaml = dir.resolve("vit.yaml");
+        Files.writeString(yaml, """
+                task:
+                  type: classification
+                  inputShape: [1, 12, 12]
+                  numClasses: 2
+                  metric: zeroOneError
+                  data:
+                    generator: { name: spherical-mnist, samples: 30, resolution: 12, options: { images: "%s", labels: "%s" } }
+                body: { checkpoint: "file:%s", pooling: cls }
+                mode: finetune-layernorm
+                finetune: { epochs: 1, batchSize: 8 }
+                """.formatted(dir.resolve("images-idx3-ubyte"), dir.resolve("labels-idx1-ubyte"), vit));
+        writeIdxPair(40);
+        ExperimentRun.Result result = ExperimentRun.run(ExperimentFiles.read(yaml), dir.resolve("out-vit"), e -> { });
+        assertTrue(result.test() >= 0 && result.test() <= 1);
+    }
+
+    private void writeIdxPair(int n) throws IOException {
+        Random random = new Random(4);
+        byte[] pixels = new byte[n * 784];
+        byte[] labels = new byte[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = (byte) (i % 2);
+            for (int p = 0; p < 784; p++) {
+                pixels[i * 784 + p] = (byte) random.nextInt(256);
+            }
+        }
+        try (OutputStream out = Files.newOutputStream(dir.resolve("images-idx3-ubyte"))) {
+            dev.orca.trainer.data.ReadersTest.writeIdx(out, 0x08, new int[] {n, 28, 28}, pixels);
+        }
+        try (OutputStream out = Files.newOutputStream(dir.resolve("labels-idx1-ubyte"))) {
+            dev.orca.trainer.data.ReadersTest.writeIdx(out, 0x08, new int[] {n}, labels);
+        }
+    }
 }
