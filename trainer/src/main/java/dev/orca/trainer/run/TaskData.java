@@ -145,10 +145,16 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
     /** Debian's dataset-fashion-mnist package. */
     static final String FASHION_MNIST = "/usr/share/datasets/fashion-mnist/";
 
-    /** {@code pvc://<claim>/<path>} is the claim mounted at {@code /data}; anything else is a local path. */
+    /**
+     * {@code pvc://<claim>/<path>} is the claim mounted at {@code /data} in the trainer pod (or, for local runs of
+     * cluster specs, at {@code orca.dataDir} / {@code $ORCA_DATA_DIR}); anything else is a local path.
+     */
     static Path volumePath(String location) {
-        return Path.of(location.startsWith("pvc://") ? "/data/" + location.substring("pvc://".length()).replaceFirst("^[^/]+/", "")
-                : location);
+        if (!location.startsWith("pvc://")) {
+            return Path.of(location);
+        }
+        String root = System.getProperty("orca.dataDir", System.getenv().getOrDefault("ORCA_DATA_DIR", "/data"));
+        return Path.of(root, location.substring("pvc://".length()).replaceFirst("^[^/]+/", ""));
     }
 
     private static DataArray[] readFiles(String location, String labelsLocation, String format, String field) {

@@ -1,0 +1,93 @@
+package dev.orca.trainer.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.trainer.run.ExperimentFiles;
+import dev.orca.trainer.run.ExperimentRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Not a test: {@code bench/run reproduce <experiment.yaml>... [--modes m,m] [--seeds n] [--out dir]}. Runs each
+ * experiment in every mode and seed (fresh runs in {@code <out>/<task>/<mode>-<seed>}) and prints a Markdown
+ * table: mean ± std of the test metric and the validation metric per task and mode, and the alignment /
+ * fine-tuning time ratio. Model selection never reads the test split; the table reports it once per run.
+ */
+public final class Reproduction {
+
+    public static void main(String[] args) throws IOException {
+        List<Path> experiments = new ArrayList<>();
+        List<String> modes = List.of("orca", "finetune", "scratch", "orca-layernorm", "finetune-layernorm");
+        int seeds = 3;
+        Path out = Path.of("runs", "reproduction");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--modes" -> modes = List.of(args[++i].split(","));
+                case "--seeds" -> seeds = Integer.parseInt(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                default -> experiments.add(Path.of(args[i]));
+            }
+        }
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        StringBuilder table = new StringBuilder("| task | metric | mode | test (mean ± std) | validation (mean ± std) | align s | fine-tune s | align / fine-tune |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
+        for (Path experiment : experiments) {
+            String task = experiment.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+            Map<String, List<ExperimentRun.Result>> byMode = new LinkedHashMap<>();
+            for (String mode : modes) {
+                for (int seed = 0; seed < seeds; seed++) {
+                    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(experiment.toFile());
+                    var spec = (com.fasterxml.jackson.databind.node.ObjectNode) (tree.has("spec") ? tree.get("spec") : tree);
+                    spec.put("mode", mode).put("seed", seed);
+                    Path file = Files.createTempFile("orca-reproduce", ".yaml");
+                    yaml.writeValue(file.toFile(), spec);
+                    OrcaExperimentSpec parsed = ExperimentFiles.read(file);
+                    Files.delete(file);
+                    Path dir = out.resolve(task).resolve(mode + "-" + seed);
+                    deleteRecursively(dir);
+                    long start = System.nanoTime();
+                    ExperimentRun.Result r = ExperimentRun.run(parsed, dir, e -> { });
+                    System.out.printf(Locale.ROOT, "%s %s seed %d: test %.4f, validation %.4f (%.0f s)%n", task, mode, seed, r.test(),
+                            r.validation(), (System.nanoTime() - start) / 1e9);
+                    byMode.computeIfAbsent(mode, m -> new ArrayList<>()).add(r);
+                }
+            }
+            byMode.forEach((mode, results) -> table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.0f | %.0f | %s |%n", task,
+                    results.get(0).metric(), mode, meanStd(results.stream().mapToDouble(ExperimentRun.Result::test).toArray()),
+                    meanStd(results.stream().mapToDouble(ExperimentRun.Result::validation).toArray()),
+                    results.stream().mapToDouble(ExperimentRun.Result::alignmentSeconds).average().orElse(0),
+                    results.stream().mapToDouble(ExperimentRun.Result::fineTuningSeconds).average().orElse(0),
+                    results.get(0).alignmentSeconds() > 0 ? String.format(Locale.ROOT, "%.2f",
+                            results.stream().mapToDouble(ExperimentRun.Result::alignmentSeconds).sum()
+                                    / results.stream().mapToDouble(ExperimentRun.Result::fineTuningSeconds).sum()) : "–")));
+        }
+        System.out.println();
+        System.out.print(table);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("table.md"), table.toString());
+    }
+
+    static String meanStd(double[] values) {
+        double mean = java.util.Arrays.stream(values).average().orElse(Double.NaN);
+        double var = java.util.Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, values.length - 1);
+        return String.format(Locale.ROOT, "%.4f ± %.4f", mean, Math.sqrt(var));
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
