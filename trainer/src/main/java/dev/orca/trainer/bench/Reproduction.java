@@ -64,7 +64,7 @@ public final class Reproduction {
                     meanStd(results.stream().mapToDouble(ExperimentRun.Result::validation).toArray()),
                     results.stream().mapToDouble(ExperimentRun.Result::alignmentSeconds).average().orElse(0),
                     results.stream().mapToDouble(ExperimentRun.Result::fineTuningSeconds).average().orElse(0),
-                    results.get(0).alignmentSeconds() > 0 ? String.format(Locale.ROOT, "%.2f",
+                    results.get(0).mode().startsWith("orca") ? String.format(Locale.ROOT, "%.2f",
                             results.stream().mapToDouble(ExperimentRun.Result::alignmentSeconds).sum()
                                     / results.stream().mapToDouble(ExperimentRun.Result::fineTuningSeconds).sum()) : "–")));
         }
