@@ -211,7 +211,10 @@ class OperatorLifecycleTest {
     void unchangedObservationsWriteNoStatus() throws Exception {
         create("quiet");
         awaitJob("quiet");
-        OrcaExperiment first = awaitExperiment("quiet", e -> e.getStatus().phase == Phase.Pending);
+        // Settled: the Job has been observed (a first status may be written before the Job's informer sees it).
+        OrcaExperiment first = awaitExperiment("quiet", e -> e.getStatus().phase == Phase.Pending && e.getStatus().jobName != null);
+        Thread.sleep(500);
+        first = client.resources(OrcaExperiment.class).inNamespace(NS).withName("quiet").get();
         // Unrelated changes trigger reconciliations; the status (and so the resourceVersion) must not move.
         for (int i = 0; i < 3; i++) {
             final int n = i;
