@@ -38,8 +38,9 @@ public final class BadExperiments {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+    /** A fresh copy of the valid experiment the cases are patched from. */
     public static JsonNode base() {
-        return table().get("base");
+        return table().get("base").deepCopy();
     }
 
     public static List<Case> all() {
@@ -55,12 +56,18 @@ public final class BadExperiments {
         return out;
     }
 
-    private static JsonNode table() {
-        try (InputStream in = BadExperiments.class.getResourceAsStream("/bad-experiments.yaml")) {
-            return YAML.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Parsed once; callers get copies ({@link #base}, {@link #all}), never this tree. */
+    private static JsonNode table;
+
+    private static synchronized JsonNode table() {
+        if (table == null) {
+            try (InputStream in = BadExperiments.class.getResourceAsStream("/bad-experiments.yaml")) {
+                table = YAML.readTree(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        return table;
     }
 
     private static void merge(ObjectNode target, JsonNode patch) {
@@ -72,7 +79,7 @@ public final class BadExperiments {
             } else if (f.getValue().isObject() && target.get(f.getKey()) instanceof ObjectNode child) {
                 merge(child, f.getValue());
             } else {
-                target.set(f.getKey(), f.getValue());
+                target.set(f.getKey(), f.getValue().deepCopy()); // the cached table stays untouched
             }
         }
     }

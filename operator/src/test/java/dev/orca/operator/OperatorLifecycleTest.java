@@ -218,8 +218,10 @@ class OperatorLifecycleTest {
         // Unrelated changes trigger reconciliations; the status (and so the resourceVersion) must not move.
         for (int i = 0; i < 3; i++) {
             final int n = i;
-            client.configMaps().inNamespace(NS).withName("quiet-spec").edit(c -> { c.getMetadata().getAnnotations(); 
-                c.getMetadata().setAnnotations(java.util.Map.of("poke", Integer.toString(n))); return c; });
+            client.configMaps().inNamespace(NS).withName("quiet-spec").edit(c -> {
+                c.getMetadata().setAnnotations(java.util.Map.of("poke", Integer.toString(n)));
+                return c;
+            });
         }
         Thread.sleep(1500);
         OrcaExperiment later = client.resources(OrcaExperiment.class).inNamespace(NS).withName("quiet").get();

@@ -7,16 +7,16 @@ import dev.orca.crd.OrcaExperiment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** Experiments for the operator's tests, from the same base the CRD tests use. */
-final class TestExperiments {
+public final class TestExperiments {
     private TestExperiments() {}
 
-    static OrcaExperiment valid(KubernetesClient client, String namespace, String name) {
+    public static OrcaExperiment valid(KubernetesClient client, String namespace, String name) {
         ObjectNode node = BadExperiments.base().deepCopy();
         ((ObjectNode) node.get("metadata")).put("name", name).put("namespace", namespace);
         return of(client, node);
     }
 
-    static OrcaExperiment of(KubernetesClient client, JsonNode node) {
+    public static OrcaExperiment of(KubernetesClient client, JsonNode node) {
         return client.getKubernetesSerialization().convertValue(node, OrcaExperiment.class);
     }
 }

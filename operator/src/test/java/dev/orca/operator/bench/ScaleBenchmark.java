@@ -57,11 +57,8 @@ public final class ScaleBenchmark {
             long idle = hwmKiB(pid);
 
             long start = System.nanoTime();
-            var template = dev.orca.crd.BadExperiments.base();
             for (int i = 0; i < n; i++) {
-                var node = template.deepCopy();
-                ((com.fasterxml.jackson.databind.node.ObjectNode) node.get("metadata")).put("name", "exp-" + i).put("namespace", "scale");
-                client.resource(client.getKubernetesSerialization().convertValue(node, OrcaExperiment.class)).create();
+                client.resource(dev.orca.operator.TestExperiments.valid(client, "scale", "exp-" + i)).create();
             }
             double applied = (System.nanoTime() - start) / 1e9;
             int jobs = 0;

@@ -51,7 +51,7 @@ public final class Reproduction {
                     OrcaExperimentSpec parsed = ExperimentFiles.read(file);
                     Files.delete(file);
                     Path dir = out.resolve(task).resolve(mode + "-" + seed);
-                    deleteRecursively(dir);
+                    ExperimentRun.startFresh(dir);
                     long start = System.nanoTime();
                     ExperimentRun.Result r = ExperimentRun.run(parsed, dir, e -> { });
                     System.out.printf(Locale.ROOT, "%s %s seed %d: test %.4f, validation %.4f (%.0f s)%n", task, mode, seed, r.test(),
@@ -78,16 +78,5 @@ public final class Reproduction {
         double mean = java.util.Arrays.stream(values).average().orElse(Double.NaN);
         double var = java.util.Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, values.length - 1);
         return String.format(Locale.ROOT, "%.4f ± %.4f", mean, Math.sqrt(var));
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
  * <p>Query, key and value share one {@code (3D, D)} projection: one GEMM instead of three is measurably
  * faster on CPU, and the checkpoint's three tensors are bound to its row blocks.
  *
- * <p>Input: hidden {@code (B, S, D)} and an additive mask broadcastable to {@code (B, H, S, S)} (padding:
+ * <p>Input: hidden {@code (B, S, D)} and, optionally, an additive mask broadcastable to {@code (B, H, S, S)} (padding:
  * {@code (B, 1, 1, S)}; Swin: relative position bias plus the shifted-window mask); output: context
  * {@code (B, S, D)} before the output projection.
  */
@@ -51,7 +51,7 @@ public final class SelfAttention extends AbstractBlock implements NamedParameter
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
         NDArray states = inputs.get(0);
-        NDArray additiveMask = inputs.get(1);
+        NDArray additiveMask = inputs.size() > 1 ? inputs.get(1) : null;
         Shape shape = states.getShape();
         long batch = shape.get(0);
         long length = shape.get(1);
@@ -64,7 +64,10 @@ public final class SelfAttention extends AbstractBlock implements NamedParameter
         NDArray q = Scalars.mul(qkvSplit.get(0).squeeze(0), 1.0 / Math.sqrt(headSize));
         NDArray k = qkvSplit.get(1).squeeze(0);
         NDArray v = qkvSplit.get(2).squeeze(0);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(additiveMask);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        if (additiveMask != null) {
+            scores = scores.add(additiveMask);
+        }
         NDArray probs = dropout.apply(scores.softmax(-1), dropoutRate, training);
         NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, length, hidden);
         return new NDList(context);

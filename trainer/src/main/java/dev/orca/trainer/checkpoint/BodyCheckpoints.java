@@ -31,6 +31,9 @@ public final class BodyCheckpoints {
 
     public static final String DEFAULT = "bundled:all-minilm-l6-v2";
 
+    /** A Hugging Face model id: {@code name} or {@code owner/name}. */
+    private static final String HUB_ID = "[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?";
+
     public static BodyCheckpoint load(String reference) {
         if (reference == null || reference.isBlank()) {
             throw new CheckpointException("body.checkpoint is empty; use e.g. " + DEFAULT);
@@ -55,7 +58,7 @@ public final class BodyCheckpoints {
         }
         if (reference.startsWith("hf:")) {
             String id = reference.substring("hf:".length());
-            if (!id.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?")) {
+            if (!id.matches(HUB_ID)) {
                 return java.util.Optional.empty();
             }
             return hubCandidates(id).stream().filter(c -> Files.exists(c.resolve("config.json"))).findFirst();
@@ -103,7 +106,7 @@ public final class BodyCheckpoints {
     }
 
     private static BodyCheckpoint hub(String modelId) {
-        if (!modelId.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?")) {
+        if (!modelId.matches(HUB_ID)) {
             throw new CheckpointException("body.checkpoint: '" + modelId + "' is not a Hugging Face model id");
         }
         for (Path candidate : hubCandidates(modelId)) {

@@ -43,15 +43,19 @@ public final class HfCheckpoints {
     }
 
     /** Reads a BERT-family {@code config.json}; the error names the file and the field. */
-    public static BodyConfig readConfig(Path configFile) {
-        JsonNode root;
+    /** A checkpoint's {@code config.json} as a tree; the error names the file. Text and vision loaders read it here. */
+    public static JsonNode configJson(Path configFile) {
         try (InputStream in = Files.newInputStream(configFile)) {
-            root = JSON.readTree(in);
+            return JSON.readTree(in);
         } catch (NoSuchFileException e) {
             throw new CheckpointException(configFile + ": no such file", e);
         } catch (IOException e) {
             throw new CheckpointException(configFile + ": not valid JSON: " + e.getMessage(), e);
         }
+    }
+
+    public static BodyConfig readConfig(Path configFile) {
+        JsonNode root = configJson(configFile);
         String modelType = root.path("model_type").asText("");
         BodyConfig.Family family = switch (modelType) {
             case "bert" -> BodyConfig.Family.BERT;
@@ -80,7 +84,8 @@ public final class HfCheckpoints {
         }
     }
 
-    private static int required(Path file, JsonNode root, String field) {
+    /** An integer field of a config.json that must be present; the error names the file and the field. */
+    public static int required(Path file, JsonNode root, String field) {
         JsonNode node = root.get(field);
         if (node == null || !node.canConvertToInt()) {
             throw new CheckpointException(file + ": field " + field + " is missing or not an integer");

@@ -108,7 +108,7 @@ public final class Orca {
         for (String mode : java.util.List.of("finetune", "orca")) {
             java.nio.file.Path out = java.nio.file.Path.of("runs", "demo-" + mode);
             try {
-                deleteRecursively(out);
+                dev.orca.trainer.run.ExperimentRun.startFresh(out);
                 java.nio.file.Path yaml = java.nio.file.Files.createTempFile("orca-demo", ".yaml");
                 java.nio.file.Files.writeString(yaml, String.format(DEMO, mode));
                 dev.orca.crd.OrcaExperimentSpec spec = dev.orca.trainer.run.ExperimentFiles.read(yaml);
@@ -131,16 +131,5 @@ public final class Orca {
                     orca.alignmentCurve().get(orca.alignmentCurve().size() - 1));
         }
         System.out.printf("done in %.1f s; results in runs/demo-finetune and runs/demo-orca%n", (System.nanoTime() - start) / 1e9);
-    }
-
-    private static void deleteRecursively(java.nio.file.Path dir) throws java.io.IOException {
-        if (!java.nio.file.Files.exists(dir)) {
-            return;
-        }
-        try (var paths = java.nio.file.Files.walk(dir)) {
-            for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(p);
-            }
-        }
     }
 }

@@ -143,6 +143,23 @@ public final class ExperimentRun {
         };
     }
 
+    /**
+     * Removes an earlier run's directory, so that the next run on it starts over instead of resuming from its
+     * checkpoints (the demo and the reproduction harness want fresh runs).
+     */
+    public static void startFresh(Path out) {
+        if (!Files.exists(out)) {
+            return;
+        }
+        try (var paths = Files.walk(out)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + out, e);
+        }
+    }
+
     /** Shared across experiments: {@code orca.cacheDir}, {@code $ORCA_CACHE_DIR}, else {@code ~/.cache/orca}. */
     static Path cacheDirectory() {
         String dir = System.getProperty("orca.cacheDir", System.getenv("ORCA_CACHE_DIR"));

@@ -78,8 +78,7 @@ public final class PreNormBlock extends AbstractBlock implements NamedParameters
     }
 
     private NDArray global(ParameterStore store, NDArray x, boolean training) {
-        NDArray none = x.getManager().zeros(new Shape(1, 1, 1, 1), x.getDataType(), x.getDevice());
-        NDArray context = attention.forward(store, new NDList(x, none), training).singletonOrThrow();
+        NDArray context = attention.forward(store, new NDList(x), training).singletonOrThrow();
         return attentionOutput.forward(store, new NDList(context), training).singletonOrThrow();
     }
 
@@ -124,7 +123,7 @@ public final class PreNormBlock extends AbstractBlock implements NamedParameters
         Shape in = inputShapes[0];
         before.initialize(manager, dataType, in);
         Shape attended = window > 0 ? new Shape(in.get(0), (long) window * window, width) : in;
-        attention.initialize(manager, dataType, attended, new Shape(1, 1, 1, 1));
+        attention.initialize(manager, dataType, attended);
         attentionOutput.initialize(manager, dataType, attended);
         after.initialize(manager, dataType, in);
         intermediate.initialize(manager, dataType, in);

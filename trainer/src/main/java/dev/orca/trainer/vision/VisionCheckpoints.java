@@ -2,15 +2,13 @@ package dev.orca.trainer.vision;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orca.trainer.checkpoint.CheckpointException;
+import dev.orca.trainer.checkpoint.HfCheckpoints;
 import dev.orca.trainer.checkpoint.Safetensors;
 import dev.orca.trainer.checkpoint.TensorData;
 import dev.orca.trainer.checkpoint.WeightBinder;
 import dev.orca.trainer.nn.SeededDropout;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,8 +21,6 @@ import java.util.Map;
  */
 public final class VisionCheckpoints {
     private VisionCheckpoints() {}
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A loaded checkpoint: where from, its shape and its tensors under canonical names. */
     public record VisionCheckpoint(String source, VisionConfig config, Map<String, TensorData> tensors) {}
@@ -48,10 +44,11 @@ public final class VisionCheckpoints {
 
     /** Whether {@code directory}'s config.json describes a ViT or Swin (rather than a text body). */
     public static boolean isVision(Path directory) {
+        // An unreadable config.json is not decided here: the text loader that gets the directory names the problem.
         try {
-            String type = JSON.readTree(directory.resolve("config.json").toFile()).path("model_type").asText("");
+            String type = HfCheckpoints.configJson(directory.resolve("config.json")).path("model_type").asText("");
             return type.equals("vit") || type.equals("swin");
-        } catch (IOException e) {
+        } catch (CheckpointException e) {
             return false;
         }
     }
@@ -72,14 +69,7 @@ public final class VisionCheckpoints {
     }
 
     public static VisionConfig readConfig(Path file) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(file.toFile());
-        } catch (NoSuchFileException e) {
-            throw new CheckpointException(file + ": no such file", e);
-        } catch (IOException e) {
-            throw new CheckpointException(file + ": not valid JSON: " + e.getMessage(), e);
-        }
+        JsonNode root = HfCheckpoints.configJson(file);
         String type = root.path("model_type").asText("");
         String act = root.path("hidden_act").asText("gelu");
         if (!act.equals("gelu")) {
@@ -90,18 +80,18 @@ public final class VisionCheckpoints {
         }
         try {
             return switch (type) {
-                case "vit" -> new VisionConfig(VisionConfig.Family.VIT, integer(file, root, "image_size"), integer(file, root, "patch_size"),
-                        root.path("num_channels").asInt(3), integer(file, root, "hidden_size"),
-                        new int[] {integer(file, root, "num_hidden_layers")}, new int[] {integer(file, root, "num_attention_heads")}, 0,
-                        (double) integer(file, root, "intermediate_size") / integer(file, root, "hidden_size"),
+                case "vit" -> new VisionConfig(VisionConfig.Family.VIT, HfCheckpoints.required(file, root, "image_size"), HfCheckpoints.required(file, root, "patch_size"),
+                        root.path("num_channels").asInt(3), HfCheckpoints.required(file, root, "hidden_size"),
+                        new int[] {HfCheckpoints.required(file, root, "num_hidden_layers")}, new int[] {HfCheckpoints.required(file, root, "num_attention_heads")}, 0,
+                        (double) HfCheckpoints.required(file, root, "intermediate_size") / HfCheckpoints.required(file, root, "hidden_size"),
                         (float) root.path("layer_norm_eps").asDouble(1e-12));
                 case "swin" -> {
                     if (root.path("use_absolute_embeddings").asBoolean(false)) {
                         throw new CheckpointException(file + ": use_absolute_embeddings true is not supported");
                     }
-                    yield new VisionConfig(VisionConfig.Family.SWIN, integer(file, root, "image_size"), integer(file, root, "patch_size"),
-                            root.path("num_channels").asInt(3), integer(file, root, "embed_dim"), ints(file, root, "depths"),
-                            ints(file, root, "num_heads"), integer(file, root, "window_size"), root.path("mlp_ratio").asDouble(4.0),
+                    yield new VisionConfig(VisionConfig.Family.SWIN, HfCheckpoints.required(file, root, "image_size"), HfCheckpoints.required(file, root, "patch_size"),
+                            root.path("num_channels").asInt(3), HfCheckpoints.required(file, root, "embed_dim"), ints(file, root, "depths"),
+                            ints(file, root, "num_heads"), HfCheckpoints.required(file, root, "window_size"), root.path("mlp_ratio").asDouble(4.0),
                             (float) root.path("layer_norm_eps").asDouble(1e-5));
                 }
                 default -> throw new CheckpointException(file + ": model_type '" + type + "' is not a supported vision body (vit, swin)");
@@ -109,14 +99,6 @@ public final class VisionCheckpoints {
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static int integer(Path file, JsonNode root, String field) {
-        JsonNode n = root.get(field);
-        if (n == null || !n.canConvertToInt()) {
-            throw new CheckpointException(file + ": field " + field + " is missing or not an integer");
-        }
-        return n.asInt();
     }
 
     private static int[] ints(Path file, JsonNode root, String field) {

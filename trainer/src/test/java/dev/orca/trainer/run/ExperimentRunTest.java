@@ -226,26 +226,9 @@ class ExperimentRunTest {
     /** Spherical projection of an IDX image set (the Spherical MNIST recipe), and the idx format itself. */
     @Test
     void sphericalProjectionOfIdxImagesAndIdxFiles() throws IOException {
-        Random random = new Random(2);
-        int n = 40;
-        byte[] pixels = new byte[n * 28 * 28];
-        byte[] labels = new byte[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = (byte) (i % 2);
-            for (int p = 0; p < 28 * 28; p++) {
-                // class 1 is bright in the left half, class 0 in the right: learnable after projection
-                boolean left = p % 28 < 14;
-                pixels[i * 784 + p] = (byte) ((left == (i % 2 == 1) ? 200 : 0) + random.nextInt(40));
-            }
-        }
+        writeIdxPair(40);
         Path images = dir.resolve("images-idx3-ubyte");
         Path labelFile = dir.resolve("labels-idx1-ubyte");
-        try (OutputStream out = Files.newOutputStream(images)) {
-            dev.orca.trainer.data.ReadersTest.writeIdx(out, 0x08, new int[] {n, 28, 28}, pixels);
-        }
-        try (OutputStream out = Files.newOutputStream(labelFile)) {
-            dev.orca.trainer.data.ReadersTest.writeIdx(out, 0x08, new int[] {n}, labels);
-        }
         String common = """
                   type: classification
                   numClasses: 2
@@ -360,14 +343,19 @@ class ExperimentRunTest {
         assertTrue(result.test() >= 0 && result.test() <= 1);
     }
 
+    /**
+     * An MNIST-shaped IDX pair in {@code dir}: {@code images-idx3-ubyte} (n, 28, 28) and {@code labels-idx1-ubyte}; class 1
+     * is bright in the left half and class 0 in the right, so that it stays learnable after a spherical projection.
+     */
     private void writeIdxPair(int n) throws IOException {
-        Random random = new Random(4);
+        Random random = new Random(2);
         byte[] pixels = new byte[n * 784];
         byte[] labels = new byte[n];
         for (int i = 0; i < n; i++) {
             labels[i] = (byte) (i % 2);
             for (int p = 0; p < 784; p++) {
-                pixels[i * 784 + p] = (byte) random.nextInt(256);
+                boolean left = p % 28 < 14;
+                pixels[i * 784 + p] = (byte) ((left == (i % 2 == 1) ? 200 : 0) + random.nextInt(40));
             }
         }
         try (OutputStream out = Files.newOutputStream(dir.resolve("images-idx3-ubyte"))) {
