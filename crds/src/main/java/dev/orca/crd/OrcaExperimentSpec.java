@@ -26,9 +26,18 @@ import java.util.Map;
 // Field-level "self == oldSelf" rules only run when the field existed before; this one stops adding or removing them.
 @ValidationRule(value = "has(self.body) == has(oldSelf.body) && has(self.source) == has(oldSelf.source)"
         + " && has(self.mode) == has(oldSelf.mode) && has(self.alignment) == has(oldSelf.alignment)"
-        + " && has(self.finetune) == has(oldSelf.finetune) && has(self.seed) == has(oldSelf.seed)",
-        message = "body, source, mode, alignment, finetune and seed are immutable once the experiment exists;"
+        + " && has(self.finetune) == has(oldSelf.finetune) && has(self.seed) == has(oldSelf.seed)"
+        + " && has(self.search) == has(oldSelf.search)",
+        message = "body, source, mode, alignment, finetune, search and seed are immutable once the experiment exists;"
                 + " create a new OrcaExperiment")
+@ValidationRule(value = "!has(self.body) || !has(self.body.candidates) || !has(self.mode) || self.mode in ['orca', 'orca-layernorm']",
+        message = "body.candidates are chosen by their alignment distance: the mode must align (orca, orca-layernorm)",
+        fieldPath = ".body.candidates")
+@ValidationRule(value = "!has(self.search) || !has(self.search.space) || !has(self.search.space.batchSizes)"
+        + " || self.search.space.batchSizes.all(b, b % (has(self.finetune) && has(self.finetune.batchSize)"
+        + " ? self.finetune.batchSize : " + OrcaExperimentSpec.Finetune.DEFAULT_BATCH_SIZE + ") == 0)",
+        message = "search.space.batchSizes must be multiples of finetune.batchSize (they are reached by gradient accumulation)",
+        fieldPath = ".search.space.batchSizes")
 public class OrcaExperimentSpec {
 
     /** CEL rule for what must not change once an experiment exists: a different experiment is a new resource. */
@@ -70,6 +79,11 @@ public class OrcaExperimentSpec {
     @Min(0)
     @ValidationRule(value = IMMUTABLE, message = IMMUTABLE_MESSAGE)
     public long seed = 0;
+
+    @JsonPropertyDescription("Hyper-parameter search (ASHA) over the fine-tuning configuration, run before the experiment;"
+            + " the experiment then runs with the best configuration found.")
+    @ValidationRule(value = IMMUTABLE, message = IMMUTABLE_MESSAGE)
+    public Search search;
 
     @JsonPropertyDescription("Trainer container image; the operator's default when empty.")
     public String image;
@@ -253,6 +267,10 @@ public class OrcaExperimentSpec {
         @JsonPropertyDescription("How tokens become one vector for classification: mean or cls.")
         @Pattern("^(mean|cls)$")
         public String pooling = "mean";
+        @JsonPropertyDescription("Body selection: candidate checkpoints (same forms as checkpoint). Each is aligned in its own Job;"
+                + " the experiment continues with the one whose alignment ends at the smallest distance, and checkpoint is ignored.")
+        @Size(min = 2, max = 8)
+        public List<@Pattern("^((bundled|hf|file):\\S+|[^:\\s]+)$") String> candidates;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -293,12 +311,13 @@ public class OrcaExperimentSpec {
             message = "schedule.warmupEpochs must not exceed epochs", fieldPath = ".schedule.warmupEpochs")
     public static class Finetune {
         static final int DEFAULT_EPOCHS = 100;
+        static final int DEFAULT_BATCH_SIZE = 32;
         @JsonPropertyDescription("Training epochs.")
         @Min(1)
         public int epochs = DEFAULT_EPOCHS;
         @JsonPropertyDescription("Examples per forward pass.")
         @Min(1)
-        public int batchSize = 32;
+        public int batchSize = DEFAULT_BATCH_SIZE;
         @JsonPropertyDescription("Forward passes per optimizer step.")
         @Min(1)
         public int gradientAccumulation = 1;
@@ -385,5 +404,51 @@ public class OrcaExperimentSpec {
         public Long ttlSecondsAfterFinished;
         @JsonPropertyDescription("Suspend the run (its pod is removed; it resumes from the checkpoint when unsuspended).")
         public boolean suspend = false;
+    }
+
+    /**
+     * ASHA (Li et al., 2020) over the fine-tuning configuration, on the experiment's setting without alignment
+     * (orca searches as finetune, as the paper tunes); defaults are the paper's grids.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.maxEpochs) || self.maxEpochs >= (has(self.minEpochs) ? self.minEpochs : 1)",
+            message = "search.maxEpochs must be at least minEpochs", fieldPath = ".maxEpochs")
+    public static class Search {
+        @JsonPropertyDescription("Configurations to try (the trial budget); capped at the size of the space.")
+        @Min(1)
+        @Max(200)
+        public int trials = 16;
+        @JsonPropertyDescription("Trial Jobs running at once (the CLI runs them one after another).")
+        @Min(1)
+        @Max(64)
+        public int parallelism = 2;
+        @JsonPropertyDescription("ASHA's reduction factor (eta): the top 1/eta of a rung is promoted to the next.")
+        @Min(2)
+        public int reductionFactor = 3;
+        @JsonPropertyDescription("Epochs of the first rung (ASHA's minimum resource).")
+        @Min(1)
+        public int minEpochs = 1;
+        @JsonPropertyDescription("Epochs of the top rung (ASHA's maximum resource); finetune.epochs when absent.")
+        @Min(1)
+        public Integer maxEpochs;
+        @JsonPropertyDescription("The search space; each list is sampled from, without repeating a configuration.")
+        public Space space = new Space();
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Space {
+        @JsonPropertyDescription("Effective batch sizes, multiples of finetune.batchSize, reached by gradient accumulation;"
+                + " finetune.batchSize x 1, 2 and 4 when absent.")
+        @Size(min = 1)
+        public List<@Min(1) Integer> batchSizes;
+        @JsonPropertyDescription("Optimizers: sgd, adam, adamw.")
+        @Size(min = 1)
+        public List<OptimizerName> optimizers = new ArrayList<>(List.of(OptimizerName.SGD, OptimizerName.ADAM, OptimizerName.ADAMW));
+        @JsonPropertyDescription("Peak learning rates.")
+        @Size(min = 1)
+        public List<@Min(value = 0, inclusive = false) Double> learningRates = new ArrayList<>(List.of(1e-2, 1e-3, 1e-4, 1e-5, 1e-6));
+        @JsonPropertyDescription("Weight decays.")
+        @Size(min = 1)
+        public List<@Min(0) Double> weightDecays = new ArrayList<>(List.of(0.0, 1e-4, 1e-3, 1e-2, 1e-1));
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /** What the operator observed of an experiment; written only by the operator. Value equality, so unchanged status is not written. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -16,14 +15,15 @@ public class OrcaExperimentStatus {
     public static final int OTDD_CURVE_POINTS = 50;
 
     public enum Phase {
-        Pending, Aligning, FineTuning, Evaluating, Succeeded, Failed, Suspended;
+        Pending, Selecting, Searching, Aligning, FineTuning, Evaluating, Succeeded, Failed, Suspended;
 
         public boolean finished() {
             return this == Succeeded || this == Failed;
         }
     }
 
-    @JsonPropertyDescription("Pending, Aligning, FineTuning, Evaluating, Succeeded, Failed or Suspended.")
+    @JsonPropertyDescription("Pending, Selecting (body selection), Searching (hyper-parameter search), Aligning, FineTuning, Evaluating,"
+            + " Succeeded, Failed or Suspended.")
     public Phase phase;
     @JsonPropertyDescription("The trainer's current stage (preparing, aligning, fine-tuning, evaluating).")
     public String stage;
@@ -61,16 +61,6 @@ public class OrcaExperimentStatus {
         @JsonPropertyDescription("Estimated seconds until the run ends.")
         public Long etaSeconds;
 
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Progress p && Objects.equals(epoch, p.epoch) && Objects.equals(epochs, p.epochs)
-                    && Objects.equals(percent, p.percent) && Objects.equals(etaSeconds, p.etaSeconds);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(epoch, epochs, percent, etaSeconds);
-        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -85,16 +75,6 @@ public class OrcaExperimentStatus {
         @JsonPropertyDescription("Values per epoch, thinned to at most " + OTDD_CURVE_POINTS + " points.")
         public List<Double> curve = new ArrayList<>();
 
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Otdd d && Objects.equals(initial, d.initial) && Objects.equals(current, d.current)
-                    && Objects.equals(finalValue, d.finalValue) && Objects.equals(curve, d.curve);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(initial, current, finalValue, curve);
-        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -108,31 +88,92 @@ public class OrcaExperimentStatus {
         @JsonPropertyDescription("The validation figure, when value is the test figure.")
         public Double validation;
 
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof MetricValue m && Objects.equals(name, m.name) && Objects.equals(value, m.value)
-                    && Objects.equals(split, m.split) && Objects.equals(validation, m.validation);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(name, value, split, validation);
-        }
     }
 
+    /** Bound on {@link Search#trials}: the table keeps every trial (the budget is at most this), so no result is dropped. */
+    public static final int MAX_TRIALS = 200;
+
+    @JsonPropertyDescription("Body selection: each candidate's alignment Job and final distance, and the body chosen.")
+    public Selection selection;
+    @JsonPropertyDescription("Hyper-parameter search (ASHA): its rungs, the trial table and the best configuration.")
+    public Search search;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Selection {
+        @JsonPropertyDescription("Candidates in the spec's order.")
+        public List<Candidate> candidates = new ArrayList<>();
+        @JsonPropertyDescription("The body the experiment continues with: the smallest final alignment distance (ties: the earlier candidate).")
+        public String chosen;
+        @JsonPropertyDescription("Why that body, or why selection failed.")
+        public String message;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Candidate {
+        @JsonPropertyDescription("Checkpoint.")
+        public String body;
+        @JsonPropertyDescription("Running, Succeeded or Failed.")
+        public String state;
+        @JsonPropertyDescription("Alignment distance after the last alignment epoch.")
+        public Double otdd;
+        @JsonPropertyDescription("Its alignment Job.")
+        public String jobName;
+        @JsonPropertyDescription("Why it failed.")
+        public String message;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Search {
+        @JsonPropertyDescription("Running, Succeeded (a best configuration exists) or Failed (every trial failed).")
+        public String state;
+        @JsonPropertyDescription("Epochs of each ASHA rung, lowest first.")
+        public List<Integer> rungs = new ArrayList<>();
+        @JsonPropertyDescription("Configurations the search will try (the budget, capped at the space's size).")
+        public Integer budget;
+        @JsonPropertyDescription("Every trial started so far, by id.")
+        public List<Trial> trials = new ArrayList<>();
+        @JsonPropertyDescription("The best trial at the highest rung reached; the experiment runs with its configuration.")
+        public Integer best;
+        @JsonPropertyDescription("A summary for people.")
+        public String message;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Trial {
+        @JsonPropertyDescription("Index of the configuration in the seeded order of the space.")
+        public Integer id;
+        @JsonPropertyDescription("Effective batch size (finetune.batchSize x gradient accumulation).")
+        public Integer batchSize;
+        @JsonPropertyDescription("sgd, adam or adamw.")
+        public String optimizer;
+        @JsonPropertyDescription("Peak learning rate.")
+        public Double lr;
+        @JsonPropertyDescription("Weight decay.")
+        public Double weightDecay;
+        @JsonPropertyDescription("Running (a rung's Job runs), Waiting (may still be promoted), Completed (top rung), Stopped (not promoted"
+                + " when the search ended) or Failed.")
+        public String state;
+        @JsonPropertyDescription("The rung it runs or last finished.")
+        public Integer rung;
+        @JsonPropertyDescription("Validation metric at the end of each rung reached.")
+        public List<Double> results = new ArrayList<>();
+        @JsonPropertyDescription("Why it failed.")
+        public String message;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper TREE = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * Value equality through the JSON tree the API server would store, so that a field added later cannot be
+     * forgotten by a hand-written comparison (the reconciler writes the status only when it changed).
+     */
     @Override
     public boolean equals(Object o) {
-        return o instanceof OrcaExperimentStatus s && phase == s.phase && Objects.equals(stage, s.stage)
-                && Objects.equals(progress, s.progress) && Objects.equals(otdd, s.otdd) && Objects.equals(loss, s.loss)
-                && Objects.equals(metric, s.metric) && Objects.equals(results, s.results) && Objects.equals(restarts, s.restarts)
-                && Objects.equals(jobName, s.jobName) && Objects.equals(conditions, s.conditions)
-                && Objects.equals(observedGeneration, s.observedGeneration) && Objects.equals(startTime, s.startTime)
-                && Objects.equals(completionTime, s.completionTime);
+        return o instanceof OrcaExperimentStatus s && TREE.valueToTree(this).equals(TREE.valueToTree(s));
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(phase, stage, progress, otdd, loss, metric, results, restarts, jobName, conditions, observedGeneration,
-                startTime, completionTime);
+        return TREE.valueToTree(this).hashCode();
     }
 }

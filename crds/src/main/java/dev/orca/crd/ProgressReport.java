@@ -24,18 +24,34 @@ import java.util.List;
  * @param etaSeconds  estimated seconds until the run ends
  * @param message     why it failed, or a note
  * @param sequence    increases with every report, so that a reader can tell a new one from a repeated one
+ * @param validationCurve the validation metric after each fine-tuning epoch (index epoch - 1; null where not measured
+ *                    by this process), reported by search trials
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ProgressReport(String stage, Integer epoch, Integer epochs, Integer alignEpochs, Integer tuneEpochs, Double loss,
                              List<Double> otddCurve, String metric, Double metricValue, String split, Double validation,
-                             Long etaSeconds, String message, long sequence) {
+                             Long etaSeconds, String message, long sequence,
+                             List<Double> validationCurve) {
 
     public static final String KEY = "progress.json";
     public static final String CONFIG_MAP_SUFFIX = "-progress";
     /** Environment of the trainer pod naming the ConfigMap and its namespace. */
     public static final String ENV_CONFIG_MAP = "ORCA_PROGRESS_CONFIGMAP";
     public static final String ENV_NAMESPACE = "ORCA_NAMESPACE";
+    /**
+     * The key this run writes under: {@link #KEY} for the experiment's own run; search trials and body-selection
+     * alignments share the ConfigMap (and the trainer Role's single resourceName) under keys of their own.
+     */
+    public static final String ENV_KEY = "ORCA_PROGRESS_KEY";
+
+    public static String trialKey(int trial) {
+        return "trial-" + trial + ".json";
+    }
+
+    public static String candidateKey(int candidate) {
+        return "body-" + candidate + ".json";
+    }
 
     public static String configMapName(String experiment) {
         return experiment + CONFIG_MAP_SUFFIX;

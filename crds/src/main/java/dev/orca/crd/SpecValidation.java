@@ -43,6 +43,7 @@ public final class SpecValidation {
             alignment(spec, out);
         }
         finetune(spec, out);
+        search(spec, out);
         check(out, spec.seed >= 0, "spec.seed", "must be >= 0, got " + spec.seed);
         if (spec.resources != null) {
             check(out, spec.resources.gpus >= 0, "spec.resources.gpus", "must be >= 0, got " + spec.resources.gpus);
@@ -144,6 +145,20 @@ public final class SpecValidation {
         String c = spec.body.checkpoint;
         check(out, !c.contains(":") || c.startsWith("bundled:") || c.startsWith("hf:") || c.startsWith("file:"),
                 "spec.body.checkpoint", "must start with bundled:, hf: or file:, got " + c);
+        List<String> candidates = spec.body.candidates;
+        if (candidates != null) {
+            check(out, candidates.size() >= 2 && candidates.size() <= 8, "spec.body.candidates",
+                    "must list 2 to 8 checkpoints, got " + candidates.size());
+            check(out, candidates.stream().distinct().count() == candidates.size(), "spec.body.candidates",
+                    "must not repeat a checkpoint, got " + candidates);
+            for (int i = 0; i < candidates.size(); i++) {
+                String b = candidates.get(i);
+                check(out, b != null && !b.isBlank() && (!b.contains(":") || b.startsWith("bundled:") || b.startsWith("hf:")
+                        || b.startsWith("file:")), "spec.body.candidates[" + i + "]", "must start with bundled:, hf: or file:, got " + b);
+            }
+            check(out, spec.mode == null || spec.mode.aligns(), "spec.body.candidates",
+                    "are chosen by their alignment distance: the mode must align (orca, orca-layernorm)");
+        }
         check(out, "mean".equals(spec.body.pooling) || "cls".equals(spec.body.pooling), "spec.body.pooling",
                 "must be mean or cls, got " + spec.body.pooling);
     }
@@ -185,6 +200,38 @@ public final class SpecValidation {
                     "must be in [0, finetune.epochs], got " + f.schedule.warmupEpochs);
         }
         optimizer(f.optimizer, "spec.finetune.optimizer", out);
+    }
+
+    private static void search(OrcaExperimentSpec spec, List<Violation> out) {
+        OrcaExperimentSpec.Search s = spec.search;
+        if (s == null) {
+            return;
+        }
+        check(out, s.trials >= 1 && s.trials <= 200, "spec.search.trials", "must be in [1, 200], got " + s.trials);
+        check(out, s.parallelism >= 1 && s.parallelism <= 64, "spec.search.parallelism", "must be in [1, 64], got " + s.parallelism);
+        check(out, s.reductionFactor >= 2, "spec.search.reductionFactor", "must be >= 2, got " + s.reductionFactor);
+        check(out, s.minEpochs >= 1, "spec.search.minEpochs", "must be >= 1, got " + s.minEpochs);
+        check(out, s.maxEpochs == null || s.maxEpochs >= s.minEpochs, "spec.search.maxEpochs",
+                "must be at least minEpochs (" + s.minEpochs + "), got " + s.maxEpochs);
+        OrcaExperimentSpec.Space space = s.space;
+        if (space == null) {
+            out.add(new Violation("spec.search.space", "is required"));
+            return;
+        }
+        int batch = spec.finetune == null ? 1 : Math.max(1, spec.finetune.batchSize);
+        if (space.batchSizes != null) {
+            check(out, !space.batchSizes.isEmpty(), "spec.search.space.batchSizes", "must not be empty");
+            check(out, space.batchSizes.stream().allMatch(b -> b != null && b >= 1 && b % batch == 0), "spec.search.space.batchSizes",
+                    "must be multiples of finetune.batchSize (" + batch + "; reached by gradient accumulation), got " + space.batchSizes);
+        }
+        check(out, space.optimizers != null && !space.optimizers.isEmpty() && !space.optimizers.contains(null),
+                "spec.search.space.optimizers", "must list at least one of sgd, adam, adamw");
+        check(out, space.learningRates != null && !space.learningRates.isEmpty()
+                        && space.learningRates.stream().allMatch(v -> v != null && v > 0 && Double.isFinite(v)),
+                "spec.search.space.learningRates", "must list positive learning rates, got " + space.learningRates);
+        check(out, space.weightDecays != null && !space.weightDecays.isEmpty()
+                        && space.weightDecays.stream().allMatch(v -> v != null && v >= 0 && Double.isFinite(v)),
+                "spec.search.space.weightDecays", "must list weight decays >= 0, got " + space.weightDecays);
     }
 
     private static void optimizer(OrcaExperimentSpec.Optimizer o, String path, List<Violation> out) {

@@ -38,7 +38,7 @@ class ExperimentStatusBuilderTest {
     }
 
     private static ProgressReport report(String stage, int epoch, int epochs, List<Double> curve) {
-        return new ProgressReport(stage, epoch, epochs, 10, 20, 0.5, curve, null, null, null, null, 100L, null, epoch);
+        return new ProgressReport(stage, epoch, epochs, 10, 20, 0.5, curve, null, null, null, null, 100L, null, epoch, null);
     }
 
     @Test

@@ -24,6 +24,8 @@ public class ProgressConfigMap extends KubernetesDependentResource<ConfigMap, Or
         return new ConfigMapBuilder()
                 .withNewMetadata().withName(Names.progress(experiment)).withNamespace(experiment.getMetadata().getNamespace())
                 .withLabels(Names.labels(experiment, "progress")).endMetadata()
+                // Present from the start: trial Jobs then each add their own key, none replaces the whole map.
+                .withData(new java.util.LinkedHashMap<>())
                 .build();
     }
 }

@@ -10,30 +10,75 @@ public final class Orca {
         String command = args.length == 0 ? "help" : args[0];
         switch (command) {
             case "demo" -> demo();
-            case "run" -> System.exit(run(args));
+            case "run", "trial", "align" -> System.exit(run(command, args));
             default -> {
-                System.out.println("usage: orca demo | orca run <experiment.yaml>");
+                System.out.println(USAGE);
                 System.exit(command.equals("help") ? 0 : 2);
             }
         }
     }
 
-    /** {@code orca run experiment.yaml [--out DIR]}: exit 0 on success, 1 on a failed run, 2 on bad input. */
-    private static int run(String[] args) {
+    static final String USAGE = """
+            usage: orca demo
+                   orca run <experiment.yaml> [--out DIR] [--body CHECKPOINT] [--trial N]
+                       body.candidates: aligns each candidate, continues with the smallest final distance (unless --body);
+                       search: runs the ASHA trials one after another, then the experiment with the best one (unless --trial)
+                   orca trial <experiment.yaml> --trial N --rung K [--body CHECKPOINT] --out DIR   one rung of one search trial
+                   orca align <experiment.yaml> --candidate I --out DIR                          one body-selection candidate""";
+
+    /** The command line after the file: {@code --name value} pairs. */
+    record Options(java.util.Map<String, String> values) {
+        static Options parse(String[] args, int from) {
+            java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+            for (int i = from; i < args.length; i += 2) {
+                if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                    throw new IllegalArgumentException("expected --option value, got " + args[i]);
+                }
+                values.put(args[i].substring(2), args[i + 1]);
+            }
+            return new Options(values);
+        }
+
+        String get(String name) {
+            return values.get(name);
+        }
+
+        Integer integer(String name) {
+            String v = values.get(name);
+            try {
+                return v == null ? null : Integer.valueOf(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + " must be a number, got " + v);
+            }
+        }
+
+        int required(String name) {
+            Integer v = integer(name);
+            if (v == null) {
+                throw new IllegalArgumentException("--" + name + " is required");
+            }
+            return v;
+        }
+    }
+
+    /** {@code orca run|trial|align experiment.yaml ...}: exit 0 on success, 1 on a failed run, 2 on bad input. */
+    private static int run(String command, String[] args) {
         if (args.length < 2) {
-            System.err.println("usage: orca run <experiment.yaml> [--out <directory>]");
+            System.err.println(USAGE);
             return 2;
         }
         java.nio.file.Path file = java.nio.file.Path.of(args[1]);
-        java.nio.file.Path out = args.length >= 4 && args[2].equals("--out") ? java.nio.file.Path.of(args[3])
-                : java.nio.file.Path.of("runs", file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
+        Options options;
         dev.orca.crd.OrcaExperimentSpec spec;
         try {
+            options = Options.parse(args, 2);
             spec = dev.orca.trainer.run.ExperimentFiles.read(file);
-        } catch (dev.orca.trainer.run.ExperimentFiles.InvalidExperiment e) {
+        } catch (dev.orca.trainer.run.ExperimentFiles.InvalidExperiment | IllegalArgumentException e) {
             System.err.println("orca: " + e.getMessage());
             return 2;
         }
+        java.nio.file.Path out = options.get("out") != null ? java.nio.file.Path.of(options.get("out"))
+                : java.nio.file.Path.of("runs", file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
         var reports = new dev.orca.trainer.progress.ProgressReports(spec.mode.aligns() ? spec.alignment.epochs : 0, spec.finetune.epochs);
         try (dev.orca.trainer.progress.ConsoleSink console = dev.orca.trainer.progress.ConsoleSink.forStdout();
              dev.orca.trainer.progress.JsonLinesSink jsonl = new dev.orca.trainer.progress.JsonLinesSink(out.resolve("progress.jsonl"));
@@ -45,9 +90,52 @@ public final class Orca {
                 operator.accept(event);
             };
             try {
-                var result = dev.orca.trainer.run.ExperimentRun.run(spec, out, all);
-                System.out.printf("%s on %s: test %s = %.4f (validation %.4f); results in %s%n", result.mode(), result.body(),
-                        result.metric(), result.test(), result.validation(), out.resolve("result.json"));
+                switch (command) {
+                    case "trial" -> {
+                        int trial = options.required("trial");
+                        int rung = options.required("rung");
+                        if (spec.search == null) {
+                            throw new IllegalArgumentException("spec.search: orca trial needs a search in the experiment");
+                        }
+                        var trialSpec = dev.orca.trainer.search.DerivedSpecs.trial(spec, trial, options.get("body"));
+                        var rungs = dev.orca.search.Asha.rungs(spec.search.minEpochs,
+                                dev.orca.trainer.search.DerivedSpecs.maxEpochs(spec), spec.search.reductionFactor);
+                        if (rung < 0 || rung >= rungs.size()) {
+                            throw new IllegalArgumentException("--rung must be in [0, " + rungs.size() + "), got " + rung);
+                        }
+                        var r = dev.orca.trainer.run.ExperimentRun.trial(trialSpec, rungs.get(rung), out, all);
+                        System.out.printf(java.util.Locale.ROOT, "trial %d rung %d (%d epochs): validation %s = %.4f%n", trial, rung,
+                                rungs.get(rung), r.metric(), r.at(rungs.get(rung)));
+                    }
+                    case "align" -> {
+                        var r = dev.orca.trainer.run.ExperimentRun.align(
+                                dev.orca.trainer.search.DerivedSpecs.candidate(spec, options.required("candidate")), out, all);
+                        System.out.printf(java.util.Locale.ROOT, "%s: final %s %.4f%n", r.body(), r.metric(), r.last());
+                    }
+                    default -> {
+                        String body = options.get("body");
+                        Integer trial = options.integer("trial");
+                        var local = new dev.orca.trainer.search.LocalSearch(System.out, label -> console);
+                        if (spec.body.candidates != null && body == null) {
+                            var selection = local.selectBody(spec, out);
+                            if (selection.chosen().isEmpty()) {
+                                throw new IllegalStateException("body selection failed: no candidate finished its alignment");
+                            }
+                            body = spec.body.candidates.get(selection.chosen().get());
+                        }
+                        if (spec.search != null && trial == null) {
+                            var search = local.search(spec, body, out);
+                            if (search.best().isEmpty()) {
+                                throw new IllegalStateException("search failed: every trial failed (" + search.failures() + ")");
+                            }
+                            trial = search.best().get().id();
+                        }
+                        var result = dev.orca.trainer.run.ExperimentRun.run(
+                                dev.orca.trainer.search.DerivedSpecs.resolved(spec, body, trial), out, all);
+                        System.out.printf("%s on %s: test %s = %.4f (validation %.4f); results in %s%n", result.mode(), result.body(),
+                                result.metric(), result.test(), result.validation(), out.resolve("result.json"));
+                    }
+                }
                 return 0;
             } catch (IllegalArgumentException e) {
                 fail(all, e.getMessage());

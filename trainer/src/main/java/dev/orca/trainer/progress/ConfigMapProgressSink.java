@@ -23,6 +23,7 @@ public final class ConfigMapProgressSink implements ProgressSink {
     private final boolean ownsClient;
     private final String namespace;
     private final String name;
+    private final String key;
     private final ProgressReports reports;
     private final long minIntervalNanos;
     private ProgressReport sent;
@@ -30,15 +31,22 @@ public final class ConfigMapProgressSink implements ProgressSink {
     private long lastWrite;
 
     public ConfigMapProgressSink(KubernetesClient client, String namespace, String name, ProgressReports reports, Duration minInterval) {
-        this(client, false, namespace, name, reports, minInterval);
+        this(client, false, namespace, name, ProgressReport.KEY, reports, minInterval);
     }
 
-    private ConfigMapProgressSink(KubernetesClient client, boolean ownsClient, String namespace, String name, ProgressReports reports,
-                                  Duration minInterval) {
+    /** Writes under {@code key}: search trials and body-selection alignments share the experiment's ConfigMap. */
+    public ConfigMapProgressSink(KubernetesClient client, String namespace, String name, String key, ProgressReports reports,
+                                 Duration minInterval) {
+        this(client, false, namespace, name, key, reports, minInterval);
+    }
+
+    private ConfigMapProgressSink(KubernetesClient client, boolean ownsClient, String namespace, String name, String key,
+                                  ProgressReports reports, Duration minInterval) {
         this.client = client;
         this.ownsClient = ownsClient;
         this.namespace = namespace;
         this.name = name;
+        this.key = key;
         this.reports = reports;
         this.minIntervalNanos = minInterval.toNanos();
     }
@@ -50,7 +58,8 @@ public final class ConfigMapProgressSink implements ProgressSink {
         if (name == null || namespace == null) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(new ConfigMapProgressSink(new KubernetesClientBuilder().build(), true, namespace, name, reports,
+        return java.util.Optional.of(new ConfigMapProgressSink(new KubernetesClientBuilder().build(), true, namespace, name,
+                java.util.Objects.requireNonNullElse(System.getenv(ProgressReport.ENV_KEY), ProgressReport.KEY), reports,
                 Duration.ofSeconds(5)));
     }
 
@@ -85,7 +94,7 @@ public final class ConfigMapProgressSink implements ProgressSink {
         try {
             client.configMaps().inNamespace(namespace).withName(name).edit(cm -> {
                 cm.setData(cm.getData() == null ? new HashMap<>() : new HashMap<>(cm.getData()));
-                cm.getData().put(ProgressReport.KEY, json);
+                cm.getData().put(key, json);
                 return cm;
             });
             sent = report;

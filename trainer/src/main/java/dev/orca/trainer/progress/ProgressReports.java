@@ -20,6 +20,7 @@ public final class ProgressReports {
     private final List<Double> curve = new ArrayList<>();
     private ProgressReport latest;
     private Double validation;
+    private final List<Double> validationCurve = new ArrayList<>();
     private long sequence;
 
     /** For a run of {@code alignEpochs} alignment (0 when the mode does not align) and {@code tuneEpochs} fine-tuning epochs. */
@@ -40,6 +41,12 @@ public final class ProgressReports {
         }
         if ("validation".equals(e.split()) && e.metricValue() != null) {
             validation = e.metricValue();
+            if (e.stage() == ProgressEvent.Stage.FINE_TUNING && e.epoch() != null) {
+                while (validationCurve.size() < e.epoch()) {
+                    validationCurve.add(null);
+                }
+                validationCurve.set(e.epoch() - 1, e.metricValue());
+            }
         }
         ProgressReport previous = latest;
         latest = new ProgressReport(stageName(e.stage()), e.epoch(), e.epochs(), alignEpochs, tuneEpochs,
@@ -47,7 +54,7 @@ public final class ProgressReports {
                 e.metric() != null ? e.metric() : previous != null ? previous.metric() : null,
                 e.metricValue() != null ? e.metricValue() : previous != null ? previous.metricValue() : null,
                 e.split() != null ? e.split() : previous != null ? previous.split() : null, validation, e.etaSeconds(), e.message(),
-                ++sequence);
+                ++sequence, validationCurve.isEmpty() ? null : java.util.Collections.unmodifiableList(new ArrayList<>(validationCurve)));
         return latest;
     }
 

@@ -54,38 +54,73 @@ public final class ExperimentRun {
                          List<Double> alignmentCurve, List<Double> trainingLoss, double alignmentSeconds,
                          double fineTuningSeconds) {}
 
+    /** What {@code trial.json} holds: the validation metric after each epoch trained so far (index epoch - 1). */
+    public record TrialResult(String metric, List<Double> validation) {
+        /** The figure at the end of epoch {@code epoch} (1-based). */
+        public double at(int epoch) {
+            Double v = epoch <= validation.size() ? validation.get(epoch - 1) : null;
+            if (v == null) {
+                throw new IllegalStateException("no validation figure for epoch " + epoch);
+            }
+            return v;
+        }
+    }
+
+    /** What {@code alignment.json} holds: the alignment distance per epoch. */
+    public record AlignmentResult(String body, String metric, List<Double> curve, double seconds) {
+        public double last() {
+            return curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1);
+        }
+    }
+
+    /** The pieces every kind of run builds first. */
+    private record Setup(TaskData data, SeededDropout dropout, Architecture architecture, OrcaModel model, ParameterStore store,
+                         RunCheckpoint checkpoints, NDArray trainX, NDArray trainY) {}
+
+    private static Setup setup(OrcaExperimentSpec spec, Path out, NDManager manager, ProgressSink progress) {
+        // Initialisation of the embedder and heads draws from the engine's generator: seed it.
+        ai.djl.engine.Engine.getInstance().setRandomSeed((int) spec.seed);
+        progress.accept(ProgressEvent.of(ProgressEvent.Stage.PREPARING, "loading data and " + spec.body.checkpoint));
+        TaskData data = TaskData.load(spec, manager);
+        SeededDropout dropout = new SeededDropout(spec.seed);
+        Architecture architecture = Architecture.of(spec, manager, dropout);
+        return new Setup(data, dropout, architecture, architecture.model(), new ParameterStore(manager, false),
+                new RunCheckpoint(out.resolve("checkpoints")), data.x().get(rows(manager, data.splits().train())),
+                data.y().get(rows(manager, data.splits().train())));
+    }
+
+    private static List<Double> align(OrcaExperimentSpec spec, Setup s, NDManager manager, ProgressSink progress) {
+        AlignmentMetric metric = alignmentMetric(spec, manager, s.architecture());
+        int[] labels = alignmentLabels(spec, s.trainY(), metric);
+        OrcaExperimentSpec.Alignment a = spec.alignment;
+        return new Alignment(s.architecture().embedder(), s.model().embedderParameters(), metric,
+                new Alignment.Settings(a.epochs, a.samplesPerClass, a.rounds, kind(a.optimizer.name), a.optimizer.lr,
+                        a.optimizer.weightDecay, 20, 0.2, spec.seed), s.checkpoints(), progress).run(s.trainX(), labels);
+    }
+
+    private static FineTuning fineTuning(OrcaExperimentSpec spec, Setup s, ProgressSink progress) {
+        OrcaExperimentSpec.Finetune f = spec.finetune;
+        return new FineTuning(s.model(), spec.mode.layerNormOnly() ? s.model().layerNormParameters() : s.model().allParameters(),
+                loss(spec), new FineTuning.Settings(f.epochs, f.batchSize, f.gradientAccumulation, kind(f.optimizer.name),
+                f.optimizer.lr, f.optimizer.weightDecay, f.optimizer.momentum, f.clipNorm, f.schedule.warmupEpochs,
+                spec.seed), s.checkpoints(), s.dropout(), progress);
+    }
+
     public static Result run(OrcaExperimentSpec spec, Path out, ProgressSink progress) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            // Initialisation of the embedder and heads draws from the engine's generator: seed it.
-            ai.djl.engine.Engine.getInstance().setRandomSeed((int) spec.seed);
-            progress.accept(ProgressEvent.of(ProgressEvent.Stage.PREPARING, "loading data and " + spec.body.checkpoint));
-            TaskData data = TaskData.load(spec, manager);
-            SeededDropout dropout = new SeededDropout(spec.seed);
-            Architecture architecture = Architecture.of(spec, manager, dropout);
-            OrcaModel model = architecture.model();
-            ParameterStore store = new ParameterStore(manager, false);
-            RunCheckpoint checkpoints = new RunCheckpoint(out.resolve("checkpoints"));
-
-            NDArray trainX = data.x().get(rows(manager, data.splits().train()));
-            NDArray trainY = data.y().get(rows(manager, data.splits().train()));
+            Setup s = setup(spec, out, manager, progress);
+            OrcaModel model = s.model();
+            TaskData data = s.data();
+            ParameterStore store = s.store();
             List<Double> curve = List.of();
             long alignStart = System.nanoTime();
             if (spec.mode.aligns()) {
-                AlignmentMetric metric = alignmentMetric(spec, manager, architecture);
-                int[] labels = alignmentLabels(spec, trainY, metric);
-                OrcaExperimentSpec.Alignment a = spec.alignment;
-                curve = new Alignment(architecture.embedder(), model.embedderParameters(), metric,
-                        new Alignment.Settings(a.epochs, a.samplesPerClass, a.rounds, kind(a.optimizer.name), a.optimizer.lr,
-                                a.optimizer.weightDecay, 20, 0.2, spec.seed), checkpoints, progress).run(trainX, labels);
+                curve = align(spec, s, manager, progress);
             }
             double alignSeconds = (System.nanoTime() - alignStart) / 1e9;
 
-            OrcaExperimentSpec.Finetune f = spec.finetune;
             long fineStart = System.nanoTime();
-            List<Double> losses = new FineTuning(model, spec.mode.layerNormOnly() ? model.layerNormParameters() : model.allParameters(),
-                    loss(spec), new FineTuning.Settings(f.epochs, f.batchSize, f.gradientAccumulation, kind(f.optimizer.name),
-                            f.optimizer.lr, f.optimizer.weightDecay, f.optimizer.momentum, f.clipNorm, f.schedule.warmupEpochs,
-                            spec.seed), checkpoints, dropout, progress).run(trainX, trainY);
+            List<Double> losses = fineTuning(spec, s, progress).run(s.trainX(), s.trainY());
             double fineSeconds = (System.nanoTime() - fineStart) / 1e9;
 
             progress.accept(ProgressEvent.of(ProgressEvent.Stage.EVALUATING, "validation and test"));
@@ -104,6 +139,67 @@ public final class ExperimentRun {
                     spec.mode.aligns() ? OrcaExperimentSpec.wireName(spec.alignment.metric) : "none", losses, alignSeconds, fineSeconds));
             progress.accept(new ProgressEvent(System.currentTimeMillis(), ProgressEvent.Stage.SUCCEEDED, null, null, null,
                     null, curve.isEmpty() ? null : curve.get(curve.size() - 1), result.metric(), test, "test", 0L, null));
+            return result;
+        }
+    }
+
+    /**
+     * One ASHA rung of a search trial: fine-tunes {@code spec} (already the trial's configuration, its schedule spanning
+     * the search's maximum epochs) up to epoch {@code untilEpoch}, resuming from the trial's checkpoint in {@code out}
+     * when an earlier rung left one, and measures the validation split after every epoch. The test split is never
+     * evaluated. {@code trial.json} keeps the curve across rungs.
+     */
+    public static TrialResult trial(OrcaExperimentSpec spec, int untilEpoch, Path out, ProgressSink progress) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Setup s = setup(spec, out, manager, progress);
+            int[] validationRows = s.data().splits().validation();
+            if (validationRows.length == 0) {
+                throw new IllegalArgumentException("spec.task.data.validationFraction: a search ranks trials on the validation split,"
+                        + " which is empty (raise validationFraction)");
+            }
+            String metric = OrcaExperimentSpec.wireName(spec.task.metric);
+            Path file = out.resolve("trial.json");
+            List<Double> curve = new java.util.ArrayList<>(Files.exists(file) ? read(file, TrialResult.class).validation() : List.of());
+            ProgressSink recording = event -> {
+                if (event.stage() == ProgressEvent.Stage.FINE_TUNING && "validation".equals(event.split()) && event.epoch() != null) {
+                    while (curve.size() < event.epoch()) {
+                        curve.add(null);
+                    }
+                    curve.set(event.epoch() - 1, event.metricValue());
+                    write(file, new TrialResult(metric, curve));
+                }
+                progress.accept(event);
+            };
+            fineTuning(spec, s, recording).stopAfter(untilEpoch)
+                    .validateEachEpoch(new FineTuning.EpochValidation(metric,
+                            () -> evaluate(spec, s.model(), s.store(), s.data(), validationRows)))
+                    .run(s.trainX(), s.trainY());
+            if (curve.size() < untilEpoch || curve.get(untilEpoch - 1) == null) {
+                // Restarted after the checkpoint of the last epoch but before its figure was written: the model is that epoch's.
+                recording.accept(ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, untilEpoch, spec.finetune.epochs, 0, Double.NaN,
+                        null, 0L).withMetric(metric, evaluate(spec, s.model(), s.store(), s.data(), validationRows), "validation"));
+            }
+            TrialResult result = new TrialResult(metric, List.copyOf(curve.stream().map(v -> v == null ? Double.NaN : v).toList()));
+            progress.accept(new ProgressEvent(System.currentTimeMillis(), ProgressEvent.Stage.SUCCEEDED, untilEpoch,
+                    spec.finetune.epochs, null, null, null, metric, result.at(untilEpoch), "validation", 0L, null));
+            return result;
+        }
+    }
+
+    /** The alignment stage alone (body selection): the distance per epoch, in {@code alignment.json}. */
+    public static AlignmentResult align(OrcaExperimentSpec spec, Path out, ProgressSink progress) {
+        if (!spec.mode.aligns()) {
+            throw new IllegalArgumentException("spec.mode: " + OrcaExperimentSpec.wireName(spec.mode) + " does not align");
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Setup s = setup(spec, out, manager, progress);
+            long start = System.nanoTime();
+            List<Double> curve = align(spec, s, manager, progress);
+            AlignmentResult result = new AlignmentResult(spec.body.checkpoint, OrcaExperimentSpec.wireName(spec.alignment.metric),
+                    curve, (System.nanoTime() - start) / 1e9);
+            write(out.resolve("alignment.json"), result);
+            progress.accept(new ProgressEvent(System.currentTimeMillis(), ProgressEvent.Stage.SUCCEEDED, null, null, null, null,
+                    result.last(), null, null, null, 0L, null));
             return result;
         }
     }
@@ -259,12 +355,21 @@ public final class ExperimentRun {
         };
     }
 
-    private static void write(Path file, Result result) {
+    private static void write(Path file, Object result) {
         try {
             Files.createDirectories(file.getParent());
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), result);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    public static <T> T read(Path file, Class<T> type) {
+        try {
+            return new ObjectMapper().enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature())
+                    .readValue(file.toFile(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 }

@@ -79,6 +79,11 @@ public final class FineTuning {
     private final RunCheckpoint checkpoint;
     private final SeededDropout dropout;
     private final ProgressSink progress;
+    private int stopAfter;
+    private EpochValidation validation;
+
+    /** A validation measurement after every epoch (search trials rank configurations by it). */
+    public record EpochValidation(String metric, java.util.function.DoubleSupplier measure) {}
 
     public FineTuning(Block model, List<Parameter> trainable, LossFunction loss, Settings settings,
                       RunCheckpoint checkpoint, SeededDropout dropout, ProgressSink progress) {
@@ -89,6 +94,26 @@ public final class FineTuning {
         this.checkpoint = checkpoint;
         this.dropout = dropout;
         this.progress = progress;
+        this.stopAfter = settings.epochs();
+    }
+
+    /**
+     * Stops after epoch {@code epochs} of a run whose schedule spans {@code settings.epochs}: an ASHA rung trains
+     * part of the full run, and a promotion resumes from its checkpoint, so rung k's model is exactly the model a
+     * full run would have after that many epochs.
+     */
+    public FineTuning stopAfter(int epochs) {
+        if (epochs < 1 || epochs > settings.epochs()) {
+            throw new IllegalArgumentException("cannot stop after epoch " + epochs + " of " + settings.epochs());
+        }
+        this.stopAfter = epochs;
+        return this;
+    }
+
+    /** Measures {@code validation} after every epoch and reports it with the epoch's progress event. */
+    public FineTuning validateEachEpoch(EpochValidation validation) {
+        this.validation = validation;
+        return this;
     }
 
     /** Trains on {@code inputs[i] → targets[i]}; returns the mean loss of every epoch run by this call. */
@@ -114,7 +139,7 @@ public final class FineTuning {
         ParameterStore store = new ParameterStore(inputs.getManager(), false);
         EtaEstimator eta = new EtaEstimator();
         List<Double> losses = new ArrayList<>();
-        for (int epoch = start; epoch < settings.epochs(); epoch++) {
+        for (int epoch = start; epoch < stopAfter; epoch++) {
             long began = System.nanoTime();
             int[] order = order((int) n, epoch);
             double sum = 0;
@@ -152,9 +177,13 @@ public final class FineTuning {
                         optimizer.steps(), dropout == null ? 0 : dropout.calls(), mean));
             }
             eta.epochTook((System.nanoTime() - began) / 1e9);
+            ProgressEvent event = ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, epoch + 1, settings.epochs(),
+                    optimizer.steps(), mean, null, eta.remaining(stopAfter - epoch - 1, 0, 1));
+            if (validation != null) {
+                event = event.withMetric(validation.metric(), validation.measure().getAsDouble(), "validation");
+            }
             if (progress != null) {
-                progress.accept(ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, epoch + 1, settings.epochs(),
-                        optimizer.steps(), mean, null, eta.remaining(settings.epochs() - epoch - 1, 0, 1)));
+                progress.accept(event);
             }
         }
         return losses;

@@ -1,0 +1,75 @@
+package dev.orca.trainer.search;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.crd.OrcaExperimentSpec.Mode;
+import dev.orca.search.SearchSpace;
+import dev.orca.search.TrialConfig;
+
+/**
+ * The specs a search or a body selection runs, derived from the user's: the same derivation whether the CLI runs
+ * them in turn or the operator's Jobs run them (their arguments name only a trial or candidate index).
+ */
+public final class DerivedSpecs {
+    private static final ObjectMapper COPY = new ObjectMapper();
+
+    private DerivedSpecs() {}
+
+    public static OrcaExperimentSpec copy(OrcaExperimentSpec spec) {
+        return COPY.convertValue(COPY.valueToTree(spec), OrcaExperimentSpec.class);
+    }
+
+    /** Epochs of the search's top rung: {@code search.maxEpochs}, else the experiment's own fine-tuning epochs. */
+    public static int maxEpochs(OrcaExperimentSpec spec) {
+        return spec.search.maxEpochs != null ? spec.search.maxEpochs : spec.finetune.epochs;
+    }
+
+    /**
+     * Trial {@code trial}: the experiment without alignment (the paper tunes on plain fine-tuning; orca-layernorm
+     * searches as finetune-layernorm), its configuration applied, a schedule spanning the top rung; {@code body}
+     * replaces the checkpoint once a body selection chose one (null: the spec's).
+     */
+    public static OrcaExperimentSpec trial(OrcaExperimentSpec spec, int trial, String body) {
+        TrialConfig config = new SearchSpace(spec).config(trial);
+        OrcaExperimentSpec t = body != null ? withBody(spec, body) : plain(spec);
+        t.mode = switch (spec.mode) {
+            case ORCA -> Mode.FINETUNE;
+            case ORCA_LAYERNORM -> Mode.FINETUNE_LAYERNORM;
+            default -> spec.mode;
+        };
+        t.finetune.epochs = maxEpochs(spec);
+        t.finetune.schedule.warmupEpochs = Math.min(t.finetune.schedule.warmupEpochs, t.finetune.epochs);
+        return config.applyTo(t);
+    }
+
+    /** Candidate {@code index} of a body selection: the experiment with that body. */
+    public static OrcaExperimentSpec candidate(OrcaExperimentSpec spec, int index) {
+        if (spec.body.candidates == null || index < 0 || index >= spec.body.candidates.size()) {
+            throw new IllegalArgumentException("spec.body.candidates has no candidate " + index);
+        }
+        return withBody(spec, spec.body.candidates.get(index));
+    }
+
+    /** The experiment itself once selection and search are decided ({@code body} / {@code trial} null when not). */
+    public static OrcaExperimentSpec resolved(OrcaExperimentSpec spec, String body, Integer trial) {
+        OrcaExperimentSpec r = body != null ? withBody(spec, body) : plain(spec);
+        if (trial != null) {
+            new SearchSpace(spec).config(trial).applyTo(r);
+        }
+        return r;
+    }
+
+    private static OrcaExperimentSpec withBody(OrcaExperimentSpec spec, String body) {
+        OrcaExperimentSpec s = plain(spec);
+        s.body.checkpoint = body;
+        return s;
+    }
+
+    /** A copy with the search and the candidates removed: what one trainer process runs. */
+    private static OrcaExperimentSpec plain(OrcaExperimentSpec spec) {
+        OrcaExperimentSpec s = copy(spec);
+        s.search = null;
+        s.body.candidates = null;
+        return s;
+    }
+}
