@@ -34,6 +34,36 @@ public class ExperimentEvents {
                 (from == null ? "" : from + " -> ") + after.phase + ": " + message);
     }
 
+    /** Search and selection milestones: a trial or candidate failed (Warning), the body was chosen, the search decided. */
+    public void searchProgress(OrcaExperiment experiment, OrcaExperimentStatus before, OrcaExperimentStatus after) {
+        if (after.search != null) {
+            java.util.Set<Integer> failedBefore = before == null || before.search == null ? java.util.Set.of()
+                    : before.search.trials.stream().filter(t -> "Failed".equals(t.state)).map(t -> t.id).collect(java.util.stream.Collectors.toSet());
+            after.search.trials.stream().filter(t -> "Failed".equals(t.state) && !failedBefore.contains(t.id)).forEach(t ->
+                    record(experiment, "Warning", "TrialFailed", "trial " + t.id + " (rung " + t.rung + ") failed: " + t.message
+                            + "; the search goes on"));
+            String was = before == null || before.search == null ? null : before.search.state;
+            if (!java.util.Objects.equals(was, after.search.state) && !"Running".equals(after.search.state)) {
+                record(experiment, "Failed".equals(after.search.state) ? "Warning" : "Normal", "Search" + after.search.state,
+                        after.search.message);
+            }
+        }
+        if (after.selection != null) {
+            for (int i = 0; i < after.selection.candidates.size(); i++) {
+                var c = after.selection.candidates.get(i);
+                var was = before == null || before.selection == null || i >= before.selection.candidates.size() ? null
+                        : before.selection.candidates.get(i).state;
+                if ("Failed".equals(c.state) && !"Failed".equals(was)) {
+                    record(experiment, "Warning", "CandidateFailed", c.body + ": " + c.message);
+                }
+            }
+            String chosenBefore = before == null || before.selection == null ? null : before.selection.chosen;
+            if (after.selection.chosen != null && chosenBefore == null) {
+                record(experiment, "Normal", "BodySelected", after.selection.chosen + " (" + after.selection.message + ")");
+            }
+        }
+    }
+
     public void error(OrcaExperiment experiment, Exception e) {
         record(experiment, "Warning", "ReconcileError", String.valueOf(e.getMessage()));
     }

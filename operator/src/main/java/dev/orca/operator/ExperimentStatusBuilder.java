@@ -49,9 +49,19 @@ public final class ExperimentStatusBuilder {
             return s;
         }
 
+        OrcaExperimentSpec spec = experiment.getSpec();
+        boolean suspended = spec.runPolicy != null && spec.runPolicy.suspend;
+        ExperimentPlan plan = o.plan();
+        if (plan != null && (plan.failure() != null || !plan.finalRun())) {
+            return beforeTheRun(s, experiment, plan, previous, before, suspended, time);
+        }
+        if (plan != null) {
+            s.selection = plan.selection();
+            s.search = plan.search();
+        }
+
         Optional<Job> job = o.job();
         Optional<ProgressReport> report = o.progress();
-        OrcaExperimentSpec spec = experiment.getSpec();
         s.jobName = job.map(j -> j.getMetadata().getName()).orElse(null);
         s.results = results(experiment);
         s.restarts = job.map(j -> j.getStatus() == null || j.getStatus().getFailed() == null ? 0 : j.getStatus().getFailed()).orElse(0);
@@ -60,7 +70,6 @@ public final class ExperimentStatusBuilder {
 
         Optional<JobCondition> complete = job.flatMap(j -> finished(j, "Complete"));
         Optional<JobCondition> failed = job.flatMap(j -> finished(j, "Failed"));
-        boolean suspended = spec.runPolicy != null && spec.runPolicy.suspend;
         String reason;
         String message;
         if (complete.isPresent()) {
@@ -96,6 +105,48 @@ public final class ExperimentStatusBuilder {
                 condition(before, SPEC_VALID, true, "Valid", "the spec passed validation", time),
                 condition(before, RUNNING, running, reason, message, time),
                 condition(before, READY, s.phase == Phase.Succeeded, reason, message, time));
+        return s;
+    }
+
+    /** Body selection or search still deciding (or failed): the experiment's own Job does not exist yet. */
+    private static OrcaExperimentStatus beforeTheRun(OrcaExperimentStatus s, OrcaExperiment experiment, ExperimentPlan plan,
+                                                     OrcaExperimentStatus previous, List<Condition> before, boolean suspended, String time) {
+        s.selection = plan.selection();
+        s.search = plan.search();
+        s.results = results(experiment);
+        s.startTime = previous != null && previous.startTime != null ? previous.startTime : time;
+        boolean selecting = plan.selection() != null && plan.selection().chosen == null;
+        String reason;
+        String message;
+        if (plan.failure() != null) {
+            s.phase = Phase.Failed;
+            s.stage = "failed";
+            s.completionTime = previous != null && previous.completionTime != null ? previous.completionTime : time;
+            reason = selecting ? "SelectionFailed" : "SearchFailed";
+            message = plan.failure();
+        } else {
+            s.phase = suspended ? Phase.Suspended : selecting ? Phase.Selecting : Phase.Searching;
+            s.stage = selecting ? "selecting" : "searching";
+            reason = s.phase.name();
+            message = selecting ? "body selection: " + plan.selection().message : "search: " + plan.search().message;
+            OrcaExperimentStatus.Progress p = new OrcaExperimentStatus.Progress();
+            if (selecting) {
+                long done = plan.selection().candidates.stream().filter(c -> !"Running".equals(c.state)).count();
+                p.epoch = (int) done;
+                p.epochs = plan.selection().candidates.size();
+            } else {
+                long done = plan.search().trials.stream().filter(t -> !"Running".equals(t.state)).count();
+                p.epoch = (int) done;
+                p.epochs = plan.search().budget;
+            }
+            p.percent = p.epochs == null || p.epochs == 0 ? null : (int) Math.round(100.0 * p.epoch / p.epochs);
+            s.progress = p;
+        }
+        boolean running = plan.failure() == null && !suspended;
+        s.conditions = List.of(
+                condition(before, SPEC_VALID, true, "Valid", "the spec passed validation", time),
+                condition(before, RUNNING, running, reason, message, time),
+                condition(before, READY, false, reason, message, time));
         return s;
     }
 

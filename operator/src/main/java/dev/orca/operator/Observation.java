@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * What the reconciler saw of one experiment in one pass: the resource, why it cannot run (if it cannot),
- * its trainer Job and pods, and the trainer's latest report.
+ * its trainer Job and pods, the trainer's latest report, and what selection and search decided (null for an invalid spec).
  */
 public record Observation(OrcaExperiment experiment, List<SpecValidation.Violation> violations, Optional<Job> job, List<Pod> pods,
-                          Optional<ProgressReport> progress) {
+                          Optional<ProgressReport> progress, ExperimentPlan plan) {
 }

@@ -6,7 +6,9 @@ import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.ProgressReport;
 import dev.orca.crd.SpecValidation;
+import dev.orca.operator.dependent.CandidateJobs;
 import dev.orca.operator.dependent.Names;
+import dev.orca.operator.dependent.TrialJobs;
 import dev.orca.operator.dependent.ProgressConfigMap;
 import dev.orca.operator.dependent.SpecConfigMap;
 import dev.orca.operator.dependent.TrainerJob;
@@ -31,7 +33,9 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.quarkus.logging.Log;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.Set;
 
 /**
@@ -47,7 +51,10 @@ import java.util.Set;
     @Dependent(name = "service-account", type = TrainerServiceAccount.class),
     @Dependent(name = "role", type = TrainerRole.class),
     @Dependent(name = "role-binding", type = TrainerRoleBinding.class, dependsOn = {"role", "service-account"}),
-    @Dependent(name = "job", type = TrainerJob.class, dependsOn = {"spec", "progress", "role-binding"})
+    @Dependent(name = "candidate-jobs", type = CandidateJobs.class, dependsOn = {"spec", "progress", "role-binding"}),
+    @Dependent(name = "trial-jobs", type = TrialJobs.class, dependsOn = {"spec", "progress", "role-binding"}),
+    @Dependent(name = "job", type = TrainerJob.class, dependsOn = {"spec", "progress", "role-binding"},
+            reconcilePrecondition = TrainerJob.FinalRunDecided.class)
 })
 public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
     public static final String NAME = "orcaexperiment";
@@ -91,12 +98,19 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
             next = previous;
         } else {
             List<SpecValidation.Violation> violations = ExperimentValidation.validate(experiment, config);
+            Map<String, ProgressReport> reports = context.getSecondaryResource(ConfigMap.class, ProgressConfigMap.EVENT_SOURCE)
+                    .map(this::reports).orElse(Map.of());
+            ExperimentPlan plan = null;
             if (violations.isEmpty()) {
+                Map<String, Job> jobs = context.getSecondaryResourcesAsStream(Job.class)
+                        .collect(Collectors.toMap(j -> j.getMetadata().getName(), j -> j, (a, b) -> a));
+                plan = ExperimentPlanner.plan(experiment, previous, jobs, reports, clock.instant());
+                context.managedWorkflowAndDependentResourceContext().put(ExperimentPlan.KEY, plan);
                 context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
             }
-            Observation observed = new Observation(experiment, violations, context.getSecondaryResource(Job.class),
-                    List.copyOf(context.getSecondaryResources(Pod.class)),
-                    context.getSecondaryResource(ConfigMap.class, ProgressConfigMap.EVENT_SOURCE).flatMap(this::report));
+            Optional<Job> trainer = ExperimentPlan.jobsWithRole(context, Names.TRAINER).values().stream().findFirst();
+            Observation observed = new Observation(experiment, violations, trainer,
+                    List.copyOf(context.getSecondaryResources(Pod.class)), Optional.ofNullable(reports.get(ProgressReport.KEY)), plan);
             next = ExperimentStatusBuilder.build(observed, previous, clock.instant());
         }
         metrics.record(experiment, next);
@@ -105,6 +119,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
             return UpdateControl.noUpdate();
         }
         events.transition(experiment, previous, next);
+        events.searchProgress(experiment, previous, next);
         experiment.setStatus(next);
         return UpdateControl.patchStatus(experiment);
     }
@@ -117,17 +132,22 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
         return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
 
-    /** The trainer's latest report; a malformed one is ignored (the Job's outcome still decides the phase). */
-    private Optional<ProgressReport> report(ConfigMap map) {
-        String json = map.getData() == null ? null : map.getData().get(ProgressReport.KEY);
-        if (json == null) {
-            return Optional.empty();
+    /**
+     * Every report in the progress ConfigMap, by key: the experiment's run, each trial, each candidate. A malformed one
+     * is ignored (the Job's outcome still decides).
+     */
+    private Map<String, ProgressReport> reports(ConfigMap map) {
+        Map<String, ProgressReport> out = new java.util.HashMap<>();
+        if (map.getData() == null) {
+            return out;
         }
-        try {
-            return Optional.of(JSON.readValue(json, ProgressReport.class));
-        } catch (JsonProcessingException e) {
-            Log.warnf("unreadable progress report in %s: %s", map.getMetadata().getName(), e.getOriginalMessage());
-            return Optional.empty();
-        }
+        map.getData().forEach((key, json) -> {
+            try {
+                out.put(key, JSON.readValue(json, ProgressReport.class));
+            } catch (JsonProcessingException e) {
+                Log.warnf("unreadable progress report %s in %s: %s", key, map.getMetadata().getName(), e.getOriginalMessage());
+            }
+        });
+        return out;
     }
 }

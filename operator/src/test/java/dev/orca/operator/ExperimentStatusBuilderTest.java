@@ -44,7 +44,7 @@ class ExperimentStatusBuilderTest {
     @Test
     void theSameObservationGivesAnEqualStatusSoNothingIsWritten() {
         Observation o = new Observation(experiment, List.of(), Optional.of(job()), List.of(),
-                Optional.of(report("fine-tuning", 5, 20, List.of(3.0, 2.0))));
+                Optional.of(report("fine-tuning", 5, 20, List.of(3.0, 2.0))), ExperimentPlan.direct());
         OrcaExperimentStatus first = ExperimentStatusBuilder.build(o, null, T0);
         OrcaExperimentStatus again = ExperimentStatusBuilder.build(o, first, T0.plusSeconds(60));
         assertEquals(first, again, "a later pass keeps the transition times");
@@ -61,7 +61,7 @@ class ExperimentStatusBuilderTest {
             curve.add(100.0 - i * 0.2);
         }
         OrcaExperimentStatus s = ExperimentStatusBuilder.build(new Observation(experiment, List.of(), Optional.of(job()), List.of(),
-                Optional.of(report("aligning", 400, 400, curve))), null, T0);
+                Optional.of(report("aligning", 400, 400, curve)), ExperimentPlan.direct()), null, T0);
         assertEquals(OrcaExperimentStatus.OTDD_CURVE_POINTS, s.otdd.curve.size());
         assertEquals(100.0, s.otdd.curve.get(0));
         assertEquals(curve.get(399), s.otdd.curve.get(OrcaExperimentStatus.OTDD_CURVE_POINTS - 1));
@@ -72,7 +72,7 @@ class ExperimentStatusBuilderTest {
     void anInvalidSpecFailsWithEveryFieldNamedAndNoRunningCondition() {
         OrcaExperimentStatus s = ExperimentStatusBuilder.build(new Observation(experiment,
                 List.of(new SpecValidation.Violation("spec.a", "bad"), new SpecValidation.Violation("spec.b", "worse")),
-                Optional.empty(), List.of(), Optional.empty()), null, T0);
+                Optional.empty(), List.of(), Optional.empty(), null), null, T0);
         assertEquals(Phase.Failed, s.phase);
         String message = s.conditions.stream().filter(c -> c.getType().equals("SpecValid")).findFirst().orElseThrow().getMessage();
         assertTrue(message.contains("spec.a: bad") && message.contains("spec.b: worse"), message);
@@ -96,7 +96,7 @@ class ExperimentStatusBuilderTest {
     void suspensionWinsOverProgressUntilTheJobFinishes() {
         experiment.getSpec().runPolicy.suspend = true;
         OrcaExperimentStatus s = ExperimentStatusBuilder.build(new Observation(experiment, List.of(), Optional.of(job()), List.of(),
-                Optional.of(report("aligning", 2, 10, List.of(5.0)))), null, T0);
+                Optional.of(report("aligning", 2, 10, List.of(5.0))), ExperimentPlan.direct()), null, T0);
         assertEquals(Phase.Suspended, s.phase);
         assertEquals("False", s.conditions.stream().filter(c -> c.getType().equals("Running")).findFirst().orElseThrow().getStatus());
     }

@@ -84,7 +84,7 @@ class OperatorLifecycleTest {
 
         PodSpec pod = job.getSpec().getTemplate().getSpec();
         Container trainer = pod.getContainers().get(0);
-        assertEquals(new Quantity("1"), trainer.getResources().getLimits().get(TrainerJob.GPU));
+        assertEquals(new Quantity("1"), trainer.getResources().getLimits().get(dev.orca.operator.dependent.TrainerPods.GPU));
         assertEquals(new Quantity("16Gi"), trainer.getResources().getLimits().get("memory"));
         assertEquals(List.of("run", "/etc/orca/experiment.yaml", "--out", "/data/listops"), trainer.getArgs(),
                 "the spec is a mounted file, never part of a command");

@@ -14,6 +14,8 @@ import java.util.Random;
 public final class SearchSpace {
     private final List<TrialConfig> order;
     private final int budget;
+    private final OrcaExperimentSpec.Search search;
+    private final int maxEpochs;
 
     public SearchSpace(OrcaExperimentSpec spec) {
         OrcaExperimentSpec.Search search = spec.search;
@@ -34,6 +36,18 @@ public final class SearchSpace {
         Collections.shuffle(grid, new Random(spec.seed * 0x9E3779B97F4A7C15L + 17));
         this.order = List.copyOf(grid);
         this.budget = Math.min(search.trials, grid.size());
+        this.search = search;
+        this.maxEpochs = search.maxEpochs != null ? search.maxEpochs : spec.finetune.epochs;
+    }
+
+    /** Epochs of the top rung: {@code search.maxEpochs}, else the experiment's own fine-tuning epochs. */
+    public int maxEpochs() {
+        return maxEpochs;
+    }
+
+    /** The scheduler of this search: its rungs and budget. */
+    public Asha asha() {
+        return new Asha(search.minEpochs, maxEpochs, search.reductionFactor, budget);
     }
 
     /** Configurations the search tries: the spec's budget, capped at the grid's size. */

@@ -10,6 +10,14 @@ public final class Names {
 
     public static final String EXPERIMENT_LABEL = "orca.dev/experiment";
     public static final String ROLE_LABEL = "orca.dev/role";
+    /** On trial and candidate Jobs: which trial and rung, or which candidate, so that a restarted operator can adopt them. */
+    public static final String TRIAL_LABEL = "orca.dev/trial";
+    public static final String RUNG_LABEL = "orca.dev/rung";
+    public static final String CANDIDATE_LABEL = "orca.dev/candidate";
+    /** Values of {@link #ROLE_LABEL}. */
+    public static final String TRAINER = "trainer";
+    public static final String TRIAL = "trial";
+    public static final String CANDIDATE = "candidate";
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String OPERATOR = "orca-operator";
     /** Where the experiment file is mounted in the trainer. */
@@ -29,6 +37,16 @@ public final class Names {
         return e.getMetadata().getName() + "-trainer";
     }
 
+    /** The Job of one ASHA rung of one search trial. */
+    public static String trialJob(OrcaExperiment e, int trial, int rung) {
+        return e.getMetadata().getName() + "-t" + trial + "-r" + rung;
+    }
+
+    /** The alignment Job of one body-selection candidate. */
+    public static String candidateJob(OrcaExperiment e, int candidate) {
+        return e.getMetadata().getName() + "-body-" + candidate;
+    }
+
     public static Map<String, String> labels(OrcaExperiment e, String role) {
         return Map.of(MANAGED_BY, OPERATOR, EXPERIMENT_LABEL, e.getMetadata().getName(), ROLE_LABEL, role);
     }
@@ -37,5 +55,14 @@ public final class Names {
     public static String resultsPath(OrcaExperiment e) {
         var storage = e.getSpec().storage;
         return storage != null && storage.subPath != null ? storage.subPath : e.getMetadata().getName();
+    }
+
+    /** Where a trial's checkpoints and figures go: beside the experiment's results, so a promotion resumes them. */
+    public static String trialPath(OrcaExperiment e, int trial) {
+        return resultsPath(e) + "/trials/t" + trial;
+    }
+
+    public static String candidatePath(OrcaExperiment e, int candidate) {
+        return resultsPath(e) + "/bodies/" + candidate;
     }
 }

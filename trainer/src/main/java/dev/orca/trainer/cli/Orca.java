@@ -98,8 +98,7 @@ public final class Orca {
                             throw new IllegalArgumentException("spec.search: orca trial needs a search in the experiment");
                         }
                         var trialSpec = dev.orca.trainer.search.DerivedSpecs.trial(spec, trial, options.get("body"));
-                        var rungs = dev.orca.search.Asha.rungs(spec.search.minEpochs,
-                                dev.orca.trainer.search.DerivedSpecs.maxEpochs(spec), spec.search.reductionFactor);
+                        var rungs = new dev.orca.search.SearchSpace(spec).asha().rungs();
                         if (rung < 0 || rung >= rungs.size()) {
                             throw new IllegalArgumentException("--rung must be in [0, " + rungs.size() + "), got " + rung);
                         }

@@ -19,25 +19,21 @@ public final class DerivedSpecs {
         return COPY.convertValue(COPY.valueToTree(spec), OrcaExperimentSpec.class);
     }
 
-    /** Epochs of the search's top rung: {@code search.maxEpochs}, else the experiment's own fine-tuning epochs. */
-    public static int maxEpochs(OrcaExperimentSpec spec) {
-        return spec.search.maxEpochs != null ? spec.search.maxEpochs : spec.finetune.epochs;
-    }
-
     /**
      * Trial {@code trial}: the experiment without alignment (the paper tunes on plain fine-tuning; orca-layernorm
      * searches as finetune-layernorm), its configuration applied, a schedule spanning the top rung; {@code body}
      * replaces the checkpoint once a body selection chose one (null: the spec's).
      */
     public static OrcaExperimentSpec trial(OrcaExperimentSpec spec, int trial, String body) {
-        TrialConfig config = new SearchSpace(spec).config(trial);
+        SearchSpace space = new SearchSpace(spec);
+        TrialConfig config = space.config(trial);
         OrcaExperimentSpec t = body != null ? withBody(spec, body) : plain(spec);
         t.mode = switch (spec.mode) {
             case ORCA -> Mode.FINETUNE;
             case ORCA_LAYERNORM -> Mode.FINETUNE_LAYERNORM;
             default -> spec.mode;
         };
-        t.finetune.epochs = maxEpochs(spec);
+        t.finetune.epochs = space.maxEpochs();
         t.finetune.schedule.warmupEpochs = Math.min(t.finetune.schedule.warmupEpochs, t.finetune.epochs);
         return config.applyTo(t);
     }

@@ -63,8 +63,7 @@ public final class LocalSearch {
 
     public Search search(OrcaExperimentSpec spec, String body, Path out) {
         SearchSpace space = new SearchSpace(spec);
-        OrcaExperimentSpec.Search s = spec.search;
-        Asha asha = new Asha(s.minEpochs, DerivedSpecs.maxEpochs(spec), s.reductionFactor, space.budget());
+        Asha asha = space.asha();
         List<Asha.Trial> table = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (Optional<Asha.Job> next = asha.next(table); next.isPresent(); next = asha.next(table)) {

@@ -1,0 +1,47 @@
+package dev.orca.operator;
+
+import dev.orca.crd.OrcaExperiment;
+import dev.orca.crd.OrcaExperimentStatus;
+import dev.orca.operator.dependent.Names;
+import dev.orca.search.Asha;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What one reconcile decided before the dependents run: body selection and search state (as they go into the
+ * status), the candidate and trial Jobs that should exist now, and whether the experiment's own run may start,
+ * with which body and trial configuration. Computed by {@link ExperimentPlanner}; the dependents read it from the
+ * reconcile's context.
+ *
+ * @param candidateJobs indexes of candidates whose alignment Job should run
+ * @param trialJobs     (trial, rung) segments that should run
+ * @param body          the chosen body, null when the spec has no candidates
+ * @param trial         the best trial, null when the spec has no search
+ * @param finalRun      selection and search are decided: the experiment's own Job may run
+ * @param failure       why the experiment cannot go on (every candidate or every trial failed), else null
+ */
+public record ExperimentPlan(OrcaExperimentStatus.Selection selection, OrcaExperimentStatus.Search search, List<Integer> candidateJobs,
+                             List<Asha.Job> trialJobs, String body, Integer trial, boolean finalRun, String failure) {
+    static final String KEY = "orca.plan";
+
+    /** Nothing to select or search: the experiment's own run goes ahead. */
+    static ExperimentPlan direct() {
+        return new ExperimentPlan(null, null, List.of(), List.of(), null, null, true, null);
+    }
+
+    public static ExperimentPlan of(Context<OrcaExperiment> context) {
+        return context.managedWorkflowAndDependentResourceContext().getMandatory(KEY, ExperimentPlan.class);
+    }
+
+    /** The experiment's Jobs of one role ({@link Names#TRIAL}, {@link Names#CANDIDATE}, {@link Names#TRAINER}), by id. */
+    public static Map<ResourceID, Job> jobsWithRole(Context<OrcaExperiment> context, String role) {
+        return context.getSecondaryResourcesAsStream(Job.class)
+                .filter(j -> j.getMetadata().getLabels() != null && role.equals(j.getMetadata().getLabels().get(Names.ROLE_LABEL)))
+                .collect(Collectors.toMap(ResourceID::fromResource, Function.identity(), (a, b) -> a));
+    }
+}

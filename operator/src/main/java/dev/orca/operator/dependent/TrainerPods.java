@@ -1,0 +1,134 @@
+package dev.orca.operator.dependent;
+
+import dev.orca.crd.OrcaExperiment;
+import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.crd.ProgressReport;
+import dev.orca.operator.OperatorConfig;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The one trainer Job template: the experiment's own run, each search trial's rung and each body-selection
+ * alignment are the same pod (image, resources, volume, hardened security context, the spec as a mounted file)
+ * with different arguments and a progress key of their own.
+ */
+public final class TrainerPods {
+    public static final String GPU = "nvidia.com/gpu";
+    static final String DATA = "/data";
+
+    private TrainerPods() {}
+
+    static Job job(OrcaExperiment experiment, OperatorConfig config, String name, Map<String, String> labels, List<String> args,
+                   String progressKey) {
+        OrcaExperimentSpec spec = experiment.getSpec();
+        OrcaExperimentSpec.Resources resources = spec.resources == null ? new OrcaExperimentSpec.Resources() : spec.resources;
+        OrcaExperimentSpec.RunPolicy policy = spec.runPolicy == null ? new OrcaExperimentSpec.RunPolicy() : spec.runPolicy;
+        String namespace = experiment.getMetadata().getNamespace();
+
+        Map<String, Quantity> requests = new LinkedHashMap<>();
+        requests.put("cpu", new Quantity(resources.cpu));
+        requests.put("memory", new Quantity(resources.memory));
+        Map<String, Quantity> limits = new LinkedHashMap<>(requests);
+        if (resources.gpus > 0) {
+            limits.put(GPU, new Quantity(Integer.toString(resources.gpus)));
+        }
+        String image = spec.image != null ? spec.image : resources.gpus > 0 ? config.trainerImage() : config.trainerCpuImage();
+
+        List<Volume> volumes = new ArrayList<>();
+        volumes.add(new VolumeBuilder().withName("experiment").withNewConfigMap().withName(Names.spec(experiment)).endConfigMap().build());
+        String claim = spec.storage == null ? null : spec.storage.claimName;
+        volumes.add(claim != null
+                ? new VolumeBuilder().withName("data").withNewPersistentVolumeClaim().withClaimName(claim).endPersistentVolumeClaim().build()
+                : new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build());
+        // The root filesystem is read-only: libtorch's extraction and temporary files go here.
+        volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+
+        List<EnvVar> env = List.of(
+                new EnvVarBuilder().withName(ProgressReport.ENV_CONFIG_MAP).withValue(Names.progress(experiment)).build(),
+                new EnvVarBuilder().withName(ProgressReport.ENV_KEY).withValue(progressKey).build(),
+                new EnvVarBuilder().withName(ProgressReport.ENV_NAMESPACE).withNewValueFrom().withNewFieldRef()
+                        .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build(),
+                new EnvVarBuilder().withName("ORCA_CACHE_DIR").withValue(DATA + "/.cache/orca").build(),
+                new EnvVarBuilder().withName("ORCA_MODEL_DIR").withValue(DATA + "/models").build(),
+                new EnvVarBuilder().withName("DJL_CACHE_DIR").withValue("/tmp/djl").build(),
+                new EnvVarBuilder().withName("HOME").withValue("/tmp").build());
+
+        long uid = config.trainerUid();
+        return new JobBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
+                .withNewSpec()
+                .withBackoffLimit(policy.backoffLimit)
+                .withActiveDeadlineSeconds(policy.activeDeadlineSeconds)
+                .withTtlSecondsAfterFinished(policy.ttlSecondsAfterFinished == null ? null : policy.ttlSecondsAfterFinished.intValue())
+                .withSuspend(policy.suspend)
+                .withNewTemplate()
+                .withNewMetadata().withLabels(labels).endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .withServiceAccountName(Names.trainer(experiment))
+                .withAutomountServiceAccountToken(true)
+                .withNodeSelector(resources.nodeSelector.isEmpty() ? null : resources.nodeSelector)
+                .withTolerations(resources.tolerations.stream().map(TrainerPods::toleration).toList())
+                .withPriorityClassName(resources.priorityClassName)
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true).withRunAsUser(uid).withRunAsGroup(uid).withFsGroup(uid)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .withContainers(new ContainerBuilder()
+                        .withName("trainer")
+                        .withImage(image)
+                        .withImagePullPolicy(config.imagePullPolicy())
+                        .withArgs(args)
+                        .withEnv(env)
+                        .withNewResources().withRequests(requests).withLimits(limits).endResources()
+                        .withNewSecurityContext()
+                        .withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true).withRunAsNonRoot(true)
+                        .withNewCapabilities().withDrop("ALL").endCapabilities()
+                        .endSecurityContext()
+                        .addNewVolumeMount().withName("experiment").withMountPath(Names.SPEC_DIR).withReadOnly(true).endVolumeMount()
+                        .addNewVolumeMount().withName("data").withMountPath(DATA).endVolumeMount()
+                        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                        .withTerminationMessagePolicy("FallbackToLogsOnError")
+                        .build())
+                .withVolumes(volumes)
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private static Toleration toleration(Map<String, String> t) {
+        return new TolerationBuilder().withKey(t.get("key")).withOperator(t.get("operator")).withValue(t.get("value"))
+                .withEffect(t.get("effect"))
+                .withTolerationSeconds(t.containsKey("tolerationSeconds") ? Long.valueOf(t.get("tolerationSeconds")) : null).build();
+    }
+
+    /** A Job's pod template is immutable and so is the experiment's spec: only suspension may change on a running Job. */
+    static Matcher.Result<Job> matchSuspension(Job actual, Job desired) {
+        return Matcher.Result.computed(Objects.equals(actual.getSpec().getSuspend(), desired.getSpec().getSuspend()), desired);
+    }
+
+    static Job updateSuspension(Context<OrcaExperiment> context, Job actual, Job desired) {
+        return context.getClient().batch().v1().jobs().inNamespace(actual.getMetadata().getNamespace())
+                .withName(actual.getMetadata().getName())
+                .edit(job -> {
+                    job.getSpec().setSuspend(desired.getSpec().getSuspend());
+                    return job;
+                });
+    }
+}
