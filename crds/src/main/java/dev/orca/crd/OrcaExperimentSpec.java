@@ -220,6 +220,11 @@ public class OrcaExperimentSpec {
         @Min(0)
         @Max(0.5)
         public double testFraction = 0.2;
+        @JsonPropertyDescription("Fraction of the training split used for training, in (0, 1] (the low-data regime); validation"
+                + " and test splits are unchanged.")
+        @Min(value = 0, inclusive = false)
+        @Max(1)
+        public double trainFraction = 1.0;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -135,6 +135,8 @@ public final class SpecValidation {
                 "must be in [0, 0.5], got " + data.validationFraction);
         check(out, data.testFraction >= 0 && data.testFraction <= 0.5, "spec.task.data.testFraction",
                 "must be in [0, 0.5], got " + data.testFraction);
+        check(out, data.trainFraction > 0 && data.trainFraction <= 1, "spec.task.data.trainFraction",
+                "must be in (0, 1], got " + data.trainFraction);
     }
 
     private static void body(OrcaExperimentSpec spec, List<Violation> out) {

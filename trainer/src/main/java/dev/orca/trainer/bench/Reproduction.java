@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Not a test: {@code bench/run reproduce <experiment.yaml>... [--modes m,m] [--seeds n] [--out dir]}. Runs each
- * experiment in every mode and seed (fresh runs in {@code <out>/<task>/<mode>-<seed>}) and prints a Markdown
+ * Not a test: {@code bench/run reproduce <experiment.yaml>... [--modes m,m] [--seeds n] [--fractions f,f] [--out dir]}. Runs each
+ * experiment in every mode, seed and training-data fraction (fresh runs in {@code <out>/<task>/<mode>-<seed>}) and prints a Markdown
  * table: mean ± std of the test metric and the validation metric per task and mode, and the alignment /
  * fine-tuning time ratio. Model selection never reads the test split; the table reports it once per run.
  */
@@ -26,11 +26,13 @@ public final class Reproduction {
         List<Path> experiments = new ArrayList<>();
         List<String> modes = List.of("orca", "finetune", "scratch", "orca-layernorm", "finetune-layernorm");
         int seeds = 3;
+        List<Double> fractions = List.of(1.0);
         Path out = Path.of("runs", "reproduction");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--modes" -> modes = List.of(args[++i].split(","));
                 case "--seeds" -> seeds = Integer.parseInt(args[++i]);
+                case "--fractions" -> fractions = java.util.Arrays.stream(args[++i].split(",")).map(Double::valueOf).toList();
                 case "--out" -> out = Path.of(args[++i]);
                 default -> experiments.add(Path.of(args[i]));
             }
@@ -39,18 +41,21 @@ public final class Reproduction {
         StringBuilder table = new StringBuilder("| task | metric | mode | test (mean ± std) | validation (mean ± std) | align s | fine-tune s | align / fine-tune |\n"
                 + "|---|---|---|---|---|---|---|---|\n");
         for (Path experiment : experiments) {
-            String task = experiment.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+          for (double fraction : fractions) {
+            String task = experiment.getFileName().toString().replaceFirst("\\.ya?ml$", "")
+                    + (fraction == 1.0 ? "" : String.format(Locale.ROOT, " (%.0f%% of training data)", 100 * fraction));
             Map<String, List<ExperimentRun.Result>> byMode = new LinkedHashMap<>();
             for (String mode : modes) {
                 for (int seed = 0; seed < seeds; seed++) {
                     var tree = (com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(experiment.toFile());
                     var spec = (com.fasterxml.jackson.databind.node.ObjectNode) (tree.has("spec") ? tree.get("spec") : tree);
                     spec.put("mode", mode).put("seed", seed);
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("task").get("data")).put("trainFraction", fraction);
                     Path file = Files.createTempFile("orca-reproduce", ".yaml");
                     yaml.writeValue(file.toFile(), spec);
                     OrcaExperimentSpec parsed = ExperimentFiles.read(file);
                     Files.delete(file);
-                    Path dir = out.resolve(task).resolve(mode + "-" + seed);
+                    Path dir = out.resolve(task.replaceAll("[^A-Za-z0-9.-]+", "_")).resolve(mode + "-" + seed);
                     ExperimentRun.startFresh(dir);
                     long start = System.nanoTime();
                     ExperimentRun.Result r = ExperimentRun.run(parsed, dir, e -> { });
@@ -67,6 +72,7 @@ public final class Reproduction {
                     results.get(0).mode().startsWith("orca") ? String.format(Locale.ROOT, "%.2f",
                             results.stream().mapToDouble(ExperimentRun.Result::alignmentSeconds).sum()
                                     / results.stream().mapToDouble(ExperimentRun.Result::fineTuningSeconds).sum()) : "–")));
+          }
         }
         System.out.println();
         System.out.print(table);

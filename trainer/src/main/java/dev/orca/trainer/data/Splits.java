@@ -45,4 +45,25 @@ public record Splits(int[] train, int[] validation, int[] test) {
         }
         return new Splits(inner.train(), inner.validation(), test);
     }
+
+    /**
+     * The same validation and test rows, and only {@code fraction} of the training rows (at least one), chosen by
+     * {@code seed}: the low-data regime of the ORCA paper (its Figure 5), measured on unchanged held-out splits.
+     */
+    public Splits keepTraining(double fraction, long seed) {
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("task.data.trainFraction must be in (0, 1], got " + fraction);
+        }
+        if (fraction == 1) {
+            return this;
+        }
+        int keep = Math.max(1, (int) Math.round(train.length * fraction));
+        int[] order = Permutations.of(train.length, new Random(seed * 31 + 7));
+        int[] kept = new int[keep];
+        for (int i = 0; i < keep; i++) {
+            kept[i] = train[order[i]];
+        }
+        Arrays.sort(kept);
+        return new Splits(kept, validation, test);
+    }
 }

@@ -112,6 +112,7 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
         Splits splits = shipped != null ? shipped : fixedTrain != null
                 ? Splits.withFixedTest(fixedTrain, fixedTest, data.validationFraction, spec.seed)
                 : Splits.of(n, data.validationFraction, data.testFraction, spec.seed);
+        splits = splits.keepTraining(data.trainFraction, spec.seed);
         NDArray x = manager.create(inputs.values(), new Shape(inputs.shape()));
         NDArray y = manager.create(targets.values(), new Shape(targets.shape()));
         NDArray trainRows = manager.create(Arrays.stream(splits.train()).asLongStream().toArray());

@@ -45,4 +45,21 @@ class SplitsTest {
         assertThrows(IllegalArgumentException.class, () -> Splits.of(10, -0.1, 0.2, 0));
         assertThrows(IllegalArgumentException.class, () -> Splits.of(0, 0.1, 0.2, 0));
     }
+
+    @Test
+    void lowDataKeepsTheHeldOutSplitsAndASeededSubsetOfTraining() {
+        Splits full = Splits.of(200, 0.1, 0.2, 4);
+        Splits tenth = full.keepTraining(0.1, 4);
+        assertArrayEquals(full.validation(), tenth.validation());
+        assertArrayEquals(full.test(), tenth.test());
+        assertEquals(14, tenth.train().length, "10% of 140 training rows");
+        java.util.Set<Integer> train = new java.util.HashSet<>();
+        Arrays.stream(full.train()).forEach(train::add);
+        assertTrue(Arrays.stream(tenth.train()).allMatch(train::contains), "a subset of the training rows");
+        assertArrayEquals(tenth.train(), full.keepTraining(0.1, 4).train(), "a function of the seed");
+        assertFalse(Arrays.equals(tenth.train(), full.keepTraining(0.1, 5).train()));
+        assertArrayEquals(full.train(), full.keepTraining(1.0, 4).train());
+        assertThrows(IllegalArgumentException.class, () -> full.keepTraining(0, 4));
+        assertThrows(IllegalArgumentException.class, () -> full.keepTraining(1.5, 4));
+    }
 }
