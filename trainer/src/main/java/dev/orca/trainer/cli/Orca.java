@@ -28,13 +28,18 @@ public final class Orca {
 
     /** The command line after the file: {@code --name value} pairs. */
     record Options(java.util.Map<String, String> values) {
-        static Options parse(String[] args, int from) {
+        static Options parse(String[] args, int from, java.util.Set<String> allowed) {
             java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
             for (int i = from; i < args.length; i += 2) {
                 if (!args[i].startsWith("--") || i + 1 >= args.length) {
                     throw new IllegalArgumentException("expected --option value, got " + args[i]);
                 }
-                values.put(args[i].substring(2), args[i + 1]);
+                String name = args[i].substring(2);
+                if (!allowed.contains(name)) {
+                    throw new IllegalArgumentException("unknown option --" + name + " (" + args[0] + " takes "
+                            + allowed.stream().sorted().map(o -> "--" + o).toList() + ")");
+                }
+                values.put(name, args[i + 1]);
             }
             return new Options(values);
         }
@@ -62,7 +67,7 @@ public final class Orca {
     }
 
     /** {@code orca run|trial|align experiment.yaml ...}: exit 0 on success, 1 on a failed run, 2 on bad input. */
-    private static int run(String command, String[] args) {
+    static int run(String command, String[] args) {
         if (args.length < 2) {
             System.err.println(USAGE);
             return 2;
@@ -71,7 +76,11 @@ public final class Orca {
         Options options;
         dev.orca.crd.OrcaExperimentSpec spec;
         try {
-            options = Options.parse(args, 2);
+            options = Options.parse(args, 2, switch (command) {
+                case "trial" -> java.util.Set.of("trial", "rung", "body", "out");
+                case "align" -> java.util.Set.of("candidate", "out");
+                default -> java.util.Set.of("out", "body", "trial");
+            });
             spec = dev.orca.trainer.run.ExperimentFiles.read(file);
         } catch (dev.orca.trainer.run.ExperimentFiles.InvalidExperiment | IllegalArgumentException e) {
             System.err.println("orca: " + e.getMessage());
