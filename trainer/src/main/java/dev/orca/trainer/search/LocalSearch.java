@@ -58,6 +58,31 @@ public final class LocalSearch {
         return new Selection(List.copyOf(candidates), chosen);
     }
 
+    /** {@code search.json}: what the operator keeps in {@code status.search}, for a local run. */
+    private static void writeSummary(Path file, Asha asha, SearchSpace space, List<Asha.Trial> table, Optional<Asha.Trial> best) {
+        List<java.util.Map<String, Object>> trials = new ArrayList<>();
+        for (Asha.Trial t : table) {
+            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("id", t.id());
+            row.put("config", space.config(t.id()));
+            row.put("state", t.state() == Asha.State.FAILED ? "Failed" : t.results().size() == asha.rungs().size() ? "Completed" : "Stopped");
+            row.put("results", t.results());
+            trials.add(row);
+        }
+        java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>();
+        summary.put("rungs", asha.rungs());
+        summary.put("budget", asha.budget());
+        summary.put("best", best.map(Asha.Trial::id).orElse(null));
+        summary.put("trials", trials);
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            new com.fasterxml.jackson.databind.ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(file.toFile(), summary);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
     /** The search's table at its end and the best trial (empty when every trial failed). */
     public record Search(List<Integer> rungs, List<Asha.Trial> table, Optional<Asha.Trial> best, List<String> failures) {}
 
@@ -91,6 +116,7 @@ public final class LocalSearch {
             }
         }
         Optional<Asha.Trial> best = asha.best(table);
+        writeSummary(out.resolve("search.json"), asha, space, table, best);
         log.printf("search: %d trials, rungs %s epochs; best %s%n", table.size(), asha.rungs(),
                 best.map(t -> "trial " + t.id() + " (" + space.config(t.id()) + "), validation " + t.results()).orElse("none (every trial failed)"));
         return new Search(asha.rungs(), List.copyOf(table), best, List.copyOf(failures));

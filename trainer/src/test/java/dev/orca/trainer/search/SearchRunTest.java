@@ -124,6 +124,10 @@ class SearchRunTest {
         var other = search.table().get(1 - best.id());
         assertTrue(best.results().get(0) <= other.results().get(0));
         assertTrue(Files.exists(dir.resolve("out/trials/t" + best.id() + "/trial.json")));
+        var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("out/search.json").toFile());
+        assertEquals(best.id(), summary.get("best").asInt());
+        assertEquals("Completed", summary.get("trials").get(best.id()).get("state").asText());
+        assertEquals("Stopped", summary.get("trials").get(1 - best.id()).get("state").asText());
 
         OrcaExperimentSpec resolved = DerivedSpecs.resolved(spec, body, best.id());
         assertEquals(body, resolved.body.checkpoint);
