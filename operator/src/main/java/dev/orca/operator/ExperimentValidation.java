@@ -41,10 +41,16 @@ public final class ExperimentValidation {
             claimOf(f.trainLabels, claim, "spec.task.data.files.trainLabels", out);
             claimOf(f.testLabels, claim, "spec.task.data.files.testLabels", out);
         }
-        if (spec.body != null && spec.body.checkpoint != null && spec.body.checkpoint.startsWith("hf:") && claim == null) {
-            out.add(new SpecValidation.Violation("spec.storage.claimName", "is required for " + spec.body.checkpoint
-                    + ": hub checkpoints are staged on the volume (the cluster has no internet access to assume)"));
+        List<String> bodies = new java.util.ArrayList<>();
+        if (spec.body != null && spec.body.checkpoint != null) {
+            bodies.add(spec.body.checkpoint);
         }
+        if (spec.body != null && spec.body.candidates != null) {
+            bodies.addAll(spec.body.candidates);
+        }
+        bodies.stream().filter(b -> b != null && b.startsWith("hf:")).findFirst().filter(b -> claim == null).ifPresent(b ->
+                out.add(new SpecValidation.Violation("spec.storage.claimName", "is required for " + b
+                        + ": hub checkpoints are staged on the volume (the cluster has no internet access to assume)")));
         return out;
     }
 
