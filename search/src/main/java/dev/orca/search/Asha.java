@@ -60,8 +60,9 @@ public final class Asha {
     }
 
     /**
-     * Epochs per rung: {@code r·η^k} for the rungs below the top, and R at the top, so that the winner trains for
-     * the full budget even when R/r is not a power of η ({@code (1, 10, 3)} gives 1, 3, 10).
+     * Epochs per rung: {@code r·η^k} for every k with {@code r·η^(k+1) ≤ R}, then R, so that the winner trains for the
+     * full budget even when R/r is not a power of η, and no rung sits just below R ({@code (1, 10, 3)} gives 1, 3, 10
+     * rather than 1, 3, 9, 10; {@code (1, 6, 3)} gives 1, 6).
      */
     public static List<Integer> rungs(int minEpochs, int maxEpochs, int eta) {
         List<Integer> out = new ArrayList<>();

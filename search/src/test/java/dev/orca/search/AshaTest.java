@@ -26,6 +26,7 @@ class AshaTest {
         assertEquals(List.of(1, 2, 4, 8), Asha.rungs(1, 8, 2));
         assertEquals(List.of(2), Asha.rungs(2, 2, 3));
         assertEquals(List.of(2, 5), Asha.rungs(2, 5, 2)); // 2, then 4 would leave 5 as a rung of its own; R replaces it
+        assertEquals(List.of(1, 6), Asha.rungs(1, 6, 3)); // 3 has no room for a full factor of 3 above it
     }
 
     /**
