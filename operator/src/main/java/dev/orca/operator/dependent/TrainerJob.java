@@ -1,8 +1,8 @@
 package dev.orca.operator.dependent;
 
 import dev.orca.crd.OrcaExperiment;
-import dev.orca.operator.ExperimentPlan;
 import dev.orca.crd.ProgressReport;
+import dev.orca.operator.ExperimentPlan;
 import dev.orca.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
