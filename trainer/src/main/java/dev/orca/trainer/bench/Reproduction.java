@@ -50,7 +50,9 @@ public final class Reproduction {
                     var tree = (com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(experiment.toFile());
                     var spec = (com.fasterxml.jackson.databind.node.ObjectNode) (tree.has("spec") ? tree.get("spec") : tree);
                     spec.put("mode", mode).put("seed", seed);
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("task").get("data")).put("trainFraction", fraction);
+                    // A fraction of what the file trains on (which may itself be a part of the training split).
+                    var data = (com.fasterxml.jackson.databind.node.ObjectNode) spec.get("task").get("data");
+                    data.put("trainFraction", fraction * (data.has("trainFraction") ? data.get("trainFraction").asDouble() : 1.0));
                     Path file = Files.createTempFile("orca-reproduce", ".yaml");
                     yaml.writeValue(file.toFile(), spec);
                     OrcaExperimentSpec parsed = ExperimentFiles.read(file);
