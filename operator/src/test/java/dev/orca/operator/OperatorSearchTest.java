@@ -217,6 +217,8 @@ class OperatorSearchTest {
         assertEquals(List.of("trial", "/etc/orca/experiment.yaml", "--trial", "0", "--rung", "0", "--out", "/data/asha/trials/t0"), args);
         assertTrue(t0.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .anyMatch(v -> v.getName().equals(ProgressReport.ENV_KEY) && v.getValue().equals("trial-0.json")));
+        assertTrue(t0.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .anyMatch(v -> v.getName().equals("OMP_NUM_THREADS") && v.getValue().equals("4")), "threads follow the CPU limit");
 
         finishRung(client, name, 0, 1, 1, 0.6);
         awaitJobs(client, name, "asha-t2-r0");
