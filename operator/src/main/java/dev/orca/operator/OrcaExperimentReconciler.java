@@ -8,13 +8,13 @@ import dev.orca.crd.ProgressReport;
 import dev.orca.crd.SpecValidation;
 import dev.orca.operator.dependent.CandidateJobs;
 import dev.orca.operator.dependent.Names;
-import dev.orca.operator.dependent.TrialJobs;
 import dev.orca.operator.dependent.ProgressConfigMap;
 import dev.orca.operator.dependent.SpecConfigMap;
 import dev.orca.operator.dependent.TrainerJob;
 import dev.orca.operator.dependent.TrainerRole;
 import dev.orca.operator.dependent.TrainerRoleBinding;
 import dev.orca.operator.dependent.TrainerServiceAccount;
+import dev.orca.operator.dependent.TrialJobs;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -35,14 +35,16 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * observe → validate → reconcile → record status. An invalid experiment gets a Failed status naming the
  * field and no Job; a valid one gets its trainer objects (the dependents below, created in order), and its
- * status is computed from the Job, its pods and the trainer's progress ConfigMap. A finished experiment is
- * left alone, so a Job removed by its TTL is not run again. Only this class writes the status.
+ * status is computed from the Job, its pods and the trainer's progress ConfigMap. When the spec asks for body
+ * selection or a search, {@link ExperimentPlanner} first decides, from the last status and what the candidate and
+ * trial Jobs reported, which of those Jobs run now and whether the experiment's own Job may start. A finished
+ * experiment is left alone, so a Job removed by its TTL is not run again. Only this class writes the status.
  */
 @ControllerConfiguration(name = OrcaExperimentReconciler.NAME)
 @Workflow(explicitInvocation = true, dependents = {
