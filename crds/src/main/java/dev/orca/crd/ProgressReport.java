@@ -57,6 +57,14 @@ public record ProgressReport(String stage, Integer epoch, Integer epochs, Intege
         return experiment + CONFIG_MAP_SUFFIX;
     }
 
+    /** Puts {@code value} at 1-based {@code epoch} of a per-epoch curve, padding epochs not measured with null. */
+    public static void putEpoch(List<Double> curve, int epoch, Double value) {
+        while (curve.size() < epoch) {
+            curve.add(null);
+        }
+        curve.set(epoch - 1, value);
+    }
+
     /** At most {@code points} values: the first, the latest and evenly spaced ones between. */
     public static List<Double> thin(List<Double> curve, int points) {
         if (curve.size() <= points) {

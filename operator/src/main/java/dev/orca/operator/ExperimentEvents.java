@@ -38,13 +38,13 @@ public class ExperimentEvents {
     public void searchProgress(OrcaExperiment experiment, OrcaExperimentStatus before, OrcaExperimentStatus after) {
         if (after.search != null) {
             java.util.Set<Integer> failedBefore = before == null || before.search == null ? java.util.Set.of()
-                    : before.search.trials.stream().filter(t -> "Failed".equals(t.state)).map(t -> t.id).collect(java.util.stream.Collectors.toSet());
-            after.search.trials.stream().filter(t -> "Failed".equals(t.state) && !failedBefore.contains(t.id)).forEach(t ->
+                    : before.search.trials.stream().filter(t -> ExperimentPlanner.FAILED.equals(t.state)).map(t -> t.id).collect(java.util.stream.Collectors.toSet());
+            after.search.trials.stream().filter(t -> ExperimentPlanner.FAILED.equals(t.state) && !failedBefore.contains(t.id)).forEach(t ->
                     record(experiment, "Warning", "TrialFailed", "trial " + t.id + " (rung " + t.rung + ") failed: " + t.message
                             + "; the search goes on"));
             String was = before == null || before.search == null ? null : before.search.state;
-            if (!java.util.Objects.equals(was, after.search.state) && !"Running".equals(after.search.state)) {
-                record(experiment, "Failed".equals(after.search.state) ? "Warning" : "Normal", "Search" + after.search.state,
+            if (!java.util.Objects.equals(was, after.search.state) && !ExperimentPlanner.RUNNING.equals(after.search.state)) {
+                record(experiment, ExperimentPlanner.FAILED.equals(after.search.state) ? "Warning" : "Normal", "Search" + after.search.state,
                         after.search.message);
             }
         }
@@ -53,7 +53,7 @@ public class ExperimentEvents {
                 var c = after.selection.candidates.get(i);
                 var was = before == null || before.selection == null || i >= before.selection.candidates.size() ? null
                         : before.selection.candidates.get(i).state;
-                if ("Failed".equals(c.state) && !"Failed".equals(was)) {
+                if (ExperimentPlanner.FAILED.equals(c.state) && !ExperimentPlanner.FAILED.equals(was)) {
                     record(experiment, "Warning", "CandidateFailed", c.body + ": " + c.message);
                 }
             }

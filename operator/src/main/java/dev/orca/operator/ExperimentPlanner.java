@@ -31,12 +31,9 @@ import java.util.stream.Collectors;
 public final class ExperimentPlanner {
     /** How long a finished Job may wait for its final progress report (informer events can arrive out of order). */
     static final Duration REPORT_GRACE = Duration.ofMinutes(2);
-    static final String RUNNING = "Running";
-    static final String WAITING = "Waiting";
-    static final String COMPLETED = "Completed";
-    static final String STOPPED = "Stopped";
+    static final String RUNNING = Asha.RUNNING;
     static final String SUCCEEDED = "Succeeded";
-    static final String FAILED = "Failed";
+    static final String FAILED = Asha.FAILED;
 
     private ExperimentPlanner() {}
 
@@ -97,10 +94,10 @@ public final class ExperimentPlanner {
                     : report.otddCurve().get(report.otddCurve().size() - 1);
             c.otdd = latest;
             Job job = jobs.get(c.jobName);
-            if (condition(job, "Failed").isPresent()) {
+            if (ExperimentStatusBuilder.jobCondition(job, "Failed").isPresent()) {
                 c.state = FAILED;
                 c.message = failureMessage(job, report);
-            } else if (condition(job, "Complete").isPresent()) {
+            } else if (ExperimentStatusBuilder.jobCondition(job, "Complete").isPresent()) {
                 if (report != null && "succeeded".equals(report.stage()) && latest != null) {
                     c.state = SUCCEEDED;
                 } else if (graceOver(job, now)) {
@@ -175,10 +172,10 @@ public final class ExperimentPlanner {
             Job job = jobs.get(Names.trialJob(e, t.id(), t.rung()));
             ProgressReport report = reports.get(ProgressReport.trialKey(t.id()));
             int epochs = asha.rungs().get(t.rung());
-            if (condition(job, "Failed").isPresent()) {
+            if (ExperimentStatusBuilder.jobCondition(job, "Failed").isPresent()) {
                 table.set(i, new Asha.Trial(t.id(), t.rung(), Asha.State.FAILED, t.results()));
                 messages.put(t.id(), failureMessage(job, report));
-            } else if (condition(job, "Complete").isPresent()) {
+            } else if (ExperimentStatusBuilder.jobCondition(job, "Complete").isPresent()) {
                 Double figure = report == null || report.validationCurve() == null || report.validationCurve().size() < epochs
                         ? null : report.validationCurve().get(epochs - 1);
                 if (figure != null) {
@@ -212,11 +209,7 @@ public final class ExperimentPlanner {
             row.rung = t.rung();
             row.results = new ArrayList<>(t.results());
             row.message = messages.get(t.id());
-            row.state = switch (t.state()) {
-                case RUNNING -> RUNNING;
-                case FAILED -> FAILED;
-                case WAITING -> t.results().size() == asha.rungs().size() ? COMPLETED : over ? STOPPED : WAITING;
-            };
+            row.state = asha.describe(t, over);
             if (t.state() == Asha.State.RUNNING) {
                 running.add(new Asha.Job(t.id(), t.rung(), t.rung() > 0));
             }
@@ -282,13 +275,6 @@ public final class ExperimentPlanner {
 
     // ---------------------------------------------------------------- Jobs
 
-    static Optional<JobCondition> condition(Job job, String type) {
-        if (job == null || job.getStatus() == null || job.getStatus().getConditions() == null) {
-            return Optional.empty();
-        }
-        return job.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus())).findFirst();
-    }
-
     private static boolean graceOver(Job job, Instant now) {
         String done = job.getStatus().getCompletionTime();
         try {
@@ -302,6 +288,7 @@ public final class ExperimentPlanner {
         if (report != null && "failed".equals(report.stage()) && report.message() != null) {
             return report.message();
         }
-        return condition(job, "Failed").map(JobCondition::getMessage).filter(m -> m != null && !m.isBlank()).orElse("the Job failed");
+        return ExperimentStatusBuilder.jobCondition(job, "Failed").map(JobCondition::getMessage)
+                .filter(m -> m != null && !m.isBlank()).orElse("the Job failed");
     }
 }

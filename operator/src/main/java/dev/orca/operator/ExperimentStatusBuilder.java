@@ -68,8 +68,8 @@ public final class ExperimentStatusBuilder {
         s.startTime = job.map(j -> j.getStatus() == null ? null : j.getStatus().getStartTime()).orElse(null);
         report.ifPresent(r -> progressOf(r, s));
 
-        Optional<JobCondition> complete = job.flatMap(j -> finished(j, "Complete"));
-        Optional<JobCondition> failed = job.flatMap(j -> finished(j, "Failed"));
+        Optional<JobCondition> complete = job.flatMap(j -> jobCondition(j, "Complete"));
+        Optional<JobCondition> failed = job.flatMap(j -> jobCondition(j, "Failed"));
         String reason;
         String message;
         if (complete.isPresent()) {
@@ -131,11 +131,11 @@ public final class ExperimentStatusBuilder {
             message = selecting ? "body selection: " + plan.selection().message : "search: " + plan.search().message;
             OrcaExperimentStatus.Progress p = new OrcaExperimentStatus.Progress();
             if (selecting) {
-                long done = plan.selection().candidates.stream().filter(c -> !"Running".equals(c.state)).count();
+                long done = plan.selection().candidates.stream().filter(c -> !ExperimentPlanner.RUNNING.equals(c.state)).count();
                 p.epoch = (int) done;
                 p.epochs = plan.selection().candidates.size();
             } else {
-                long done = plan.search().trials.stream().filter(t -> !"Running".equals(t.state)).count();
+                long done = plan.search().trials.stream().filter(t -> !ExperimentPlanner.RUNNING.equals(t.state)).count();
                 p.epoch = (int) done;
                 p.epochs = plan.search().budget;
             }
@@ -196,8 +196,9 @@ public final class ExperimentStatusBuilder {
         };
     }
 
-    private static Optional<JobCondition> finished(Job job, String type) {
-        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+    /** The Job's condition of {@code type} when it holds (Complete, Failed); empty for no Job or no such condition. */
+    static Optional<JobCondition> jobCondition(Job job, String type) {
+        if (job == null || job.getStatus() == null || job.getStatus().getConditions() == null) {
             return Optional.empty();
         }
         return job.getStatus().getConditions().stream()

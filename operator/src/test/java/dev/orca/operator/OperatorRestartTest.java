@@ -39,8 +39,6 @@ class OperatorRestartTest {
     @Inject
     Operator running;
     @Inject
-    ExperimentEvents events;
-    @Inject
     ExperimentMetrics metrics;
 
     private OrcaExperiment experiment() {
@@ -49,8 +47,7 @@ class OperatorRestartTest {
 
     @Test
     void aNewOperatorAdoptsTheRunningExperiment() {
-        client = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(operatorClient.getConfiguration()).build()).build();
+        client = TestOperators.ownClient(operatorClient);
         client.resource(TestExperiments.valid(client, NS, "long-run")).create();
         await().atMost(Duration.ofSeconds(30)).until(() -> client.batch().v1().jobs().inNamespace(NS).withName("long-run-trainer").get() != null);
         ProgressReports reports = new ProgressReports(5, 3);
@@ -62,10 +59,7 @@ class OperatorRestartTest {
             String jobUid = client.batch().v1().jobs().inNamespace(NS).withName("long-run-trainer").get().getMetadata().getUid();
 
             running.stop();
-            Operator replacement = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
-                    .withUseSSAToPatchPrimaryResource(false).withSSABasedCreateUpdateMatchForDependentResources(false));
-            replacement.register(new OrcaExperimentReconciler(OperatorConfig.current(), events, metrics));
-            replacement.start();
+            Operator replacement = TestOperators.replacement(client, metrics);
             try {
                 // Progress written while no operator ran, and after, reaches the status through the new instance.
                 sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, 2, 3, 18, 1.1, null, 30L));

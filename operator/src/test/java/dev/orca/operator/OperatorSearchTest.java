@@ -52,13 +52,10 @@ class OperatorSearchTest {
     @Inject
     Operator running;
     @Inject
-    ExperimentEvents events;
-    @Inject
     ExperimentMetrics metrics;
 
     private KubernetesClient client() {
-        return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(operatorClient.getConfiguration()).build()).build();
+        return TestOperators.ownClient(operatorClient);
     }
 
     private static OrcaExperiment experiment(KubernetesClient client, String name, String specPatch) {
@@ -238,11 +235,7 @@ class OperatorSearchTest {
         // The operator is replaced mid-search; a rung finishes while none runs.
         running.stop();
         finishRung(client, name, 3, 1, 1, 0.5);
-        Operator replacement = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
-                .withUseSSAToPatchPrimaryResource(false).withSSABasedCreateUpdateMatchForDependentResources(false));
-        // The injected ExperimentEvents holds the stopped operator's (closed) client: the replacement gets its own.
-        replacement.register(new OrcaExperimentReconciler(OperatorConfig.current(), new ExperimentEvents(client), metrics));
-        replacement.start();
+        Operator replacement = TestOperators.replacement(client, metrics);
         try {
             OrcaExperiment adopted = awaitStatus(client, name, e -> trial(e, 3).results.equals(List.of(0.5)));
             assertEquals(List.of(0.6), trial(adopted, 0).results, "results recorded before the restart are kept");

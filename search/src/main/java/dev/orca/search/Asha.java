@@ -36,6 +36,13 @@ public final class Asha {
 
     public enum State { RUNNING, WAITING, FAILED }
 
+    /** How a trial is shown (status table, {@code search.json}); {@link #describe} says which applies. */
+    public static final String RUNNING = "Running";
+    public static final String WAITING = "Waiting";
+    public static final String COMPLETED = "Completed";
+    public static final String STOPPED = "Stopped";
+    public static final String FAILED = "Failed";
+
     /** What a free worker does next: run trial {@code trial} at {@code rung} (rung 0 of a new trial, or a promotion). */
     public record Job(int trial, int rung, boolean promotion) {}
 
@@ -126,6 +133,18 @@ public final class Asha {
     }
 
     public record Schedule(List<Job> jobs, List<Trial> table) {}
+
+    /**
+     * Running, Failed, Completed (finished the top rung), Waiting (may still be promoted) or, once the search is
+     * {@code over}, Stopped (ended below the top rung without a promotion).
+     */
+    public String describe(Trial t, boolean over) {
+        return switch (t.state()) {
+            case RUNNING -> RUNNING;
+            case FAILED -> FAILED;
+            case WAITING -> t.results().size() == rungs.size() ? COMPLETED : over ? STOPPED : WAITING;
+        };
+    }
 
     /** The search is over: nothing runs, and no worker would get a job. */
     public boolean finished(List<Trial> trials) {

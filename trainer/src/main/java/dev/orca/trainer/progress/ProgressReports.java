@@ -42,10 +42,7 @@ public final class ProgressReports {
         if ("validation".equals(e.split()) && e.metricValue() != null) {
             validation = e.metricValue();
             if (e.stage() == ProgressEvent.Stage.FINE_TUNING && e.epoch() != null) {
-                while (validationCurve.size() < e.epoch()) {
-                    validationCurve.add(null);
-                }
-                validationCurve.set(e.epoch() - 1, e.metricValue());
+                ProgressReport.putEpoch(validationCurve, e.epoch(), e.metricValue());
             }
         }
         ProgressReport previous = latest;

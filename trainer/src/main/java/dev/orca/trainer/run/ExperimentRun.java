@@ -162,10 +162,7 @@ public final class ExperimentRun {
             List<Double> curve = new java.util.ArrayList<>(Files.exists(file) ? read(file, TrialResult.class).validation() : List.of());
             ProgressSink recording = event -> {
                 if (event.stage() == ProgressEvent.Stage.FINE_TUNING && "validation".equals(event.split()) && event.epoch() != null) {
-                    while (curve.size() < event.epoch()) {
-                        curve.add(null);
-                    }
-                    curve.set(event.epoch() - 1, event.metricValue());
+                    dev.orca.crd.ProgressReport.putEpoch(curve, event.epoch(), event.metricValue());
                     write(file, new TrialResult(metric, curve));
                 }
                 progress.accept(event);
@@ -179,7 +176,7 @@ public final class ExperimentRun {
                 recording.accept(ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, untilEpoch, spec.finetune.epochs, 0, Double.NaN,
                         null, 0L).withMetric(metric, evaluate(spec, s.model(), s.store(), s.data(), validationRows), "validation"));
             }
-            TrialResult result = new TrialResult(metric, List.copyOf(curve.stream().map(v -> v == null ? Double.NaN : v).toList()));
+            TrialResult result = new TrialResult(metric, curve.stream().map(v -> v == null ? Double.NaN : v).toList());
             progress.accept(new ProgressEvent(System.currentTimeMillis(), ProgressEvent.Stage.SUCCEEDED, untilEpoch,
                     spec.finetune.epochs, null, null, null, metric, result.at(untilEpoch), "validation", 0L, null));
             return result;

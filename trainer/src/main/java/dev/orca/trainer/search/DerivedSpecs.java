@@ -15,6 +15,7 @@ public final class DerivedSpecs {
 
     private DerivedSpecs() {}
 
+    /** A deep copy (through a JSON tree: convertValue to the same type would hand back the same object). */
     public static OrcaExperimentSpec copy(OrcaExperimentSpec spec) {
         return COPY.convertValue(COPY.valueToTree(spec), OrcaExperimentSpec.class);
     }

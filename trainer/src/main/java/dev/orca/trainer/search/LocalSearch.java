@@ -65,7 +65,7 @@ public final class LocalSearch {
             java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
             row.put("id", t.id());
             row.put("config", space.config(t.id()));
-            row.put("state", t.state() == Asha.State.FAILED ? "Failed" : t.results().size() == asha.rungs().size() ? "Completed" : "Stopped");
+            row.put("state", asha.describe(t, true));
             row.put("results", t.results());
             trials.add(row);
         }

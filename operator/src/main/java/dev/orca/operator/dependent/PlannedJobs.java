@@ -1,0 +1,67 @@
+package dev.orca.operator.dependent;
+
+import dev.orca.crd.OrcaExperiment;
+import dev.orca.operator.ExperimentPlan;
+import dev.orca.operator.OperatorConfig;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.dependent.BulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.BulkUpdater;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Jobs of one role that the reconcile's {@link ExperimentPlan} wants running now (body-selection candidates,
+ * search trials). A Job that is no longer planned has finished and its outcome is in the status: it is kept for its
+ * logs (until its TTL or the experiment's deletion), never deleted here. Only suspension is updated.
+ */
+abstract class PlannedJobs extends KubernetesDependentResource<Job, OrcaExperiment>
+        implements BulkDependentResource<Job, OrcaExperiment, ResourceID>, Creator<Job, OrcaExperiment>,
+        BulkUpdater<Job, OrcaExperiment>, GarbageCollected<OrcaExperiment> {
+
+    /** Read from configuration, not injected: JOSDK, not CDI, constructs dependents. */
+    protected final OperatorConfig config = OperatorConfig.current();
+    private final String role;
+
+    PlannedJobs(String role) {
+        this.role = role;
+    }
+
+    /** The Jobs the plan wants running now. */
+    protected abstract List<Job> planned(OrcaExperiment experiment, ExperimentPlan plan);
+
+    @Override
+    public Map<ResourceID, Job> desiredResources(OrcaExperiment experiment, Context<OrcaExperiment> context) {
+        Map<ResourceID, Job> out = new LinkedHashMap<>();
+        for (Job job : planned(experiment, ExperimentPlan.of(context))) {
+            out.put(ResourceID.fromResource(job), job);
+        }
+        return out;
+    }
+
+    @Override
+    public Map<ResourceID, Job> getSecondaryResources(OrcaExperiment experiment, Context<OrcaExperiment> context) {
+        return ExperimentPlan.jobsWithRole(context, role);
+    }
+
+    /** Finished Jobs stay: their outcome is recorded, their logs are worth keeping. */
+    @Override
+    public void deleteTargetResource(OrcaExperiment experiment, Job job, ResourceID id, Context<OrcaExperiment> context) {
+    }
+
+    @Override
+    public Matcher.Result<Job> match(Job actual, Job desired, OrcaExperiment primary, Context<OrcaExperiment> context) {
+        return TrainerPods.matchSuspension(actual, desired);
+    }
+
+    @Override
+    public Job update(Job actual, Job desired, OrcaExperiment primary, Context<OrcaExperiment> context) {
+        return TrainerPods.updateSuspension(context, actual, desired);
+    }
+}
