@@ -2,7 +2,9 @@
 # Data for the reproduction table that ships as R data sets (Debian r-cran-mlbench) or Debian files
 # (dataset-fashion-mnist): converted once into runs/data/, which the bench/reproduction/*.yaml files read.
 #   apt-get install r-base-core r-cran-mlbench dataset-fashion-mnist
-# Landsat Satellite: 36 features (4 bands x 3 x 3 pixels), 6 classes; DNA splice: 180 binary features, 3 classes.
+# Landsat Satellite: 36 features (4 bands x 3 x 3 pixels), 6 classes; DNA splice: 60 positions x 3 indicator bits,
+# 3 classes, written bit-major (all positions' first bit, then the second, then the third) so that the task file's
+# inputShape [3, 60] reads them as 3 channels over a sequence of 60 nucleotides.
 # Labels are written 0-based in the last column, in R's factor-level order.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,6 +17,7 @@ Rscript -e '
   write.table(cbind(x, y), file.path(out, "landsat-satellite.csv"), sep = ",", row.names = FALSE, col.names = FALSE)
   data(DNA); d <- DNA
   x <- sapply(d[, setdiff(names(d), "Class")], function(v) as.integer(as.character(v))); y <- as.integer(d$Class) - 1L
+  x <- x[, c(seq(1, 180, 3), seq(2, 180, 3), seq(3, 180, 3))]
   write.table(cbind(x, y), file.path(out, "dna-splice.csv"), sep = ",", row.names = FALSE, col.names = FALSE)
 ' "$out"
 cp /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz /usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz "$out/"

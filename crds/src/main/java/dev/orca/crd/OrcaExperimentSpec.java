@@ -185,7 +185,8 @@ public class OrcaExperimentSpec {
         @JsonPropertyDescription("classification, multilabel or dense.")
         @Required
         public TaskType type;
-        @JsonPropertyDescription("Shape of one input, channels first: [C, L] or [C, H, W].")
+        @JsonPropertyDescription("Shape of one input, channels first: [C, L] or [C, H, W]. Flat examples (CSV rows) with as many values are"
+                + " read into it in row-major order (last axis fastest).")
         @Required
         @Size(min = 2, max = 3)
         public List<Long> inputShape = new ArrayList<>();

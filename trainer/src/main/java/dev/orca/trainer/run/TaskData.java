@@ -203,6 +203,9 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
                 && Arrays.equals(Arrays.copyOfRange(declared, 1, declared.length), perExample)) {
             perExample = declared; // single-channel data stored without its channel axis (CSV rows, IDX images)
         }
+        if (perExample.length == 1 && declared.length > 1 && Arrays.stream(declared).reduce(1, Math::multiplyExact) == perExample[0]) {
+            perExample = declared; // flat rows (a CSV row has no shape of its own) are read into the declared shape, last axis fastest
+        }
         if (!Arrays.equals(perExample, declared)) {
             throw new IllegalArgumentException("spec.task.inputShape: declared " + task.inputShape + " but " + inputs.source()
                     + " has examples of shape " + Arrays.toString(perExample));
