@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every OrcaExperiment shipped under manifests/ (samples, both benchmark suites) passes the CRD's own schema and rules. */
+/**
+ * Every OrcaExperiment shipped under manifests/ (samples, both benchmark suites), and every bare spec the benchmarks
+ * under bench/ run through the CLI, passes the CRD's own schema and rules.
+ */
 class ManifestExperimentsTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -59,6 +62,29 @@ class ManifestExperimentsTest {
             OrcaExperimentSpec spec = YAML.treeToValue(doc.get("spec"), OrcaExperimentSpec.class);
             assertEquals(List.of(), SpecValidation.validate(spec), file + " (the CLI's validation)");
         }
+    }
+
+    /** bench/'s experiment files are bare specs (the CLI's form), so they drift silently unless checked here. */
+    static List<Path> benchSpecFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(Path.of("../bench"))) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("benchSpecFiles")
+    void benchSpecsAdmittedByTheCrd(Path file) throws IOException {
+        JsonNode spec = documents(file).get(0);
+        var experiment = YAML.createObjectNode().put("apiVersion", "orca.dev/v1alpha1").put("kind", "OrcaExperiment");
+        experiment.putObject("metadata").put("name", "bench");
+        experiment.set("spec", spec);
+        assertEquals(List.of(), CrdAdmission.committed().create(experiment), file.toString());
+        assertEquals(List.of(), SpecValidation.validate(YAML.treeToValue(spec, OrcaExperimentSpec.class)), file + " (the CLI's validation)");
+    }
+
+    @Test
+    void benchSpecsAreFound() throws IOException {
+        assertTrue(benchSpecFiles().size() >= 19, "bench/ holds the reproduction, ablation and search files");
     }
 
     /** The check is not vacuous: a broken experiment next to the samples' shape is refused. */
