@@ -7,11 +7,15 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.orca.trainer.data.DataArray;
+import dev.orca.trainer.data.Npy;
 import dev.orca.trainer.nd.Scalars;
 import dev.orca.trainer.ot.Otdd;
 import dev.orca.trainer.ot.OtddOptions;
 import dev.orca.trainer.ot.OtddSource;
 import dev.orca.trainer.ot.SinkhornOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -23,11 +27,12 @@ import java.util.Arrays;
  * against.
  *
  * <p>Arguments (key=value): {@code variant=exact|gaussian sourceN=5000 classes=10 batch=128 dim=384
- * epsilon=0.1 tolerance=1e-4 scaling=0.5 calls=10 seed=0}.
+ * epsilon=0.1 tolerance=1e-4 scaling=0.5 calls=10 seed=0 dump=<dir>}. With {@code dump}, the source and the last
+ * call's target are written there as {@code .npy} for the POT reference ({@code bench/run otdd-vs-pot}).
  */
 public final class OtddBenchmark {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         var p = new java.util.HashMap<String, String>();
         for (String a : args) {
             String[] kv = a.split("=", 2);
@@ -43,6 +48,7 @@ public final class OtddBenchmark {
         double scaling = Double.parseDouble(p.getOrDefault("scaling", "0.5"));
         int calls = Integer.parseInt(p.getOrDefault("calls", "10"));
         long seed = Long.parseLong(p.getOrDefault("seed", "0"));
+        String dump = p.get("dump");
         float meanStd = 0.1f;
         float withinStd = 0.1f;
 
@@ -107,6 +113,27 @@ public final class OtddBenchmark {
                     targetLabels));
             System.out.printf("last call: value %.6f, exact (float64, tolerance 1e-9) %.6f, relative error %.2e%n",
                     lastValue, reference, Math.abs(lastValue - reference) / Math.abs(reference));
+            if (dump != null) {
+                Files.createDirectories(Path.of(dump));
+                writeNpy(Path.of(dump, "source.npy"), source);
+                writeNpy(Path.of(dump, "target.npy"), lastTarget.stopGradient());
+                writeNpy(Path.of(dump, "target-gradient.npy"), lastTarget.getGradient());
+                Npy.write(Path.of(dump, "source-labels.npy"), labels(sourceLabels));
+                Npy.write(Path.of(dump, "target-labels.npy"), labels(targetLabels));
+                System.out.println("wrote the source and the last call's target to " + dump);
+            }
         }
+    }
+
+    private static void writeNpy(Path file, NDArray array) {
+        Npy.write(file, new DataArray(file.toString(), array.getShape().getShape(), array.toFloatArray()));
+    }
+
+    private static DataArray labels(int[] labels) {
+        float[] values = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            values[i] = labels[i];
+        }
+        return new DataArray("labels", new long[] {labels.length}, values);
     }
 }

@@ -38,6 +38,33 @@ public final class Npy {
         }
     }
 
+    /**
+     * Writes {@code array} as a version-1 {@code .npy} file of little-endian float32 in C order, so that numpy (and the
+     * reference scripts under trainer/src/test/python) can read exactly the data a benchmark used.
+     */
+    public static void write(Path file, DataArray array) {
+        StringBuilder shape = new StringBuilder();
+        for (long d : array.shape()) {
+            shape.append(d).append(", ");
+        }
+        String dims = array.shape().length == 1 ? shape.toString().trim() : shape.substring(0, Math.max(0, shape.length() - 2));
+        StringBuilder header = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }");
+        // The header (with magic and length) is padded with spaces to a multiple of 64 bytes and ends in a newline.
+        while ((10 + header.length() + 1) % 64 != 0) {
+            header.append(' ');
+        }
+        header.append('\n');
+        ByteBuffer out = ByteBuffer.allocate(10 + header.length() + 4 * array.values().length).order(ByteOrder.LITTLE_ENDIAN);
+        out.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.ISO_8859_1)).put((byte) 1).put((byte) 0);
+        out.putShort((short) header.length()).put(header.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.asFloatBuffer().put(array.values());
+        try {
+            Files.write(file, out.array());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
     /** Every array of an {@code .npz} archive, by name without the {@code .npy} suffix. */
     public static Map<String, DataArray> readArchive(Path file) {
         Map<String, DataArray> out = new LinkedHashMap<>();

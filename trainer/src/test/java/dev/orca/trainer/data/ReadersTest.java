@@ -49,6 +49,20 @@ public class ReadersTest {
     }
 
     @Test
+    void npyWrittenHereReadsBackAndMatchesNumpysLayout() throws Exception {
+        DataArray written = new DataArray("x", new long[] {2, 3, 4}, expectedX());
+        Path file = dir.resolve("x.npy");
+        Npy.write(file, written);
+        DataArray read = Npy.read(file);
+        assertArrayEquals(written.shape(), read.shape());
+        assertArrayEquals(written.values(), read.values());
+        // Byte for byte what numpy.save writes for the same float32 array (the fixture f4.npy).
+        assertArrayEquals(Files.readAllBytes(fixture("f4.npy")), Files.readAllBytes(file));
+        Npy.write(file, new DataArray("labels", new long[] {3}, new float[] {3, -1, 7}));
+        assertArrayEquals(new int[] {3, -1, 7}, Npy.read(file).asLabels());
+    }
+
+    @Test
     void npzStoredAndCompressed() throws Exception {
         for (String name : List.of("stored.npz", "compressed.npz")) {
             Map<String, DataArray> arrays = Npy.readArchive(fixture(name));
