@@ -2,7 +2,7 @@ package dev.orca.trainer.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.trainer.cli.Orca;
 import dev.orca.trainer.run.ExperimentFiles;
 import dev.orca.trainer.run.ExperimentRun;
 import java.io.IOException;
@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * Not a test: {@code bench/run reproduce <experiment.yaml>... [--modes m,m] [--seeds n] [--fractions f,f] [--out dir]}. Runs each
- * experiment in every mode, seed and training-data fraction (fresh runs in {@code <out>/<task>/<mode>-<seed>}) and prints a Markdown
+ * experiment in every mode, seed and training-data fraction (fresh runs, each in a JVM of its own, in
+ * {@code <out>/<task>/<mode>-<seed>} with the experiment file it ran) and prints a Markdown
  * table: mean ± std of the test metric and the validation metric per task and mode, and the alignment /
  * fine-tuning time ratio. Model selection never reads the test split; the table reports it once per run.
  */
@@ -53,14 +54,14 @@ public final class Reproduction {
                     // A fraction of what the file trains on (which may itself be a part of the training split).
                     var data = (com.fasterxml.jackson.databind.node.ObjectNode) spec.get("task").get("data");
                     data.put("trainFraction", fraction * (data.has("trainFraction") ? data.get("trainFraction").asDouble() : 1.0));
-                    Path file = Files.createTempFile("orca-reproduce", ".yaml");
-                    yaml.writeValue(file.toFile(), spec);
-                    OrcaExperimentSpec parsed = ExperimentFiles.read(file);
-                    Files.delete(file);
                     Path dir = out.resolve(task.replaceAll("[^A-Za-z0-9.-]+", "_")).resolve(mode + "-" + seed);
                     ExperimentRun.startFresh(dir);
+                    Files.createDirectories(dir);
+                    Path file = dir.resolve("experiment.yaml");
+                    yaml.writeValue(file.toFile(), spec);
+                    ExperimentFiles.read(file); // a bad file fails here, naming the field, before any run starts
                     long start = System.nanoTime();
-                    ExperimentRun.Result r = ExperimentRun.run(parsed, dir, e -> { });
+                    ExperimentRun.Result r = runAlone(file, dir);
                     System.out.printf(Locale.ROOT, "%s %s seed %d: test %.4f, validation %.4f (%.0f s)%n", task, mode, seed, r.test(),
                             r.validation(), (System.nanoTime() - start) / 1e9);
                     byMode.computeIfAbsent(mode, m -> new ArrayList<>()).add(r);
@@ -80,6 +81,34 @@ public final class Reproduction {
         System.out.print(table);
         Files.createDirectories(out);
         Files.writeString(out.resolve("table.md"), table.toString());
+    }
+
+    /**
+     * Runs one experiment as {@code orca run} in a JVM of its own, as a trainer pod would: no run inherits the native
+     * memory or allocator state of the runs before it (many runs in one process grew without bound here), and each
+     * run's timings are those of a fresh process. The child's output goes to {@code <dir>/run.log}.
+     */
+    static ExperimentRun.Result runAlone(Path experiment, Path dir) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Orca.class.getName(), "run", experiment.toString(),
+                "--out", dir.toString()));
+        Path log = dir.resolve("run.log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        int exit;
+        try {
+            exit = process.waitFor();
+        } catch (InterruptedException e) {
+            process.destroy();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while " + experiment + " ran", e);
+        }
+        if (exit != 0) {
+            List<String> lines = Files.readAllLines(log);
+            throw new IOException(experiment + " failed (exit " + exit + "); the end of " + log + ":\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+        }
+        return ExperimentRun.read(dir.resolve("result.json"), ExperimentRun.Result.class);
     }
 
     static String meanStd(double[] values) {
