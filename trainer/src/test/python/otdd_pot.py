@@ -39,13 +39,9 @@ def entropic(a, b, M, eps):
     return (P * M).sum() + eps * kl
 
 
-def dist(x, y):
-    return ot.dist(x, y)
-
-
 def divergence(x, a, y, b, eps, xx, yy):
     """Debiased Sinkhorn divergence, given the two self-terms."""
-    return entropic(a, b, dist(x, y), eps) - 0.5 * xx - 0.5 * yy
+    return entropic(a, b, ot.dist(x, y), eps) - 0.5 * xx - 0.5 * yy
 
 
 def uniform(n, like):
@@ -56,12 +52,12 @@ class PreparedSource:
     """Everything that depends on the source alone."""
 
     def __init__(self, xs, ys, eps):
-        self.xs, self.ys, self.eps = xs, ys, eps
+        self.xs, self.eps = xs, eps
         self.classes = sorted(set(ys.tolist()))
         self.clouds = [xs[ys == c] for c in self.classes]
         self.weights = [uniform(len(c), xs) for c in self.clouds]
         with torch.no_grad():
-            self.self_terms = [entropic(w, w, dist(c, c), eps) for c, w in zip(self.clouds, self.weights)]
+            self.self_terms = [entropic(w, w, ot.dist(c, c), eps) for c, w in zip(self.clouds, self.weights)]
             k = len(self.classes)
             W = torch.zeros(k, k, dtype=xs.dtype)
             for i in range(k):
@@ -70,7 +66,7 @@ class PreparedSource:
                                                    self.self_terms[i], self.self_terms[j])
             self.index = torch.tensor([self.classes.index(c) for c in ys.tolist()])
             self.b = uniform(len(xs), xs)
-            self.outer_self = entropic(self.b, self.b, dist(xs, xs) + W[self.index][:, self.index], eps)
+            self.outer_self = entropic(self.b, self.b, ot.dist(xs, xs) + W[self.index][:, self.index], eps)
 
 
 def class_wise_otdd(source, xt):
@@ -79,10 +75,10 @@ def class_wise_otdd(source, xt):
     a = uniform(len(xt), xt)
     # The target class's self-term serves twice: in its label costs, and as the outer target-target term (a class
     # against itself has label cost 0, so that cost matrix is the feature cost alone).
-    tt = entropic(a, a, dist(xt, xt), eps)
+    tt = entropic(a, a, ot.dist(xt, xt), eps)
     label_costs = torch.stack([divergence(xt, a, c, w, eps, tt, s)
                                for c, w, s in zip(source.clouds, source.weights, source.self_terms)])
-    ts = entropic(a, source.b, dist(xt, source.xs) + label_costs[source.index].unsqueeze(0), eps)
+    ts = entropic(a, source.b, ot.dist(xt, source.xs) + label_costs[source.index].unsqueeze(0), eps)
     return ts - 0.5 * tt - 0.5 * source.outer_self
 
 

@@ -58,10 +58,15 @@ class ManifestExperimentsTest {
     @MethodSource("experimentFiles")
     void admittedByTheCrd(Path file) throws IOException {
         for (JsonNode doc : documents(file)) {
-            assertEquals(List.of(), CrdAdmission.committed().create(doc), file.toString());
-            OrcaExperimentSpec spec = YAML.treeToValue(doc.get("spec"), OrcaExperimentSpec.class);
-            assertEquals(List.of(), SpecValidation.validate(spec), file + " (the CLI's validation)");
+            assertAdmitted(doc, file);
         }
+    }
+
+    /** Admitted by the committed CRD (schema and CEL rules) and by the CLI's own validation of its spec. */
+    private static void assertAdmitted(JsonNode experiment, Path file) throws IOException {
+        assertEquals(List.of(), CrdAdmission.committed().create(experiment), file.toString());
+        OrcaExperimentSpec spec = YAML.treeToValue(experiment.get("spec"), OrcaExperimentSpec.class);
+        assertEquals(List.of(), SpecValidation.validate(spec), file + " (the CLI's validation)");
     }
 
     /** bench/'s experiment files are bare specs (the CLI's form), so they drift silently unless checked here. */
@@ -78,8 +83,7 @@ class ManifestExperimentsTest {
         var experiment = YAML.createObjectNode().put("apiVersion", "orca.dev/v1alpha1").put("kind", "OrcaExperiment");
         experiment.putObject("metadata").put("name", "bench");
         experiment.set("spec", spec);
-        assertEquals(List.of(), CrdAdmission.committed().create(experiment), file.toString());
-        assertEquals(List.of(), SpecValidation.validate(YAML.treeToValue(spec, OrcaExperimentSpec.class)), file + " (the CLI's validation)");
+        assertAdmitted(experiment, file);
     }
 
     @Test

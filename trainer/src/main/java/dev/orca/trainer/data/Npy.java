@@ -43,11 +43,9 @@ public final class Npy {
      * reference scripts under trainer/src/test/python) can read exactly the data a benchmark used.
      */
     public static void write(Path file, DataArray array) {
-        StringBuilder shape = new StringBuilder();
-        for (long d : array.shape()) {
-            shape.append(d).append(", ");
-        }
-        String dims = array.shape().length == 1 ? shape.toString().trim() : shape.substring(0, Math.max(0, shape.length() - 2));
+        // A Python tuple: "(2, 3, 4)", and "(3,)" for one dimension.
+        String dims = java.util.Arrays.stream(array.shape()).mapToObj(Long::toString)
+                .collect(java.util.stream.Collectors.joining(", ")) + (array.shape().length == 1 ? "," : "");
         StringBuilder header = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }");
         // The header (with magic and length) is padded with spaces to a multiple of 64 bytes and ends in a newline.
         while ((10 + header.length() + 1) % 64 != 0) {
