@@ -154,6 +154,22 @@ public class OrcaExperimentSpec {
         @JsonProperty("euclidean") EUCLIDEAN
     }
 
+    /** How OTDD's point cost {@code ‖x − x'‖² + W(y, y')} is scaled. */
+    public enum OtddPointCost {
+        /** geomloss's p = 2 convention, ½ of both terms: what microsoft/otdd computes for ORCA. */
+        @JsonProperty("halved") HALVED,
+        /** Both terms in full: at the same ε, entropic regularisation relatively half as strong (Orca before 0.2). */
+        @JsonProperty("full") FULL
+    }
+
+    /** How the Sinkhorn iterations of OTDD's transport problems run. */
+    public enum SinkhornSchedule {
+        /** geomloss's fixed ε-scaling from the data's diameter down to ε, then one full update (microsoft/otdd's). */
+        @JsonProperty("annealed") ANNEALED,
+        /** The same warm start, then iterations until the marginals are met to 1e-4 (slower; the entropic optimum). */
+        @JsonProperty("converged") CONVERGED
+    }
+
     public enum OptimizerName {
         @JsonProperty("sgd") SGD,
         @JsonProperty("adam") ADAM,
@@ -290,8 +306,19 @@ public class OrcaExperimentSpec {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Alignment {
-        @JsonPropertyDescription("otdd-exact, otdd-gaussian, mmd or euclidean.")
+        @JsonPropertyDescription("otdd-exact, otdd-gaussian, mmd or euclidean. With the defaults of pointCost, sinkhorn and"
+                + " labelGradient, otdd-exact and otdd-gaussian are the quantities microsoft/otdd computes for ORCA (exact or"
+                + " Gaussian inner OT, debiased, p = 2).")
         public AlignmentMetric metric = AlignmentMetric.OTDD_EXACT;
+        @JsonPropertyDescription("OTDD point cost: halved (default; geomloss's p = 2 convention, 1/2 |x - x'|^2 + 1/2 W(y, y'), as"
+                + " microsoft/otdd) or full (|x - x'|^2 + W(y, y'): twice the distance at half the relative regularisation).")
+        public OtddPointCost pointCost = OtddPointCost.HALVED;
+        @JsonPropertyDescription("OTDD's Sinkhorn iterations: annealed (default; geomloss's fixed epsilon-scaling schedule from the"
+                + " data's diameter, as microsoft/otdd) or converged (iterate until the marginals are met to 1e-4; slower).")
+        public SinkhornSchedule sinkhorn = SinkhornSchedule.ANNEALED;
+        @JsonPropertyDescription("OTDD: let gradients flow through the label-to-label distances W(y, y') too. Default false:"
+                + " microsoft/otdd holds them constant.")
+        public boolean labelGradient = false;
         @JsonPropertyDescription("Alignment epochs (one optimizer step each).")
         @Min(1)
         public int epochs = 60;

@@ -16,8 +16,8 @@ final class ExactLabelDistance implements LabelDistance {
         this.options = options;
     }
 
-    /** The classes and their self-transport values {@code OT_ε(α_k, α_k)}. */
-    record Classes(ClassGroups groups, NDArray selfValues) implements Prepared {
+    /** The classes, their self-transport values {@code OT_ε(α_k, α_k)} and their bounding boxes {@code (K, D)}. */
+    record Classes(ClassGroups groups, NDArray selfValues, BoundingBox boxes) implements Prepared {
         @Override
         public int classCount() {
             return groups.classCount();
@@ -25,7 +25,9 @@ final class ExactLabelDistance implements LabelDistance {
 
         @Override
         public java.util.List<NDArray> arrays() {
-            return java.util.List.of(groups.points(), groups.logWeights(), selfValues);
+            java.util.List<NDArray> all = new java.util.ArrayList<>(java.util.List.of(groups.points(), groups.logWeights(), selfValues));
+            all.addAll(boxes.arrays());
+            return all;
         }
     }
 
@@ -33,7 +35,8 @@ final class ExactLabelDistance implements LabelDistance {
     public Prepared prepare(ClassGroups groups) {
         NDArray cost = Costs.squaredEuclidean(groups.points(), groups.points());
         NDArray f = Sinkhorn.solveSymmetric(cost, groups.logWeights(), options);
-        return new Classes(groups, Sinkhorn.symmetricValue(cost, groups.logWeights(), f, options.epsilon()));
+        return new Classes(groups, Sinkhorn.symmetricValue(cost, groups.logWeights(), f, options.epsilon()),
+                BoundingBox.of(groups.points(), groups.logWeights()));
     }
 
     /** Only the K(K−1)/2 distinct pairs are solved; the matrix is assembled by one-hot products. */
@@ -66,8 +69,8 @@ final class ExactLabelDistance implements LabelDistance {
         NDArray logA = c.groups().logWeights().get(i);
         NDArray logB = c.groups().logWeights().get(j);
         NDArray cost = Costs.squaredEuclidean(a, b);
-        Sinkhorn.Potentials p = Sinkhorn.solve(cost, logA, logB, options);
-        NDArray values = Sinkhorn.value(cost, logA, logB, p, options.epsilon())
+        double[] diameters = BoundingBox.diameters(c.boxes().get(i), c.boxes().get(j), 0);
+        NDArray values = Sinkhorn.transport(cost, logA, logB, diameters, options)
                 .sub(Scalars.mul(c.selfValues().get(i).add(c.selfValues().get(j)), 0.5));
         NDArray eI = manager.create(firstHot, new Shape(pairs, k)).toType(type, false);
         NDArray eJ = manager.create(secondHot, new Shape(pairs, k)).toType(type, false);
@@ -88,8 +91,8 @@ final class ExactLabelDistance implements LabelDistance {
                 .reshape(ka * kb, pa.get(1), pb.get(1));
         NDArray logA = a.groups().logWeights().expandDims(1).broadcast(ka, kb, pa.get(1)).reshape(ka * kb, pa.get(1));
         NDArray logB = b.groups().logWeights().expandDims(0).broadcast(ka, kb, pb.get(1)).reshape(ka * kb, pb.get(1));
-        Sinkhorn.Potentials p = Sinkhorn.solve(cost, logA, logB, options);
-        NDArray cross = Sinkhorn.value(cost, logA, logB, p, options.epsilon()).reshape(ka, kb);
+        double[] diameters = BoundingBox.diameters(a.boxes().expand(1), b.boxes().expand(0), 0); // (Ka, Kb), row-major
+        NDArray cross = Sinkhorn.transport(cost, logA, logB, diameters, options).reshape(ka, kb);
         NDArray selfTerms = a.selfValues().expandDims(1).add(b.selfValues().expandDims(0));
         return cross.sub(Scalars.mul(selfTerms, 0.5));
     }

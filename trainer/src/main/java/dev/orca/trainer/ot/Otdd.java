@@ -34,9 +34,12 @@ public final class Otdd {
         NDArray selfCost = OtddSource.pointCost(features, targetOneHot, features, targetOneHot, withinTarget, options);
         NDArray logA = Sinkhorn.uniformLogWeights(manager, 1, target.size(), features.getDataType());
         NDArray logB = Sinkhorn.uniformLogWeights(manager, 1, source.size(), features.getDataType());
-        Sinkhorn.Potentials cross = Sinkhorn.solve(crossCost, logA, logB, sinkhorn);
+        // microsoft/otdd appends the label to each point as one more coordinate (source classes 0..K-1, target
+        // classes after them), so geomloss's diameter, where its ε-scaling starts, spans that coordinate too.
+        double labelRange = source.classCount() + target.classCount() - 1;
+        double[] diameter = BoundingBox.diameters(BoundingBox.of(features), source.box, labelRange * labelRange);
         NDArray f = Sinkhorn.solveSymmetric(selfCost, logA, sinkhorn);
-        NDArray value = Sinkhorn.value(crossCost, logA, logB, cross, sinkhorn.epsilon())
+        NDArray value = Sinkhorn.transport(crossCost, logA, logB, diameter, sinkhorn)
                 .sub(Scalars.mul(Sinkhorn.symmetricValue(selfCost, logA, f, sinkhorn.epsilon()), 0.5));
         return Scalars.sub(value, 0.5 * source.selfValue).squeeze();
     }

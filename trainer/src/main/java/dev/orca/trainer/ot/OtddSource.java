@@ -23,6 +23,7 @@ public final class OtddSource {
     final NDArray labelDistances;
     final double selfValue;
     final OtddOptions options;
+    final BoundingBox box;
 
     private OtddSource(NDArray features, LabelledCloud cloud, NDArray oneHot, LabelDistance labelDistance,
                        LabelDistance.Prepared classes, NDArray labelDistances, double selfValue, OtddOptions options) {
@@ -34,6 +35,7 @@ public final class OtddSource {
         this.labelDistances = labelDistances;
         this.selfValue = selfValue;
         this.options = options;
+        this.box = BoundingBox.of(features);
     }
 
     /** Prepares a source dataset, computing its source–source terms. */

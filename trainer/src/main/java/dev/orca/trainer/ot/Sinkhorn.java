@@ -128,6 +128,122 @@ public final class Sinkhorn {
     }
 
     /**
+     * {@code OT_ε} of each problem, {@code (B,)}, under {@code options.schedule()}: differentiable with respect to
+     * {@code cost}, the gradient being the optimal plan.
+     *
+     * @param diameters per problem, the diameter of its two point clouds ({@link BoundingBox}); the
+     *                  {@link SinkhornOptions.Schedule#ANNEALED} schedule starts at its square
+     */
+    public static NDArray transport(NDArray cost, NDArray logA, NDArray logB, double[] diameters, SinkhornOptions options) {
+        if (options.schedule() == SinkhornOptions.Schedule.CONVERGED) {
+            return value(cost, logA, logB, solve(cost, logA, logB, options), options.epsilon());
+        }
+        return annealedValue(cost, logA, logB, solveAnnealed(cost, logA, logB, diameters, options), options.epsilon());
+    }
+
+    /**
+     * geomloss's list of temperatures for one problem (its {@code epsilon_schedule} with p = 2 and
+     * blur = ε^½): {@code diameter²}, then {@code exp(2 log diameter + 2 i log scaling)} while above ε, then ε.
+     * Its length is the number of averaged iterations.
+     */
+    static double[] annealingSchedule(double diameter, double epsilon, double scaling) {
+        double blur = Math.sqrt(epsilon);
+        double start = 2 * Math.log(diameter);
+        double step = 2 * Math.log(scaling);
+        int n = (int) Math.max(0, Math.ceil((2 * Math.log(blur) - start) / step));
+        double[] list = new double[n + 2];
+        list[0] = diameter * diameter;
+        for (int i = 0; i < n; i++) {
+            list[i + 1] = Math.exp(start + i * step);
+        }
+        list[n + 1] = blur * blur;
+        return list;
+    }
+
+    /**
+     * The {@link SinkhornOptions.Schedule#ANNEALED} solve, geomloss's {@code sinkhorn_loop} for a batch: potentials
+     * start at the soft-min of the cost at the first temperature, then one simultaneous update of both, averaged
+     * with the previous values, per temperature of {@link #annealingSchedule}. Problems whose schedules differ in
+     * length are aligned at their end (a shorter one starts later), so that every problem runs exactly its own
+     * schedule in one batched loop. Returns the potentials before geomloss's final full update, which
+     * {@link #annealedValue} performs on the differentiable cost.
+     */
+    static Potentials solveAnnealed(NDArray cost, NDArray logA, NDArray logB, double[] diameters, SinkhornOptions options) {
+        NDArray c = cost.stopGradient();
+        NDArray la = logA.stopGradient();
+        NDArray lb = logB.stopGradient();
+        Shape shape = c.getShape();
+        int batch = (int) shape.get(0);
+        if (diameters.length != batch) {
+            throw new IllegalArgumentException("one diameter per problem: " + diameters.length + " for " + batch);
+        }
+        double[][] schedules = new double[batch][];
+        int steps = 0;
+        for (int b = 0; b < batch; b++) {
+            if (!(diameters[b] >= 0) || Double.isInfinite(diameters[b])) {
+                throw new IllegalArgumentException("point clouds with a non-finite extent (NaN or infinite features?)");
+            }
+            schedules[b] = annealingSchedule(Math.max(diameters[b], Math.sqrt(options.epsilon())), options.epsilon(), options.scaling());
+            steps = Math.max(steps, schedules[b].length + 1);
+        }
+        ai.djl.ndarray.NDManager manager = c.getManager();
+        ai.djl.ndarray.types.DataType type = c.getDataType();
+        NDArray ct;
+        NDArray f = manager.zeros(new Shape(batch, shape.get(1)), type);
+        NDArray g = manager.zeros(new Shape(batch, shape.get(2)), type);
+        try (NDScope scope = new NDScope()) {
+            ct = c.swapAxes(-1, -2).flatten().reshape(batch, shape.get(2), shape.get(1));
+            NDScope.unregister(ct);
+        }
+        for (int t = 0; t < steps; t++) {
+            float[] eps = new float[batch];
+            float[] keep = new float[batch];
+            for (int b = 0; b < batch; b++) {
+                double[] s = schedules[b];
+                int local = t - (steps - (s.length + 1));
+                eps[b] = (float) (local <= 0 ? s[0] : s[local - 1]);
+                keep[b] = local < 0 ? 1f : local == 0 ? 0f : 0.5f; // before its start, the start, an averaged step
+            }
+            try (NDScope scope = new NDScope()) {
+                NDArray e = manager.create(eps, new Shape(batch, 1)).toType(type, false);
+                NDArray k = manager.create(keep, new Shape(batch, 1)).toType(type, false);
+                NDArray fNew = softmin(c, lb.add(g.div(e)), e);
+                NDArray gNew = softmin(ct, la.add(f.div(e)), e);
+                NDArray one = manager.ones(new Shape(), type);
+                NDArray fNext = f.mul(k).add(fNew.mul(one.sub(k)));
+                NDArray gNext = g.mul(k).add(gNew.mul(one.sub(k)));
+                NDScope.unregister(fNext, gNext);
+                f.close();
+                g.close();
+                f = fNext;
+                g = gNext;
+            }
+        }
+        ct.close();
+        NDScope.register(f);
+        NDScope.register(g);
+        return new Potentials(f, g, steps, Double.NaN);
+    }
+
+    /** {@code −ε_b log Σ_j exp(h_bj − C_bij / ε_b)} with one temperature per problem, {@code eps (B, 1)}. */
+    private static NDArray softmin(NDArray c, NDArray h, NDArray eps) {
+        NDArray s = h.expandDims(-2).sub(c.div(eps.expandDims(-1)));
+        return LogSumExp.of(s, -1).mul(eps).neg();
+    }
+
+    /**
+     * {@code OT_ε} from annealed potentials as geomloss computes it: one last full update of both potentials
+     * from the previous ones, {@code <a, f'> + <b, g'>}. The cost is differentiable through the first measure's
+     * update only — geomloss builds each side's cost with the other side detached — so the gradient with respect
+     * to the first cloud is the plan's, and nothing is counted twice when the cost carries gradients of its own.
+     */
+    static NDArray annealedValue(NDArray cost, NDArray logA, NDArray logB, Potentials p, double eps) {
+        NDArray fd = softminRows(cost, logB.add(Scalars.div(p.g(), eps)), eps);
+        NDArray gd = softminCols(cost.stopGradient(), logA.add(Scalars.div(p.f(), eps)), eps);
+        return logA.exp().mul(fd).sum(new int[] {-1}).add(logB.exp().mul(gd).sum(new int[] {-1}));
+    }
+
+    /**
      * The stopping rule of both solvers: the tolerance, or a stall. In float32 the potentials carry
      * rounding noise of ~1e-6 of the cost scale, which can exceed tolerance × ε; once the error has stopped
      * improving in the asymptotic regime, the solve is as converged as the arithmetic allows.

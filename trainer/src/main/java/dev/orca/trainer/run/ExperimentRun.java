@@ -228,12 +228,21 @@ public final class ExperimentRun {
         return switch (spec.alignment.metric) {
             case MMD -> new MmdMetric(features);
             case EUCLIDEAN -> new EuclideanMetric(features);
-            case OTDD_EXACT, OTDD_GAUSSIAN -> new OtddMetric(OtddSource.prepare(features, labels,
-                    new OtddOptions(SinkhornOptions.DEFAULT.withEpsilon(spec.alignment.epsilon), 1, 1,
-                            spec.alignment.metric == OrcaExperimentSpec.AlignmentMetric.OTDD_EXACT
-                                    ? OtddOptions.LabelCost.EXACT : OtddOptions.LabelCost.GAUSSIAN, true),
+            case OTDD_EXACT, OTDD_GAUSSIAN -> new OtddMetric(OtddSource.prepare(features, labels, otddOptions(spec.alignment),
                     new OtddSourceCache(cacheDirectory().resolve("otdd"))));
         };
+    }
+
+    /** The spec's OTDD settings; left at their defaults, the quantity microsoft/otdd computes for ORCA. */
+    static OtddOptions otddOptions(OrcaExperimentSpec.Alignment alignment) {
+        SinkhornOptions sinkhorn = SinkhornOptions.DEFAULT.withEpsilon(alignment.epsilon).withSchedule(
+                alignment.sinkhorn == OrcaExperimentSpec.SinkhornSchedule.CONVERGED
+                        ? SinkhornOptions.Schedule.CONVERGED : SinkhornOptions.Schedule.ANNEALED);
+        return OtddOptions.DEFAULT.withSinkhorn(sinkhorn)
+                .withLabelCost(alignment.metric == OrcaExperimentSpec.AlignmentMetric.OTDD_GAUSSIAN
+                        ? OtddOptions.LabelCost.GAUSSIAN : OtddOptions.LabelCost.EXACT)
+                .withCostWeight(alignment.pointCost == OrcaExperimentSpec.OtddPointCost.FULL ? 1 : OtddOptions.GEOMLOSS_WEIGHT)
+                .withLabelGradient(alignment.labelGradient);
     }
 
     /**

@@ -72,7 +72,7 @@ class AlignmentTrainingTest {
 
                 // ε = 1 against costs of ~20 keeps the 500 solves of this test quick; the small-ε regime is
                 // covered by OtddTest and the benchmark.
-                OtddOptions options = new OtddOptions(new SinkhornOptions(1.0, 1e-3, 1000, 0.5), 1, 1, cost, labelGradient);
+                OtddOptions options = new OtddOptions(SinkhornOptions.converged(1.0, 1e-3, 1000), 1, 1, cost, labelGradient);
                 OtddMetric metric = new OtddMetric(OtddSource.prepare(source, sourceLabels, options));
                 Linear embedder = Linear.builder().setUnits(d).build();
                 embedder.initialize(m, DataType.FLOAT32, new Shape(60, 5));

@@ -29,7 +29,7 @@ class OtddTest {
     }
 
     private static OtddOptions options(OtddOptions.LabelCost cost) {
-        return new OtddOptions(new SinkhornOptions(OTDD.get("eps").asDouble(), 1e-6, 20000, 0.5), 1, 1, cost, true);
+        return new OtddOptions(SinkhornOptions.converged(OTDD.get("eps").asDouble(), 1e-6, 20000), 1, 1, cost, true);
     }
 
     @ParameterizedTest
@@ -92,7 +92,7 @@ class OtddTest {
     @EnumSource(OtddOptions.LabelCost.class)
     void gradientMatchesFiniteDifferences(OtddOptions.LabelCost cost) {
         try (NDManager m = NDManager.newBaseManager()) {
-            OtddOptions o = new OtddOptions(new SinkhornOptions(0.1, 1e-10, 100000, 0.5), 1, 1, cost, true);
+            OtddOptions o = new OtddOptions(SinkhornOptions.converged(0.1, 1e-10, 100000), 1, 1, cost, true);
             OtddSource s = OtddSource.prepare(features(m, "xs", DataType.FLOAT64), Fixtures.labels(OTDD.get("ys")), o);
             NDArray xt = features(m, "xt", DataType.FLOAT64);
             int[] yt = Fixtures.labels(OTDD.get("yt"));

@@ -58,7 +58,7 @@ class SinkhornTest {
             NDArray cost = Costs.squaredEuclidean(x, y);
             double previousGap = Double.POSITIVE_INFINITY;
             for (double eps : new double[] {1.0, 0.1, 0.01}) {
-                SinkhornOptions options = new SinkhornOptions(eps, 1e-6, 20000, 0.5);
+                SinkhornOptions options = SinkhornOptions.converged(eps, 1e-6, 20000);
                 Sinkhorn.Potentials p = Sinkhorn.solve(cost, la, lb, options);
                 double transport = Sinkhorn.plan(cost, la, lb, p, eps).mul(cost).sum().getDouble();
                 double gap = Math.abs(transport - exact) / exact;
@@ -96,7 +96,7 @@ class SinkhornTest {
             NDArray y = m.randomNormal(1f, 1f, new Shape(1, 15, 3), DataType.FLOAT32).toType(DataType.FLOAT64, false);
             NDArray lx = Sinkhorn.uniformLogWeights(m, 1, 12, DataType.FLOAT64);
             NDArray ly = Sinkhorn.uniformLogWeights(m, 1, 15, DataType.FLOAT64);
-            SinkhornOptions o = new SinkhornOptions(0.1, 1e-10, 100000, 0.5);
+            SinkhornOptions o = SinkhornOptions.converged(0.1, 1e-10, 100000);
             x.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 gc.backward(SinkhornDivergence.of(x, lx, y, ly, o).sum());
@@ -122,7 +122,7 @@ class SinkhornTest {
         assertThrows(IllegalArgumentException.class, () -> SinkhornOptions.DEFAULT.withEpsilon(0));
         assertThrows(IllegalArgumentException.class, () -> SinkhornOptions.DEFAULT.withEpsilon(-1));
         assertThrows(IllegalArgumentException.class, () -> SinkhornOptions.DEFAULT.withEpsilon(Double.NaN));
-        assertThrows(IllegalArgumentException.class, () -> new SinkhornOptions(0.1, 1e-4, 0, 0.5));
+        assertThrows(IllegalArgumentException.class, () -> SinkhornOptions.converged(0.1, 1e-4, 0));
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray cost = m.create(new float[] {0, 1, Float.NaN, 2}, new Shape(1, 2, 2));
             NDArray lw = Sinkhorn.uniformLogWeights(m, 1, 2, DataType.FLOAT32);

@@ -39,7 +39,7 @@ class AlignmentStageTest {
             NDArray source = means.get(m.create(java.util.Arrays.stream(sourceLabels).asLongStream().toArray()))
                     .add(m.randomNormal(0, 0.3f, new Shape(120, d), DataType.FLOAT32));
             OtddMetric metric = new OtddMetric(OtddSource.prepare(source, sourceLabels,
-                    new OtddOptions(new SinkhornOptions(0.5, 1e-3, 1000, 0.5), 1, 1, OtddOptions.LabelCost.EXACT, true)));
+                    new OtddOptions(SinkhornOptions.converged(0.5, 1e-3, 1000), 1, 1, OtddOptions.LabelCost.EXACT, true)));
 
             int[] labels = new int[60];
             for (int i = 0; i < labels.length; i++) {
