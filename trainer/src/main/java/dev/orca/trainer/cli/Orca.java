@@ -192,6 +192,11 @@ public final class Orca {
             seed: 0
             """;
 
+    /** The demo's experiment in {@code mode} (orca or finetune), as YAML. */
+    public static String demoExperiment(String mode) {
+        return String.format(DEMO, mode);
+    }
+
     /**
      * {@code orca demo}: a real, CPU-sized ORCA experiment beside its no-alignment baseline, both from
      * scratch in {@code runs/demo-*} (earlier demo runs are replaced, not resumed).
@@ -206,7 +211,7 @@ public final class Orca {
             try {
                 dev.orca.trainer.run.ExperimentRun.startFresh(out);
                 java.nio.file.Path yaml = java.nio.file.Files.createTempFile("orca-demo", ".yaml");
-                java.nio.file.Files.writeString(yaml, String.format(DEMO, mode));
+                java.nio.file.Files.writeString(yaml, demoExperiment(mode));
                 dev.orca.crd.OrcaExperimentSpec spec = dev.orca.trainer.run.ExperimentFiles.read(yaml);
                 java.nio.file.Files.delete(yaml);
                 System.out.println("--- " + mode + " ---");

@@ -112,6 +112,20 @@ public final class OtddSource {
         return out;
     }
 
+    /** The source features {@code (N, D)}, detached. */
+    public NDArray features() {
+        return features;
+    }
+
+    /** The source label of every point. */
+    public int[] labels() {
+        int[] out = new int[cloud.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = cloud.classes[cloud.classOf[i]];
+        }
+        return out;
+    }
+
     public int size() {
         return cloud.size();
     }

@@ -202,6 +202,43 @@ public final class ExperimentRun {
     }
 
     /**
+     * Writes what an OTDD alignment compares in its first epoch, in the layout of the shared OTDD reference case:
+     * the proxy source's features and labels ({@code src_X.npy}, {@code src_y.npy}) and, per target class, the
+     * initial embedder's features of one class-wise batch ({@code tgt_X.npy (T, n, D)}, n the smallest batch), so that
+     * {@code bench/run otdd-files} can time a real alignment's calls.
+     */
+    public static void writeAlignmentFeatures(OrcaExperimentSpec spec, Path dir) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Setup s = setup(spec, dir, manager, event -> { });
+            if (!(alignmentMetric(spec, manager, s.architecture()) instanceof OtddMetric otdd)) {
+                throw new IllegalArgumentException("spec.alignment.metric: the features are written for OTDD alignments only");
+            }
+            int[] labels = alignmentLabels(spec, s.trainY(), otdd);
+            var batches = dev.orca.trainer.ot.ClassWiseSampler.sample(labels, spec.alignment.samplesPerClass, 1,
+                    new java.util.Random(spec.seed * 1_000_003L));
+            int n = batches.stream().mapToInt(b -> b.indices().length).min().orElseThrow();
+            NDList perClass = new NDList();
+            for (var batch : batches) {
+                NDArray x = s.trainX().get(manager.create(Arrays.copyOf(batch.indices(), n)));
+                perClass.add(Alignment.features(s.architecture().embedder(), s.store(), x, false));
+            }
+            NDArray targets = ai.djl.ndarray.NDArrays.stack(perClass);
+            NDArray source = otdd.source().features();
+            float[] sourceLabels = new float[otdd.source().size()];
+            int[] original = otdd.source().labels();
+            for (int i = 0; i < sourceLabels.length; i++) {
+                sourceLabels[i] = original[i];
+            }
+            Files.createDirectories(dir);
+            Npy.write(dir.resolve("src_X.npy"), new DataArray("src_X", source.getShape().getShape(), source.toFloatArray()));
+            Npy.write(dir.resolve("src_y.npy"), new DataArray("src_y", new long[] {sourceLabels.length}, sourceLabels));
+            Npy.write(dir.resolve("tgt_X.npy"), new DataArray("tgt_X", targets.getShape().getShape(), targets.toFloatArray()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * The proxy source: {@code file:<npz>} with ready features {@code x (N, D)} and labels {@code y}, or a dataset
      * of the body's modality that the architecture embeds with the body's own embedding layer (cached across experiments).
      */
