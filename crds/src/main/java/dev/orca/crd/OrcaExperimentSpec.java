@@ -470,18 +470,23 @@ public class OrcaExperimentSpec {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Space {
+        /**
+         * Values per list: bounds the grid the operator builds per reconcile, and lets the API server cost the CEL
+         * rule over batchSizes (kube-apiserver refuses a CRD whose rule cost over an unbounded list exceeds its budget).
+         */
+        public static final int MAX_VALUES = 16;
         @JsonPropertyDescription("Effective batch sizes, multiples of finetune.batchSize, reached by gradient accumulation;"
                 + " finetune.batchSize x 1, 2 and 4 when absent.")
-        @Size(min = 1)
+        @Size(min = 1, max = Space.MAX_VALUES)
         public List<@Min(1) Integer> batchSizes;
         @JsonPropertyDescription("Optimizers: sgd, adam, adamw.")
-        @Size(min = 1)
+        @Size(min = 1, max = 3)
         public List<OptimizerName> optimizers = new ArrayList<>(List.of(OptimizerName.SGD, OptimizerName.ADAM, OptimizerName.ADAMW));
         @JsonPropertyDescription("Peak learning rates.")
-        @Size(min = 1)
+        @Size(min = 1, max = Space.MAX_VALUES)
         public List<@Min(value = 0, inclusive = false) Double> learningRates = new ArrayList<>(List.of(1e-2, 1e-3, 1e-4, 1e-5, 1e-6));
         @JsonPropertyDescription("Weight decays.")
-        @Size(min = 1)
+        @Size(min = 1, max = Space.MAX_VALUES)
         public List<@Min(0) Double> weightDecays = new ArrayList<>(List.of(0.0, 1e-4, 1e-3, 1e-2, 1e-1));
     }
 }

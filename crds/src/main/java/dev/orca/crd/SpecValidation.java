@@ -226,6 +226,15 @@ public final class SpecValidation {
             check(out, space.batchSizes.stream().allMatch(b -> b != null && b >= 1 && b % batch == 0), "spec.search.space.batchSizes",
                     "must be multiples of finetune.batchSize (" + batch + "; reached by gradient accumulation), got " + space.batchSizes);
         }
+        int max = OrcaExperimentSpec.Space.MAX_VALUES;
+        check(out, space.batchSizes == null || space.batchSizes.size() <= max, "spec.search.space.batchSizes",
+                "must list at most " + max + " values, got " + (space.batchSizes == null ? 0 : space.batchSizes.size()));
+        check(out, space.optimizers == null || space.optimizers.size() <= 3, "spec.search.space.optimizers",
+                "must list at most 3 optimizers, got " + (space.optimizers == null ? 0 : space.optimizers.size()));
+        check(out, space.learningRates == null || space.learningRates.size() <= max, "spec.search.space.learningRates",
+                "must list at most " + max + " values, got " + (space.learningRates == null ? 0 : space.learningRates.size()));
+        check(out, space.weightDecays == null || space.weightDecays.size() <= max, "spec.search.space.weightDecays",
+                "must list at most " + max + " values, got " + (space.weightDecays == null ? 0 : space.weightDecays.size()));
         check(out, space.optimizers != null && !space.optimizers.isEmpty() && !space.optimizers.contains(null),
                 "spec.search.space.optimizers", "must list at least one of sgd, adam, adamw");
         check(out, space.learningRates != null && !space.learningRates.isEmpty()

@@ -212,10 +212,23 @@ public final class ExperimentStatusBuilder {
                 .flatMap(p -> p.getStatus() == null || p.getStatus().getContainerStatuses() == null ? java.util.stream.Stream.empty()
                         : p.getStatus().getContainerStatuses().stream())
                 .map(ContainerStatus::getState)
-                .filter(st -> st != null && st.getTerminated() != null && st.getTerminated().getMessage() != null
-                        && !st.getTerminated().getMessage().isBlank())
-                .map(st -> st.getTerminated().getMessage().strip())
+                .filter(st -> st != null && st.getTerminated() != null)
+                .flatMap(st -> describe(st.getTerminated()).stream())
                 .findFirst();
+    }
+
+    /**
+     * What ended a container, in words: its termination message, and the kubelet's reason when it tells more than
+     * "Error" — an OOMKilled container usually has no message at all, only the reason and exit code 137.
+     */
+    static Optional<String> describe(io.fabric8.kubernetes.api.model.ContainerStateTerminated terminated) {
+        String message = terminated.getMessage() == null ? "" : terminated.getMessage().strip();
+        String reason = terminated.getReason();
+        boolean telling = reason != null && !reason.isBlank() && !reason.equals("Error") && !reason.equals("Completed");
+        if (!message.isEmpty()) {
+            return Optional.of(telling ? reason + ": " + message : message);
+        }
+        return telling ? Optional.of(reason + " (exit code " + terminated.getExitCode() + ")") : Optional.empty();
     }
 
     private static String results(OrcaExperiment e) {

@@ -87,6 +87,17 @@ class ExperimentStatusBuilderTest {
         assertEquals(Optional.empty(), ExperimentStatusBuilder.terminationMessage(List.of()));
     }
 
+    @Test
+    void aContainerEndedByTheKernelIsNamedByItsReasonWhenItLeftNoMessage() {
+        var oom = new io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder().withExitCode(137).withReason("OOMKilled").build();
+        assertEquals(Optional.of("OOMKilled (exit code 137)"), ExperimentStatusBuilder.describe(oom));
+        var oomWithMessage = new io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder().withExitCode(137)
+                .withReason("OOMKilled").withMessage("fine-tuning epoch 3").build();
+        assertEquals(Optional.of("OOMKilled: fine-tuning epoch 3"), ExperimentStatusBuilder.describe(oomWithMessage));
+        var plainError = new io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder().withExitCode(1).withReason("Error").build();
+        assertEquals(Optional.empty(), ExperimentStatusBuilder.describe(plainError), "nothing more than the Job's own message");
+    }
+
     private static Pod pod(String created, String message) {
         return new PodBuilder().withNewMetadata().withCreationTimestamp(created).endMetadata().withNewStatus().addNewContainerStatus()
                 .withNewState().withNewTerminated().withMessage(message).endTerminated().endState().endContainerStatus().endStatus().build();

@@ -1,0 +1,291 @@
+package dev.orca.operator;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orca.crd.BadExperiments;
+import dev.orca.crd.CrdAdmission;
+import dev.orca.crd.OrcaExperiment;
+import dev.orca.crd.OrcaExperimentStatus.Phase;
+import dev.orca.crd.ProgressReport;
+import dev.orca.operator.cluster.OrcaInstall;
+import dev.orca.operator.cluster.PackagedOperator;
+import dev.orca.operator.cluster.RealCluster;
+import dev.orca.operator.dependent.Names;
+import dev.orca.trainer.progress.ConfigMapProgressSink;
+import dev.orca.trainer.progress.ProgressEvent;
+import dev.orca.trainer.progress.ProgressReports;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The packaged operator (server-side apply on) against a real control plane — kube-apiserver with RBAC, etcd and
+ * kube-controller-manager, built from Go modules by {@code e2e/cluster} — installed the way a user installs it:
+ * the committed CRD, then the chart's rendered RBAC from {@code manifests/install}, the operator running as its
+ * ServiceAccount with the Deployment's environment. There are no nodes: the test plays the kubelet by writing Pod
+ * status, and the trainer by reporting through the trainer's own progress code as the trainer's ServiceAccount.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RealClusterIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private RealCluster cluster;
+    private PackagedOperator operator;
+    private KubernetesClient admin;
+    private List<HasMetadata> install;
+
+    @BeforeAll
+    void install() throws Exception {
+        Path target = Path.of("target").toAbsolutePath();
+        cluster = RealCluster.start(target.resolve("e2e-cluster"));
+        admin = cluster.admin();
+        install = OrcaInstall.applyCrdAndRbac(cluster);
+        operator = OrcaInstall.startOperator(cluster, install, target.resolve("real-cluster-operator.log"));
+    }
+
+    @AfterAll
+    void uninstall() {
+        if (operator != null) {
+            operator.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private void namespace(String name) {
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).serverSideApply();
+    }
+
+    private OrcaExperiment experiment(String namespace, String name) {
+        return admin.resources(OrcaExperiment.class).inNamespace(namespace).withName(name).get();
+    }
+
+    private Pod onlyPod(String namespace, String job) {
+        var pods = admin.pods().inNamespace(namespace).withLabel("job-name", job).list().getItems();
+        return pods.size() == 1 ? pods.get(0) : null;
+    }
+
+    /** What the kubelet would write: the pod ran its container to {@code exitCode} (with {@code reason}). */
+    private void podFinished(Pod pod, int exitCode, String reason) {
+        var terminated = new ContainerStateBuilder().withNewTerminated().withExitCode(exitCode).withReason(reason)
+                .withStartedAt(Instant.now().toString()).withFinishedAt(Instant.now().toString()).endTerminated().build();
+        pod.setStatus(new PodStatusBuilder().withPhase(exitCode == 0 ? "Succeeded" : "Failed")
+                .withContainerStatuses(new ContainerStatusBuilder().withName(pod.getSpec().getContainers().get(0).getName())
+                        .withImage(pod.getSpec().getContainers().get(0).getImage()).withImageID("").withReady(false)
+                        .withRestartCount(0).withState(terminated).build())
+                .build());
+        admin.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).updateStatus();
+    }
+
+    @Test
+    void anExperimentGoesFromApplyToSucceededThroughTheJobControllerAndTheTrainersReports() {
+        String ns = "e2e-lifecycle";
+        namespace(ns);
+        admin.resource(TestExperiments.valid(admin, ns, "listops")).create();
+
+        await().atMost(WAIT).until(() -> admin.batch().v1().jobs().inNamespace(ns).withName("listops-trainer").get() != null);
+        Job job = admin.batch().v1().jobs().inNamespace(ns).withName("listops-trainer").get();
+        assertTrue(job.getMetadata().getManagedFields().stream().anyMatch(f -> "Apply".equals(f.getOperation())),
+                "the Job was written with server-side apply: " + job.getMetadata().getManagedFields());
+        // The Job controller makes the pod; with no node it stays Pending.
+        await().atMost(WAIT).until(() -> onlyPod(ns, "listops-trainer") != null);
+        assertEquals("Pending", onlyPod(ns, "listops-trainer").getStatus().getPhase());
+
+        // The trainer's own reporting code, authenticated as the trainer's ServiceAccount, judged by the real authorizer.
+        try (KubernetesClient trainer = cluster.clientAs(ns, "listops-trainer");
+             ConfigMapProgressSink sink = new ConfigMapProgressSink(trainer, ns, ProgressReport.configMapName("listops"),
+                     new ProgressReports(5, 3), Duration.ZERO)) {
+            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, 2, 5, 2, 51.5, 51.5, 100L));
+            await().atMost(WAIT).untilAsserted(() -> {
+                var status = experiment(ns, "listops").getStatus();
+                assertEquals(Phase.Aligning, status.phase);
+                assertEquals(51.5, status.otdd.current);
+            });
+            sink.accept(new ProgressEvent(System.currentTimeMillis(), ProgressEvent.Stage.SUCCEEDED, null, null, null, null,
+                    null, "zeroOneError", 0.25, "test", 0L, null));
+        }
+        podFinished(onlyPod(ns, "listops-trainer"), 0, "Completed");
+        await().atMost(WAIT).untilAsserted(() -> {
+            var status = experiment(ns, "listops").getStatus();
+            assertEquals(Phase.Succeeded, status.phase, () -> "status " + status.conditions);
+            assertEquals(0.25, status.metric.value);
+        });
+        assertTrue(admin.v1().events().inNamespace(ns).list().getItems().stream()
+                .anyMatch(e -> "listops".equals(e.getInvolvedObject().getName()) && e.getMessage() != null
+                        && e.getMessage().contains("Succeeded")), "an Event records the success");
+
+        // Deleting the experiment lets the garbage collector remove everything it owns.
+        admin.resources(OrcaExperiment.class).inNamespace(ns).withName("listops").delete();
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertTrue(admin.batch().v1().jobs().inNamespace(ns).list().getItems().isEmpty(), "Jobs collected");
+            assertTrue(admin.configMaps().inNamespace(ns).withLabel(Names.EXPERIMENT_LABEL, "listops").list().getItems().isEmpty(),
+                    "ConfigMaps collected");
+            assertTrue(admin.serviceAccounts().inNamespace(ns).withName("listops-trainer").get() == null, "ServiceAccount collected");
+            assertTrue(admin.pods().inNamespace(ns).list().getItems().isEmpty(), "Pods collected");
+        });
+    }
+
+    @Test
+    void theTrainersIdentityMayWriteItsOwnProgressAndNothingElse() {
+        String ns = "e2e-rbac";
+        namespace(ns);
+        admin.resource(TestExperiments.valid(admin, ns, "first")).create();
+        admin.resource(TestExperiments.valid(admin, ns, "second")).create();
+        await().atMost(WAIT).until(() -> admin.configMaps().inNamespace(ns).withName(ProgressReport.configMapName("second")).get() != null
+                && admin.serviceAccounts().inNamespace(ns).withName("first-trainer").get() != null
+                && admin.rbac().roleBindings().inNamespace(ns).withName("first-trainer").get() != null);
+        try (KubernetesClient trainer = cluster.clientAs(ns, "first-trainer")) {
+            ConfigMap own = trainer.configMaps().inNamespace(ns).withName(ProgressReport.configMapName("first")).get();
+            own.setData(java.util.Map.of(ProgressReport.KEY, "{\"stage\":\"preparing\",\"sequence\":1}"));
+            trainer.configMaps().inNamespace(ns).resource(own).update();
+
+            forbidden(() -> trainer.configMaps().inNamespace(ns).withName(ProgressReport.configMapName("second")).get(),
+                    "another experiment's progress");
+            forbidden(() -> trainer.configMaps().inNamespace(ns).withName(ProgressReport.configMapName("second"))
+                    .edit(c -> { c.setData(java.util.Map.of(ProgressReport.KEY, "{}")); return c; }), "another experiment's progress");
+            forbidden(() -> trainer.resources(OrcaExperiment.class).inNamespace(ns).withName("first")
+                    .editStatus(e -> { e.getStatus().phase = Phase.Succeeded; return e; }), "its experiment's status");
+            forbidden(() -> trainer.secrets().inNamespace(ns).list(), "Secrets");
+            forbidden(() -> trainer.batch().v1().jobs().inNamespace(ns).list(), "Jobs");
+            forbidden(() -> trainer.batch().v1().jobs().inNamespace(ns).withName("first-trainer").delete(), "deleting its Job");
+        }
+    }
+
+    private static void forbidden(Runnable request, String what) {
+        try {
+            request.run();
+            fail("the trainer's ServiceAccount was allowed: " + what);
+        } catch (KubernetesClientException e) {
+            assertEquals(403, e.getCode(), what + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void anOomKilledTrainerFailsTheExperimentNamingTheReason() {
+        String ns = "e2e-oom";
+        namespace(ns);
+        OrcaExperiment e = TestExperiments.valid(admin, ns, "big");
+        e.getSpec().runPolicy.backoffLimit = 0;
+        admin.resource(e).create();
+        await().atMost(WAIT).until(() -> onlyPod(ns, "big-trainer") != null);
+        podFinished(onlyPod(ns, "big-trainer"), 137, "OOMKilled");
+        await().atMost(WAIT).untilAsserted(() -> {
+            var status = experiment(ns, "big").getStatus();
+            assertEquals(Phase.Failed, status.phase);
+            var running = status.conditions.stream().filter(c -> c.getType().equals("Running")).findFirst().orElseThrow();
+            assertTrue(running.getMessage().contains("OOMKilled"), running.getMessage());
+        });
+        assertTrue(admin.v1().events().inNamespace(ns).list().getItems().stream()
+                .anyMatch(ev -> "big".equals(ev.getInvolvedObject().getName()) && ev.getMessage() != null
+                        && ev.getMessage().contains("OOMKilled")), "an Event names OOMKilled");
+    }
+
+    @Test
+    void suspendingRemovesThePodAndResumingMakesANewOne() {
+        String ns = "e2e-suspend";
+        namespace(ns);
+        admin.resource(TestExperiments.valid(admin, ns, "pausable")).create();
+        await().atMost(WAIT).until(() -> onlyPod(ns, "pausable-trainer") != null);
+        String first = onlyPod(ns, "pausable-trainer").getMetadata().getUid();
+        suspend(ns, "pausable", true);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertTrue(admin.pods().inNamespace(ns).withLabel("job-name", "pausable-trainer").list().getItems().stream()
+                    .allMatch(p -> p.getMetadata().getDeletionTimestamp() != null), "the pod goes away");
+            assertEquals(Phase.Suspended, experiment(ns, "pausable").getStatus().phase);
+        });
+        // Nothing runs on a node here, so the kubelet's part of a graceful deletion is ours.
+        admin.pods().inNamespace(ns).withLabel("job-name", "pausable-trainer").withGracePeriod(0).delete();
+        suspend(ns, "pausable", false);
+        await().atMost(WAIT).untilAsserted(() -> {
+            Pod again = onlyPod(ns, "pausable-trainer");
+            assertTrue(again != null && !again.getMetadata().getUid().equals(first), "a new pod");
+            assertFalse(experiment(ns, "pausable").getStatus().phase == Phase.Suspended);
+        });
+    }
+
+    /** As {@code kubectl patch --type merge} does it: no resourceVersion, so the operator's status writes cannot conflict. */
+    private void suspend(String ns, String name, boolean suspend) {
+        admin.resources(OrcaExperiment.class).inNamespace(ns).withName(name).patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"spec\":{\"runPolicy\":{\"suspend\":" + suspend + "}}}");
+    }
+
+    /**
+     * Every case of the bad-experiment table against the real API server: what the table says the CRD refuses is
+     * refused by Kubernetes with a message naming the field, and the in-JVM admission check (CrdAdmission, used by
+     * the crds module's fast tests) agrees with the server on every case; the rest reach the operator and end Failed
+     * with SpecValid=False naming the field, and no Job.
+     */
+    @Test
+    void badExperimentsAreRefusedByTheServerOrFailedByTheOperatorNamingTheField() {
+        String ns = "e2e-bad";
+        namespace(ns);
+        CrdAdmission inJvm = CrdAdmission.committed();
+        List<String> disagreements = new ArrayList<>();
+        List<BadExperiments.Case> reachedOperator = new ArrayList<>();
+        for (BadExperiments.Case bad : BadExperiments.all()) {
+            ObjectNode resource = bad.resource();
+            ((ObjectNode) resource.get("metadata")).put("namespace", ns);
+            List<String> jvmErrors = inJvm.create(resource);
+            GenericKubernetesResource object = admin.getKubernetesSerialization().convertValue(resource, GenericKubernetesResource.class);
+            String serverError = null;
+            try {
+                // Strict field validation, as kubectl apply sends it: an unknown field is an error, not a pruned warning.
+                admin.genericKubernetesResources("orca.dev/v1alpha1", "OrcaExperiment").inNamespace(ns).resource(object)
+                        .fieldValidation(io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation.STRICT).create();
+            } catch (KubernetesClientException e) {
+                serverError = e.getMessage();
+            }
+            boolean serverRefused = serverError != null;
+            if (serverRefused != !jvmErrors.isEmpty()) {
+                disagreements.add(bad.name() + ": server " + (serverRefused ? "refused (" + serverError + ")" : "admitted")
+                        + ", in-JVM check " + (jvmErrors.isEmpty() ? "admitted" : "refused " + jvmErrors));
+            }
+            if (bad.rejectedBy() == BadExperiments.RejectedBy.schema) {
+                assertTrue(serverRefused, bad.name() + ": the CRD should refuse it");
+                assertTrue(bad.named(serverError), bad.name() + ": " + bad.field() + " not named in " + serverError);
+            } else {
+                assertFalse(serverRefused, bad.name() + ": the server refused what the operator should judge: " + serverError);
+                reachedOperator.add(bad);
+            }
+        }
+        assertEquals(List.of(), disagreements, "the in-JVM admission check and kube-apiserver disagree");
+        assertFalse(reachedOperator.isEmpty());
+        for (BadExperiments.Case bad : reachedOperator) {
+            String name = bad.resource().get("metadata").get("name").asText();
+            await().atMost(WAIT).untilAsserted(() -> {
+                var status = experiment(ns, name).getStatus();
+                assertTrue(status != null && status.phase == Phase.Failed, name + " fails");
+                var valid = status.conditions.stream().filter(c -> c.getType().equals("SpecValid")).findFirst().orElseThrow();
+                assertEquals("False", valid.getStatus(), name);
+                assertTrue(bad.named(valid.getMessage()), bad.name() + ": " + bad.field() + " not named in " + valid.getMessage());
+            });
+            assertTrue(admin.batch().v1().jobs().inNamespace(ns).withLabel(Names.EXPERIMENT_LABEL, name).list().getItems().isEmpty(),
+                    bad.name() + " must not get a Job");
+        }
+    }
+}

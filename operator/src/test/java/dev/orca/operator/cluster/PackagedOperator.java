@@ -1,0 +1,102 @@
+package dev.orca.operator.cluster;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged operator ({@code target/quarkus-app}, prod profile: server-side apply on) as a process, configured
+ * with the environment of the install YAML's Deployment and authenticated by a kubeconfig: what the Deployment's
+ * pod runs, with this JVM standing in for the kubelet.
+ */
+public final class PackagedOperator implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    private final int httpPort;
+
+    private PackagedOperator(Process process, Path log, int httpPort) {
+        this.process = process;
+        this.log = log;
+        this.httpPort = httpPort;
+    }
+
+    /** Starts the operator with {@code kubeconfig}'s identity and the Deployment's environment, logging to {@code log}. */
+    public static PackagedOperator start(Path kubeconfig, List<HasMetadata> install, Path log) {
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: the integration tests run after the package phase");
+        }
+        try (ServerSocket socket = new ServerSocket(0)) {
+            int port = socket.getLocalPort();
+            socket.close();
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-jar", jar.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            for (HasMetadata object : install) {
+                if (object instanceof Deployment d && "orca-operator".equals(d.getMetadata().getName())) {
+                    for (EnvVar env : d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+                        if (env.getValue() != null) {
+                            builder.environment().put(env.getName(), env.getValue());
+                        }
+                    }
+                }
+            }
+            builder.environment().put("KUBECONFIG", kubeconfig.toString());
+            builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            return new PackagedOperator(builder.start(), log, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Ends it at once, as a killed pod ends. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                kill();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
