@@ -227,6 +227,39 @@ class RealClusterIT {
         });
     }
 
+    @Test
+    void anOperatorKilledMidReconcileAndARestartedApiServerLoseNothingAndDuplicateNothing() {
+        String ns = "e2e-restart";
+        namespace(ns);
+        int n = 20;
+        for (int i = 0; i < n; i++) {
+            admin.resource(TestExperiments.valid(admin, ns, "r" + i)).create();
+        }
+        // Mid-reconcile: some experiments have their Job, others not yet, some statuses are unwritten.
+        await().atMost(WAIT).until(() -> !admin.batch().v1().jobs().inNamespace(ns).list().getItems().isEmpty());
+        operator.kill();
+        java.util.Map<String, String> jobsBefore = new java.util.HashMap<>();
+        admin.batch().v1().jobs().inNamespace(ns).list().getItems()
+                .forEach(j -> jobsBefore.put(j.getMetadata().getName(), j.getMetadata().getUid()));
+        assertTrue(jobsBefore.size() < n, "the operator was killed before it had made every Job: " + jobsBefore.size());
+        cluster.restartApiServer();
+        operator = OrcaInstall.startOperator(cluster, install, Path.of("target/real-cluster-operator-restarted.log").toAbsolutePath());
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
+            var experiments = admin.resources(OrcaExperiment.class).inNamespace(ns).list().getItems();
+            assertEquals(n, experiments.size(), "no experiment lost");
+            for (OrcaExperiment e : experiments) {
+                String name = e.getMetadata().getName();
+                assertTrue(e.getStatus() != null && e.getStatus().phase == Phase.Pending && (name + "-trainer").equals(e.getStatus().jobName),
+                        name + " converged: " + (e.getStatus() == null ? null : e.getStatus().phase));
+                assertEquals(1, admin.batch().v1().jobs().inNamespace(ns).withLabel(Names.EXPERIMENT_LABEL, name).list().getItems().size(),
+                        name + " has exactly one Job");
+            }
+        });
+        jobsBefore.forEach((job, uid) -> assertEquals(uid, admin.batch().v1().jobs().inNamespace(ns).withName(job).get().getMetadata().getUid(),
+                job + " was kept, not replaced"));
+        assertTrue(operator.alive(), "the new operator runs");
+    }
+
     /** As {@code kubectl patch --type merge} does it: no resourceVersion, so the operator's status writes cannot conflict. */
     private void suspend(String ns, String name, boolean suspend) {
         admin.resources(OrcaExperiment.class).inNamespace(ns).withName(name).patch(

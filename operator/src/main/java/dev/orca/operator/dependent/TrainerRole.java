@@ -1,5 +1,7 @@
 package dev.orca.operator.dependent;
 
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import dev.orca.crd.OrcaExperiment;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -8,6 +10,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 
 /** All the trainer may do on the API: read and update its own experiment's progress ConfigMap. */
+// Only the trainers' own objects: without a selector the informer would cache every one in the watched namespaces.
+@KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER))
 public class TrainerRole extends CRUDKubernetesDependentResource<Role, OrcaExperiment> {
 
     @Override

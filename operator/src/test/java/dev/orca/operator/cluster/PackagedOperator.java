@@ -23,7 +23,10 @@ public final class PackagedOperator implements AutoCloseable {
     private final Path log;
     private final int httpPort;
 
-    private PackagedOperator(Process process, Path log, int httpPort) {
+    private final String jvmOptions;
+
+    private PackagedOperator(Process process, Path log, int httpPort, String jvmOptions) {
+        this.jvmOptions = jvmOptions;
         this.process = process;
         this.log = log;
         this.httpPort = httpPort;
@@ -39,23 +42,39 @@ public final class PackagedOperator implements AutoCloseable {
             int port = socket.getLocalPort();
             socket.close();
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-jar", jar.toString()));
+                    "-jar", jar.toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             for (HasMetadata object : install) {
                 if (object instanceof Deployment d && "orca-operator".equals(d.getMetadata().getName())) {
                     for (EnvVar env : d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
-                        if (env.getValue() != null) {
+                        if (env.getValue() == null) {
+                            continue;
+                        }
+                        if (env.getName().equals("JAVA_OPTS_APPEND")) {
+                            // The image's launcher (run-java.sh) passes these to the JVM; so does this stand-in.
+                            command.addAll(1, List.of(env.getValue().trim().split("\\s+")));
+                        } else {
                             builder.environment().put(env.getName(), env.getValue());
                         }
                     }
                 }
             }
+            // Benchmarks may add JVM options (last, so they win): -Dorca.operatorJvmArgs=...
+            String extra = System.getProperty("orca.operatorJvmArgs", "");
+            if (!extra.isBlank()) {
+                command.addAll(command.size() - 2, List.of(extra.trim().split("\\s+")));
+            }
             builder.environment().put("KUBECONFIG", kubeconfig.toString());
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-            return new PackagedOperator(builder.start(), log, port);
+            return new PackagedOperator(builder.start(), log, port, String.join(" ", command.subList(1, command.size() - 2)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The JVM options it runs with (the Deployment's JAVA_OPTS_APPEND, then any a benchmark added). */
+    public String jvmOptions() {
+        return jvmOptions;
     }
 
     public int httpPort() {

@@ -66,6 +66,11 @@ public final class RealCluster implements AutoCloseable {
         return run(repository, state, command, 120);
     }
 
+    /** Ends kube-apiserver and starts it again on the same port with etcd's data kept; returns once it is ready. */
+    public void restartApiServer() {
+        run(repository, state, List.of(repository.resolve("e2e/cluster").toString(), "restart-apiserver"), 180);
+    }
+
     /** A short-lived token of a ServiceAccount, from the API server's TokenRequest (as the kubelet gets one for a pod). */
     public String token(String namespace, String serviceAccount) {
         return admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
