@@ -231,19 +231,27 @@ class RealClusterIT {
     void anOperatorKilledMidReconcileAndARestartedApiServerLoseNothingAndDuplicateNothing() {
         String ns = "e2e-restart";
         namespace(ns);
-        int n = 20;
+        int n = 50;
         for (int i = 0; i < n; i++) {
             admin.resource(TestExperiments.valid(admin, ns, "r" + i)).create();
         }
-        // Mid-reconcile: some experiments have their Job, others not yet, some statuses are unwritten.
-        await().atMost(WAIT).until(() -> !admin.batch().v1().jobs().inNamespace(ns).list().getItems().isEmpty());
-        operator.kill();
         java.util.Map<String, String> jobsBefore = new java.util.HashMap<>();
-        admin.batch().v1().jobs().inNamespace(ns).list().getItems()
-                .forEach(j -> jobsBefore.put(j.getMetadata().getName(), j.getMetadata().getUid()));
-        assertTrue(jobsBefore.size() < n, "the operator was killed before it had made every Job: " + jobsBefore.size());
-        cluster.restartApiServer();
-        operator = OrcaInstall.startOperator(cluster, install, Path.of("target/real-cluster-operator-restarted.log").toAbsolutePath());
+        long statusesBefore;
+        try {
+            // Mid-reconcile: killed as soon as the first Job exists, while others are still to be made.
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                    .until(() -> !admin.batch().v1().jobs().inNamespace(ns).list().getItems().isEmpty());
+            operator.kill();
+            admin.batch().v1().jobs().inNamespace(ns).list().getItems()
+                    .forEach(j -> jobsBefore.put(j.getMetadata().getName(), j.getMetadata().getUid()));
+            statusesBefore = admin.resources(OrcaExperiment.class).inNamespace(ns).list().getItems().stream()
+                    .filter(e -> e.getStatus() != null && e.getStatus().jobName != null).count();
+            cluster.restartApiServer();
+        } finally {
+            operator = OrcaInstall.startOperator(cluster, install, Path.of("target/real-cluster-operator-restarted.log").toAbsolutePath());
+        }
+        assertTrue(jobsBefore.size() < n || statusesBefore < n,
+                "the operator was killed with work left: " + jobsBefore.size() + " Jobs, " + statusesBefore + " statuses of " + n);
         await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
             var experiments = admin.resources(OrcaExperiment.class).inNamespace(ns).list().getItems();
             assertEquals(n, experiments.size(), "no experiment lost");
