@@ -13,8 +13,10 @@ public class MockApiServer implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        // CRUD store plus expectations (which take precedence): ApiFaultsTest injects API errors on chosen requests.
+        var responses = new java.util.HashMap<io.fabric8.mockwebserver.ServerRequest, java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
         server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new io.fabric8.mockwebserver.MockWebServer(),
-                new java.util.HashMap<>(), new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(), true);
+                responses, new io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher(responses), true);
         server.init();
         // The API server serves a custom resource once its CRD exists: install the committed one, as a cluster admin would.
         try (var client = server.createClient();
@@ -26,11 +28,6 @@ public class MockApiServer implements QuarkusTestResourceLifecycleManager {
         return Map.of("quarkus.kubernetes-client.api-server-url", server.url("/"),
                 "quarkus.kubernetes-client.trust-certs", "true",
                 "quarkus.kubernetes-client.namespace", "default");
-    }
-
-    /** A client of the running server, for code outside the Quarkus test extension (the scale benchmark). */
-    public static io.fabric8.kubernetes.client.KubernetesClient client() {
-        return server.createClient();
     }
 
     @Override

@@ -268,6 +268,27 @@ class RealClusterIT {
         assertTrue(operator.alive(), "the new operator runs");
     }
 
+    @Test
+    void theOperatorCarriesOnWhenARestartedApiServerDropsItsWatches() {
+        String ns = "e2e-watch";
+        namespace(ns);
+        admin.resource(TestExperiments.valid(admin, ns, "before")).create();
+        await().atMost(WAIT).until(() -> admin.batch().v1().jobs().inNamespace(ns).withName("before-trainer").get() != null);
+        long pid = operator.pid();
+        cluster.restartApiServer(); // every watch of the running operator ends here
+        admin.resource(TestExperiments.valid(admin, ns, "after")).create();
+        await().atMost(WAIT).until(() -> admin.batch().v1().jobs().inNamespace(ns).withName("after-trainer").get() != null);
+        // A change to a dependent seen through the re-established watches: the progress ConfigMap.
+        try (KubernetesClient trainer = cluster.clientAs(ns, "before-trainer");
+             ConfigMapProgressSink sink = new ConfigMapProgressSink(trainer, ns, ProgressReport.configMapName("before"),
+                     new ProgressReports(5, 3), Duration.ZERO)) {
+            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, 1, 5, 1, 42.0, 42.0, 100L));
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertEquals(Phase.Aligning, experiment(ns, "before").getStatus().phase));
+        assertEquals(pid, operator.pid(), "the same operator process, not a restarted one");
+        assertEquals(1, admin.batch().v1().jobs().inNamespace(ns).withLabel(Names.EXPERIMENT_LABEL, "before").list().getItems().size());
+    }
+
     /** As {@code kubectl patch --type merge} does it: no resourceVersion, so the operator's status writes cannot conflict. */
     private void suspend(String ns, String name, boolean suspend) {
         admin.resources(OrcaExperiment.class).inNamespace(ns).withName(name).patch(
