@@ -147,21 +147,48 @@ class OtddReferenceTest {
         return m.create(t.values(), new Shape(t.shape()));
     }
 
-    /** Where the shared reference case lives: {@code ORCA_SHARED_DIR}, else {@code shared/} beside the checkout. */
+    /**
+     * Where the shared reference case lives: {@code ORCA_SHARED_DIR}, else {@code shared/} beside the checkout, else beside
+     * the local repository it was cloned from (a throw-away clone for a CI rehearsal).
+     */
     static final class ReferenceCase {
         static Path directory() {
+            Path root = Path.of(System.getProperty("orca.repo.root", "..")).toAbsolutePath().normalize();
+            java.util.List<Path> candidates = new java.util.ArrayList<>();
             String configured = System.getenv("ORCA_SHARED_DIR");
-            Path root = configured != null ? Path.of(configured)
-                    : Path.of(System.getProperty("orca.repo.root", "..")).toAbsolutePath().normalize().resolveSibling("shared");
-            Path d = root.resolve("anchors/otdd");
-            if (!Files.isRegularFile(d.resolve("reference.json"))) {
-                String why = "the OTDD reference case is not at " + d + " (set ORCA_SHARED_DIR to the shared/ directory)";
-                if (System.getenv("CI") != null) {
-                    fail(why);
-                }
-                Assumptions.abort(why);
+            if (configured != null) {
+                candidates.add(Path.of(configured));
             }
-            return d;
+            candidates.add(root.resolveSibling("shared"));
+            origin(root).ifPresent(o -> candidates.add(o.resolveSibling("shared")));
+            for (Path c : candidates) {
+                Path d = c.resolve("anchors/otdd");
+                if (Files.isRegularFile(d.resolve("reference.json"))) {
+                    return d;
+                }
+            }
+            String why = "the OTDD reference case is not in any of " + candidates + " (set ORCA_SHARED_DIR to the shared/ directory)";
+            if (System.getenv("CI") != null) {
+                fail(why);
+            }
+            Assumptions.abort(why);
+            return null;
+        }
+
+        /** The directory of the local repository {@code root} was cloned from, if it was cloned from one. */
+        private static java.util.Optional<Path> origin(Path root) {
+            try {
+                Process git = new ProcessBuilder("git", "-C", root.toString(), "config", "--get", "remote.origin.url")
+                        .redirectErrorStream(true).start();
+                String url = new String(git.getInputStream().readAllBytes()).strip();
+                return git.waitFor() == 0 && url.startsWith("/") ? java.util.Optional.of(Path.of(url).normalize())
+                        : java.util.Optional.empty();
+            } catch (java.io.IOException e) {
+                return java.util.Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return java.util.Optional.empty();
+            }
         }
     }
 }
