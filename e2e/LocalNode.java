@@ -185,7 +185,9 @@ public final class LocalNode {
             if (running.remove(key, p)) {
                 String tail = tail(podDir.resolve("log"), 20);
                 int code = p.exitValue();
-                finished(pod, code, code == 0 ? "Completed" : code == 137 ? "OOMKilled" : "Error", code == 0 ? null : tail);
+                // A kubelet says OOMKilled only when the kernel's OOM killer ended the container; a local process has no
+                // such cgroup, so every failure here is an Error with its exit code.
+                finished(pod, code, code == 0 ? "Completed" : "Error", code == 0 ? null : tail);
                 System.err.println("local-node: " + key + " exited " + code);
             }
         });
