@@ -67,6 +67,11 @@ public final class ExperimentStatusBuilder {
         s.restarts = job.map(j -> j.getStatus() == null || j.getStatus().getFailed() == null ? 0 : j.getStatus().getFailed()).orElse(0);
         s.startTime = job.map(j -> j.getStatus() == null ? null : j.getStatus().getStartTime()).orElse(null);
         report.ifPresent(r -> progressOf(r, s));
+        if (s.otdd == null && previous != null) {
+            // A trainer pod restarted after alignment resumes from its checkpoint and reports no distance curve: the
+            // distance the earlier pod measured is still this run's.
+            s.otdd = previous.otdd;
+        }
 
         Optional<JobCondition> complete = job.flatMap(j -> jobCondition(j, "Complete"));
         Optional<JobCondition> failed = job.flatMap(j -> jobCondition(j, "Failed"));

@@ -88,6 +88,20 @@ class ExperimentStatusBuilderTest {
     }
 
     @Test
+    void aResumedTrainerThatReportsNoDistanceKeepsTheOneMeasuredBeforeTheRestart() {
+        OrcaExperimentStatus before = new OrcaExperimentStatus();
+        before.otdd = new OrcaExperimentStatus.Otdd();
+        before.otdd.initial = 100.3;
+        before.otdd.current = 86.9;
+        before.otdd.finalValue = 86.9;
+        ProgressReport resumed = new ProgressReport("fine-tuning", 3, 6, 15, 6, 1.9, null, null, null, null, null, 60L, null, 7, null);
+        OrcaExperimentStatus s = ExperimentStatusBuilder.build(new Observation(experiment, List.of(), Optional.empty(), List.of(),
+                Optional.of(resumed), null), before, T0);
+        assertEquals(86.9, s.otdd.finalValue);
+        assertEquals(100.3, s.otdd.initial);
+    }
+
+    @Test
     void aContainerEndedByTheKernelIsNamedByItsReasonWhenItLeftNoMessage() {
         var oom = new io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder().withExitCode(137).withReason("OOMKilled").build();
         assertEquals(Optional.of("OOMKilled (exit code 137)"), ExperimentStatusBuilder.describe(oom));
