@@ -192,7 +192,7 @@ public final class Sinkhorn {
         NDArray f = manager.zeros(new Shape(batch, shape.get(1)), type);
         NDArray g = manager.zeros(new Shape(batch, shape.get(2)), type);
         try (NDScope scope = new NDScope()) {
-            ct = c.swapAxes(-1, -2).flatten().reshape(batch, shape.get(2), shape.get(1));
+            ct = transposedCopy(c);
             NDScope.unregister(ct);
         }
         for (int t = 0; t < steps; t++) {
@@ -223,6 +223,16 @@ public final class Sinkhorn {
         NDScope.register(f);
         NDScope.register(g);
         return new Potentials(f, g, steps, Double.NaN);
+    }
+
+    /**
+     * The last two axes swapped, materialised contiguously (flatten() of the transposed view copies it), so that
+     * column updates are log-sum-exps along a contiguous axis too.
+     */
+    private static NDArray transposedCopy(NDArray x) {
+        Shape s = x.getShape();
+        int d = s.dimension();
+        return x.swapAxes(-1, -2).flatten().reshape(s.slice(0, d - 2).addAll(new Shape(s.get(d - 1), s.get(d - 2))));
     }
 
     /** {@code −ε_b log Σ_j exp(h_bj − C_bij / ε_b)} with one temperature per problem, {@code eps (B, 1)}. */
@@ -302,13 +312,8 @@ public final class Sinkhorn {
             this.eps = eps;
             try (NDScope scope = new NDScope()) {
                 NDArray scaled = Scalars.mul(c, -1.0 / eps);
-                Shape s = scaled.getShape();
-                int d = s.dimension();
-                // flatten() of the transposed view materialises it contiguously.
-                NDArray transposed = scaled.swapAxes(-1, -2).flatten().reshape(s.slice(0, d - 2)
-                        .addAll(new Shape(s.get(d - 1), s.get(d - 2))));
                 rows = scaled;
-                cols = transposed;
+                cols = transposedCopy(scaled);
                 NDScope.unregister(rows, cols);
             }
         }

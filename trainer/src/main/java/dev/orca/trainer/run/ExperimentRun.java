@@ -92,10 +92,14 @@ public final class ExperimentRun {
     private static List<Double> align(OrcaExperimentSpec spec, Setup s, NDManager manager, ProgressSink progress) {
         AlignmentMetric metric = alignmentMetric(spec, manager, s.architecture());
         int[] labels = alignmentLabels(spec, s.trainY(), metric);
+        return new Alignment(s.architecture().embedder(), s.model().embedderParameters(), metric, alignmentSettings(spec),
+                s.checkpoints(), progress).run(s.trainX(), labels);
+    }
+
+    private static Alignment.Settings alignmentSettings(OrcaExperimentSpec spec) {
         OrcaExperimentSpec.Alignment a = spec.alignment;
-        return new Alignment(s.architecture().embedder(), s.model().embedderParameters(), metric,
-                new Alignment.Settings(a.epochs, a.samplesPerClass, a.rounds, kind(a.optimizer.name), a.optimizer.lr,
-                        a.optimizer.weightDecay, 20, 0.2, spec.seed), s.checkpoints(), progress).run(s.trainX(), labels);
+        return new Alignment.Settings(a.epochs, a.samplesPerClass, a.rounds, kind(a.optimizer.name), a.optimizer.lr,
+                a.optimizer.weightDecay, 20, 0.2, spec.seed);
     }
 
     private static FineTuning fineTuning(OrcaExperimentSpec spec, Setup s, ProgressSink progress) {
@@ -203,8 +207,8 @@ public final class ExperimentRun {
 
     /**
      * Writes what an OTDD alignment compares in its first epoch, in the layout of the shared OTDD reference case:
-     * the proxy source's features and labels ({@code src_X.npy}, {@code src_y.npy}) and, per target class, the
-     * initial embedder's features of one class-wise batch ({@code tgt_X.npy (T, n, D)}, n the smallest batch), so that
+     * the proxy source's features and labels ({@code src_X.npy}, {@code src_y.npy}) and the initial embedder's features
+     * of the first epoch's class-wise batches ({@code tgt_X.npy (T, n, D)}, n the smallest batch), so that
      * {@code bench/run otdd-files} can time a real alignment's calls.
      */
     public static void writeAlignmentFeatures(OrcaExperimentSpec spec, Path dir) {
@@ -214,8 +218,7 @@ public final class ExperimentRun {
                 throw new IllegalArgumentException("spec.alignment.metric: the features are written for OTDD alignments only");
             }
             int[] labels = alignmentLabels(spec, s.trainY(), otdd);
-            var batches = dev.orca.trainer.ot.ClassWiseSampler.sample(labels, spec.alignment.samplesPerClass, 1,
-                    new java.util.Random(spec.seed * 1_000_003L));
+            var batches = Alignment.epochBatches(labels, alignmentSettings(spec), 0);
             int n = batches.stream().mapToInt(b -> b.indices().length).min().orElseThrow();
             NDList perClass = new NDList();
             for (var batch : batches) {

@@ -77,6 +77,12 @@ public final class Alignment {
         return tokens.getShape().dimension() == 3 ? tokens.mean(new int[] {1}) : tokens;
     }
 
+    /** The class-wise batches of one epoch (Algorithm 1), drawn from a seed of the run's seed and the epoch. */
+    public static List<ClassWiseSampler.Batch> epochBatches(int[] labels, Settings settings, int epoch) {
+        return ClassWiseSampler.sample(labels, settings.samplesPerClass(), settings.rounds(),
+                new Random(settings.seed() * 1_000_003L + epoch));
+    }
+
     /** Aligns on {@code inputs} with (pseudo-)labels; returns the distance of every epoch run by this call. */
     public List<Double> run(NDArray inputs, int[] labels) {
         if (inputs.getShape().get(0) != labels.length || labels.length == 0) {
@@ -95,8 +101,7 @@ public final class Alignment {
         List<Double> curve = new ArrayList<>();
         for (int epoch = start; epoch < settings.epochs(); epoch++) {
             long began = System.nanoTime();
-            List<ClassWiseSampler.Batch> batches = ClassWiseSampler.sample(labels, settings.samplesPerClass(),
-                    settings.rounds(), new Random(settings.seed() * 1_000_003L + epoch));
+            List<ClassWiseSampler.Batch> batches = epochBatches(labels, settings, epoch);
             double total = 0;
             for (ClassWiseSampler.Batch batch : batches) {
                 try (NDScope scope = new NDScope()) {
