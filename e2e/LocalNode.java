@@ -46,6 +46,8 @@ public final class LocalNode {
     private final Path repo;
     private final Path state;
     private final Map<String, Process> running = new ConcurrentHashMap<>();
+    private final Map<String, ProcessBuilder> builders = new ConcurrentHashMap<>();
+    private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
 
     LocalNode(KubernetesClient client, Path repo, Path state) {
         this.client = client;
@@ -177,11 +179,17 @@ public final class LocalNode {
         ProcessBuilder builder = new ProcessBuilder(command).directory(podDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(podDir.resolve("log").toFile());
         builder.environment().putAll(env);
+        builders.put(key, builder);
         Process process = builder.start();
         running.put(key, process);
         System.err.println("local-node: running " + key + " (" + image + ") as pid " + process.pid() + ", log " + podDir.resolve("log"));
         setRunning(pod);
         process.onExit().thenAccept(p -> {
+            if ("Always".equals(pod.getSpec().getRestartPolicy()) && running.containsKey(key)) {
+                // A Deployment's pod: a kubelet restarts the container in place (same pod, restartCount + 1).
+                restart(pod, key, p.exitValue());
+                return;
+            }
             if (running.remove(key, p)) {
                 String tail = tail(podDir.resolve("log"), 20);
                 int code = p.exitValue();
@@ -191,6 +199,29 @@ public final class LocalNode {
                 System.err.println("local-node: " + key + " exited " + code);
             }
         });
+    }
+
+    private synchronized void restart(Pod pod, String key, int exitCode) {
+        if (!running.containsKey(key)) {
+            return; // deleted meanwhile
+        }
+        int count = restarts.merge(key, 1, Integer::sum);
+        System.err.println("local-node: " + key + " exited " + exitCode + ": restarting its container (restart " + count + ")");
+        try {
+            ProcessBuilder builder = builders.get(key);
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(builder.redirectOutput().file()));
+            Process process = builder.start();
+            running.put(key, process);
+            System.err.println("local-node: running " + key + " (restart " + count + ") as pid " + process.pid());
+            process.onExit().thenAccept(p -> {
+                if (running.get(key) == p) {
+                    restart(pod, key, p.exitValue());
+                }
+            });
+        } catch (IOException e) {
+            running.remove(key);
+            finished(pod, 128, "ContainerCannotRun", e.toString());
+        }
     }
 
     /** Mount paths in a value replaced by the local directories, longest first. */

@@ -26,7 +26,8 @@ class ManifestExperimentsTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     static List<Path> experimentFiles() throws IOException {
-        try (Stream<Path> files = Files.walk(Path.of("../manifests"))) {
+        // e2e/'s experiments too: e2e/run applies them to a real API server, where a drifted one fails late.
+        try (Stream<Path> files = Stream.concat(Files.walk(Path.of("../manifests")), Files.walk(Path.of("../e2e/experiments")))) {
             // The shipped files only: check.sh's renderings under manifests/target repeat them.
             return files.filter(f -> f.toString().endsWith(".yaml") && !f.toString().contains("/target/")).filter(f -> {
                 try {

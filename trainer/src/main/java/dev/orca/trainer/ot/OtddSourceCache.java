@@ -45,14 +45,8 @@ public final class OtddSourceCache {
 
     void store(NDArray features, int[] labels, OtddOptions options, Entry entry) {
         Path file = fileFor(features, labels, options);
-        try {
-            Files.createDirectories(directory);
-            Path tmp = Files.createTempFile(directory, "otdd-source", ".tmp");
-            JSON.writeValue(tmp.toFile(), entry);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the OTDD source cache in " + directory, e);
-        }
+        // Experiments running at once (body-selection candidates) share the cache: each writes its own temporary file.
+        dev.orca.trainer.io.AtomicFiles.write(file, tmp -> JSON.writeValue(tmp.toFile(), entry));
     }
 
     Path fileFor(NDArray features, int[] labels, OtddOptions options) {

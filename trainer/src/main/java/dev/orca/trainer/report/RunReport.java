@@ -39,12 +39,7 @@ public final class RunReport {
                 .append(c.trainingLoss().isEmpty() ? "<p>No training epochs in this run (resumed after completion).</p>\n"
                         : chart(c.trainingLoss(), "#2c3e80"));
         html.append("</body></html>\n");
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, html.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        dev.orca.trainer.io.AtomicFiles.writeString(file, html.toString());
     }
 
     /** A line chart with its y range labelled and epochs 1..n on x; non-finite points are left out. */

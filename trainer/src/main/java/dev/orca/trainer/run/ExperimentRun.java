@@ -402,12 +402,7 @@ public final class ExperimentRun {
     }
 
     private static void write(Path file, Object result) {
-        try {
-            Files.createDirectories(file.getParent());
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), result);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        dev.orca.trainer.io.AtomicFiles.writeJson(file, result);
     }
 
     public static <T> T read(Path file, Class<T> type) {

@@ -74,13 +74,7 @@ public final class LocalSearch {
         summary.put("budget", asha.budget());
         summary.put("best", best.map(Asha.Trial::id).orElse(null));
         summary.put("trials", trials);
-        try {
-            java.nio.file.Files.createDirectories(file.getParent());
-            new com.fasterxml.jackson.databind.ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValue(file.toFile(), summary);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + file, e);
-        }
+        dev.orca.trainer.io.AtomicFiles.writeJson(file, summary);
     }
 
     /** The search's table at its end and the best trial (empty when every trial failed). */

@@ -86,19 +86,13 @@ public final class SourceFeatures {
             }
         }
         Embedded e = compute.get();
-        try {
-            Files.createDirectories(directory);
-            float[] labels = new float[e.labels().length];
-            for (int i = 0; i < labels.length; i++) {
-                labels[i] = e.labels()[i];
-            }
-            Path tmp = Files.createTempFile(directory, "source", ".tmp");
-            Safetensors.write(tmp, List.of(new TensorData("x", new long[] {e.labels().length, e.dimension()}, e.features()),
-                    new TensorData("y", new long[] {labels.length}, labels)), Map.of("key", key));
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.io.IOException ex) {
-            throw new java.io.UncheckedIOException("cannot write the source-feature cache in " + directory, ex);
+        float[] labels = new float[e.labels().length];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = e.labels()[i];
         }
+        dev.orca.trainer.io.AtomicFiles.write(file, tmp -> Safetensors.write(tmp,
+                List.of(new TensorData("x", new long[] {e.labels().length, e.dimension()}, e.features()),
+                        new TensorData("y", new long[] {labels.length}, labels)), Map.of("key", key)));
         return e;
     }
 

@@ -7,72 +7,137 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orca.trainer.checkpoint.Safetensors;
 import dev.orca.trainer.checkpoint.TensorData;
+import dev.orca.trainer.io.AtomicFiles;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
- * A run's checkpoint in a directory (a PVC in the cluster): {@code model.safetensors} (every parameter
- * under its block path), {@code optimizer.safetensors} (moments), {@code progress.json} (where the run
- * is). Each is written to a temporary name and moved into place, and {@code progress.json} last, so a
- * pod killed mid-write leaves the previous checkpoint usable.
+ * A run's checkpoints in a directory (a PVC in the cluster), one stage per subdirectory. Each save is a new
+ * generation {@code <stage>/g<n>/} holding {@code model.safetensors} (every parameter under its block path),
+ * {@code optimizer.safetensors} (moments), {@code progress.json} (where the run is) and, written last,
+ * {@code manifest.json} with each file's size and SHA-256. The manifest makes the three files one unit: a generation
+ * without one (the pod died mid-save), or whose files do not match it (truncated, corrupted), is skipped and the
+ * previous generation loaded. The newest two complete generations are kept.
  */
 public final class RunCheckpoint {
 
     /** Where a run stands; what {@code progress.json} holds. */
     public record Progress(String stage, int completedEpochs, long optimizerSteps, long dropoutCalls, double lastLoss) {}
 
+    /** What {@code manifest.json} holds: file name to its size and SHA-256. */
+    record Manifest(Map<String, FileDigest> files) {}
+
+    record FileDigest(long size, String sha256) {}
+
+    static final String MODEL = "model.safetensors";
+    static final String OPTIMIZER = "optimizer.safetensors";
+    static final String PROGRESS = "progress.json";
+    static final String MANIFEST = "manifest.json";
+    private static final int KEPT = 2;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path directory;
+    private final Consumer<String> afterEachFile;
+    private final Consumer<String> warnings;
 
     public RunCheckpoint(Path directory) {
-        this.directory = directory;
+        this(directory, file -> { }, message -> System.err.println("checkpoint: " + message));
     }
 
+    /**
+     * {@code afterEachFile} is called with each file's name once it is in place (tests inject a crash there);
+     * {@code warnings} hears of skipped generations.
+     */
+    RunCheckpoint(Path directory, Consumer<String> afterEachFile, Consumer<String> warnings) {
+        this.directory = directory;
+        this.afterEachFile = afterEachFile;
+        this.warnings = warnings;
+    }
+
+    /** Whether the stage has an intact generation to resume from (damaged ones do not count: the stage starts over). */
     public boolean exists(String stage) {
-        return Files.exists(directory.resolve(stage).resolve("progress.json"));
+        return generations(stage).stream().anyMatch(g -> verify(g).isEmpty());
     }
 
     public void save(String stage, Block model, Optimizer.State optimizer, Progress progress) {
-        Path dir = directory.resolve(stage);
+        List<Path> before = generations(stage);
+        int next = before.isEmpty() ? 1 : generation(before.get(0)) + 1;
+        Path dir = directory.resolve(stage).resolve("g" + next);
         try {
+            deleteTree(dir); // a partial generation of the same number, left by a pod that died mid-save
             Files.createDirectories(dir);
             List<TensorData> tensors = new ArrayList<>();
             for (Pair<String, Parameter> p : model.getParameters()) {
                 NDArray array = p.getValue().getArray();
                 tensors.add(new TensorData(p.getKey(), array.getShape().getShape(), array.toFloatArray()));
             }
-            writeAtomically(dir.resolve("model.safetensors"), file -> Safetensors.write(file, tensors, Map.of()));
+            Safetensors.write(dir.resolve(MODEL), tensors, Map.of());
+            afterEachFile.accept(MODEL);
             List<TensorData> moments = new ArrayList<>();
             optimizer.moments().forEach((name, values) -> moments.add(new TensorData(name, new long[] {values.length}, values)));
-            writeAtomically(dir.resolve("optimizer.safetensors"), file -> Safetensors.write(file, moments,
-                    Map.of("steps", Long.toString(optimizer.steps()))));
-            writeAtomically(dir.resolve("progress.json"), file -> {
-                try {
-                    JSON.writeValue(file.toFile(), progress);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            Safetensors.write(dir.resolve(OPTIMIZER), moments, Map.of("steps", Long.toString(optimizer.steps())));
+            afterEachFile.accept(OPTIMIZER);
+            JSON.writeValue(dir.resolve(PROGRESS).toFile(), progress);
+            afterEachFile.accept(PROGRESS);
+            Map<String, FileDigest> digests = new LinkedHashMap<>();
+            for (String f : List.of(MODEL, OPTIMIZER, PROGRESS)) {
+                digests.put(f, digest(dir.resolve(f)));
+            }
+            AtomicFiles.writeJson(dir.resolve(MANIFEST), new Manifest(digests));
+            afterEachFile.accept(MANIFEST);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint in " + dir, e);
         }
+        // Older generations go once the new one is complete; the newest two stay, so a damaged newest one has a fallback.
+        List<Path> complete = generations(stage).stream().filter(g -> Files.exists(g.resolve(MANIFEST))).toList();
+        for (Path old : complete.subList(Math.min(KEPT, complete.size()), complete.size())) {
+            deleteTree(old);
+        }
+        for (Path g : generations(stage)) {
+            if (generation(g) < next && !Files.exists(g.resolve(MANIFEST))) {
+                deleteTree(g);
+            }
+        }
     }
 
-    /** Restores the model's parameters and returns the run's position and optimizer state. */
+    /** Restores the model's parameters from the newest intact generation and returns the run's position and optimizer state. */
     public Restored load(String stage, Block model) {
-        Path dir = directory.resolve(stage);
+        List<String> skipped = new ArrayList<>();
+        for (Path dir : generations(stage)) {
+            Optional<String> damage = verify(dir);
+            if (damage.isPresent()) {
+                skipped.add(dir.getFileName() + " (" + damage.get() + ")");
+                continue;
+            }
+            if (!skipped.isEmpty()) {
+                warnings.accept(directory.resolve(stage) + ": skipped " + String.join(", ", skipped) + "; resuming from " + dir.getFileName());
+            }
+            return load(dir, model);
+        }
+        throw new IllegalStateException(directory.resolve(stage) + ": no intact checkpoint"
+                + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)));
+    }
+
+    private Restored load(Path dir, Block model) {
         try {
-            Progress progress = JSON.readValue(dir.resolve("progress.json").toFile(), Progress.class);
-            Map<String, TensorData> saved = Safetensors.read(dir.resolve("model.safetensors"));
+            Progress progress = JSON.readValue(dir.resolve(PROGRESS).toFile(), Progress.class);
+            Map<String, TensorData> saved = Safetensors.read(dir.resolve(MODEL));
             for (Pair<String, Parameter> p : model.getParameters()) {
                 TensorData t = saved.get(p.getKey());
                 NDArray array = p.getValue().getArray();
@@ -82,23 +147,90 @@ public final class RunCheckpoint {
                 array.set(FloatBuffer.wrap(t.values()));
             }
             Map<String, float[]> moments = new LinkedHashMap<>();
-            Safetensors.read(dir.resolve("optimizer.safetensors")).forEach((name, t) -> moments.put(name, t.values()));
+            Safetensors.read(dir.resolve(OPTIMIZER)).forEach((name, t) -> moments.put(name, t.values()));
             return new Restored(progress, new Optimizer.State(progress.optimizerSteps(), moments));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint in " + dir, e);
         }
     }
 
+    /** What is wrong with a generation, if anything: no manifest, a missing file, another size or digest. */
+    private static Optional<String> verify(Path dir) {
+        Path manifestFile = dir.resolve(MANIFEST);
+        if (!Files.exists(manifestFile)) {
+            return Optional.of("incomplete: no " + MANIFEST);
+        }
+        try {
+            Manifest manifest = JSON.readValue(manifestFile.toFile(), Manifest.class);
+            if (manifest.files() == null || !manifest.files().keySet().containsAll(List.of(MODEL, OPTIMIZER, PROGRESS))) {
+                return Optional.of(MANIFEST + " lists " + (manifest.files() == null ? "nothing" : manifest.files().keySet()));
+            }
+            for (var e : manifest.files().entrySet()) {
+                Path f = dir.resolve(e.getKey());
+                if (!Files.exists(f)) {
+                    return Optional.of(e.getKey() + " missing");
+                }
+                FileDigest actual = digest(f);
+                if (!actual.equals(e.getValue())) {
+                    return Optional.of(e.getKey() + " differs from its manifest entry (" + actual.size() + " bytes, expected "
+                            + e.getValue().size() + ")");
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(MANIFEST + " unreadable: " + e.getMessage());
+        }
+    }
+
+    /** The stage's generation directories, newest first. */
+    private List<Path> generations(String stage) {
+        Path dir = directory.resolve(stage);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.filter(p -> p.getFileName().toString().matches("g[0-9]{1,9}") && Files.isDirectory(p))
+                    .sorted(Comparator.comparingInt(RunCheckpoint::generation).reversed()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    private static int generation(Path dir) {
+        return Integer.parseInt(dir.getFileName().toString().substring(1));
+    }
+
+    static FileDigest digest(Path file) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long size = 0;
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+                size += n;
+            }
+        }
+        return new FileDigest(size, HexFormat.of().formatHex(sha.digest()));
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + dir, e);
+        }
+    }
+
     /** A loaded checkpoint. */
     public record Restored(Progress progress, Optimizer.State optimizer) {}
-
-    private interface Writer {
-        void write(Path file) throws IOException;
-    }
-
-    private static void writeAtomically(Path target, Writer writer) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        writer.write(tmp);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
 }

@@ -113,6 +113,69 @@ class FineTuningTest {
         }
     }
 
+    /** A crash at each point of a checkpoint save (after each file), then a resume: the uninterrupted run's weights. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {RunCheckpoint.MODEL, RunCheckpoint.OPTIMIZER, RunCheckpoint.PROGRESS})
+    void aCrashInsideACheckpointSaveResumesFromThePreviousOne(String crashAfter, @TempDir Path dir) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray[] d = data(m);
+            SeededDropout straightDropout = new SeededDropout(3);
+            SequentialBlock straight = model(m, 1, straightDropout);
+            new FineTuning(straight, parameters(straight), Losses::crossEntropy, SETTINGS, new RunCheckpoint(dir.resolve("a")),
+                    straightDropout, null).run(d[0], d[1]);
+
+            // The pod dies while saving epoch 4's checkpoint, after crashAfter is in place and before the manifest.
+            AtomicInteger saves = new AtomicInteger();
+            List<String> warnings = new ArrayList<>();
+            RunCheckpoint crashing = new RunCheckpoint(dir.resolve("b"), file -> {
+                if (file.equals(RunCheckpoint.MANIFEST)) {
+                    saves.incrementAndGet();
+                } else if (file.equals(crashAfter) && saves.get() == 3) {
+                    throw new IllegalStateException("SIGKILL after " + file);
+                }
+            }, warnings::add);
+            SeededDropout dropout = new SeededDropout(3);
+            SequentialBlock first = model(m, 1, dropout);
+            assertThrows(IllegalStateException.class,
+                    () -> new FineTuning(first, parameters(first), Losses::crossEntropy, SETTINGS, crashing, dropout, null).run(d[0], d[1]));
+
+            RunCheckpoint restarted = new RunCheckpoint(dir.resolve("b"), file -> { }, warnings::add);
+            SeededDropout freshDropout = new SeededDropout(3);
+            SequentialBlock resumed = model(m, 99, freshDropout);
+            List<Double> rest = new FineTuning(resumed, parameters(resumed), Losses::crossEntropy, SETTINGS, restarted,
+                    freshDropout, null).run(d[0], d[1]);
+            assertEquals(3, rest.size(), "epoch 4's checkpoint never completed: epochs 4..6 run again");
+            for (int i = 0; i < parameters(straight).size(); i++) {
+                assertArrayEquals(parameters(straight).get(i).getArray().toFloatArray(),
+                        parameters(resumed).get(i).getArray().toFloatArray(), "parameter " + i);
+            }
+        }
+    }
+
+    /** Bit rot or a truncated copy of the newest generation: detected by its manifest, the one before it is used. */
+    @Test
+    void aDamagedNewestCheckpointFallsBackToThePreviousOne(@TempDir Path dir) throws java.io.IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray[] d = data(m);
+            FineTuning.Settings three = new FineTuning.Settings(3, 8, 2, Optimizer.Kind.ADAMW, 0.01, 0.01, 0, 1.0, 1, 11);
+            SeededDropout dropout = new SeededDropout(3);
+            SequentialBlock model = model(m, 1, dropout);
+            new FineTuning(model, parameters(model), Losses::crossEntropy, three, new RunCheckpoint(dir), dropout, null).run(d[0], d[1]);
+            Path stage = dir.resolve(FineTuning.STAGE);
+            try (var gens = java.nio.file.Files.list(stage)) {
+                assertEquals(List.of("g2", "g3"), gens.map(p -> p.getFileName().toString()).sorted().toList(), "the newest two are kept");
+            }
+            Path newest = stage.resolve("g3").resolve(RunCheckpoint.MODEL);
+            byte[] bytes = java.nio.file.Files.readAllBytes(newest);
+            java.nio.file.Files.write(newest, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+            List<String> warnings = new ArrayList<>();
+            RunCheckpoint.Restored restored = new RunCheckpoint(dir, f -> { }, warnings::add)
+                    .load(FineTuning.STAGE, model(m, 5, new SeededDropout(3)));
+            assertEquals(2, restored.progress().completedEpochs());
+            assertTrue(warnings.size() == 1 && warnings.get(0).contains("g3") && warnings.get(0).contains(RunCheckpoint.MODEL), warnings.toString());
+        }
+    }
+
     @Test
     void nanLossStopsNamingTheEpochAndKeepsTheCheckpoint(@TempDir Path dir) {
         try (NDManager m = NDManager.newBaseManager()) {
