@@ -45,6 +45,63 @@ public record ProgressReport(String stage, Integer epoch, Integer epochs, Intege
      */
     public static final String ENV_KEY = "ORCA_PROGRESS_KEY";
 
+    /** Stages a trainer reports; any other value is not one. */
+    public static final java.util.Set<String> STAGES = java.util.Set.of("preparing", "aligning", "fine-tuning", "evaluating",
+            "succeeded", "failed");
+    /** Longest report value the operator parses: a genuine one is a few KiB (a 200-epoch validation curve is about 5). */
+    public static final int MAX_JSON_CHARS = 64 * 1024;
+    /** Longest name (metric) and message kept from a report. */
+    public static final int MAX_NAME_CHARS = 64;
+    public static final int MAX_MESSAGE_CHARS = 1024;
+    /** Longest curve kept: epochs are capped far below this by the CRD. */
+    public static final int MAX_CURVE_POINTS = 10_000;
+
+    /**
+     * This report as the operator may use it: the channel is written by the trainer pods, which run user code, so
+     * nothing in it is trusted. An unknown stage becomes null, numbers must be finite (non-negative where they count),
+     * strings and curves are cut to bounds, and curve entries that are not finite become null (a curve's index is its
+     * epoch, so entries are not dropped); the OTDD curve, a display series, keeps its finite points only.
+     */
+    public ProgressReport sanitized() {
+        return new ProgressReport(stage != null && STAGES.contains(stage) ? stage : null, count(epoch), count(epochs), count(alignEpochs),
+                count(tuneEpochs), finite(loss), finitePoints(otddCurve), clip(metric, MAX_NAME_CHARS), finite(metricValue),
+                "validation".equals(split) || "test".equals(split) ? split : null, finite(validation),
+                etaSeconds == null || etaSeconds < 0 ? null : etaSeconds, clip(message, MAX_MESSAGE_CHARS), sequence,
+                perEpoch(validationCurve));
+    }
+
+    /** {@code text} cut to {@code max} characters (an ellipsis marks the cut); null stays null. */
+    public static String clip(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        return text.substring(0, max - 1) + "\u2026";
+    }
+
+    private static Integer count(Integer n) {
+        return n == null || n < 0 || n > MAX_CURVE_POINTS ? null : n;
+    }
+
+    private static Double finite(Double d) {
+        return d == null || !Double.isFinite(d) ? null : d;
+    }
+
+    private static List<Double> finitePoints(List<Double> curve) {
+        if (curve == null) {
+            return null;
+        }
+        return curve.stream().limit(MAX_CURVE_POINTS).filter(d -> d != null && Double.isFinite(d)).toList();
+    }
+
+    private static List<Double> perEpoch(List<Double> curve) {
+        if (curve == null) {
+            return null;
+        }
+        java.util.ArrayList<Double> out = new java.util.ArrayList<>(Math.min(curve.size(), MAX_CURVE_POINTS));
+        curve.stream().limit(MAX_CURVE_POINTS).forEach(d -> out.add(finite(d)));
+        return java.util.Collections.unmodifiableList(out);
+    }
+
     public static String trialKey(int trial) {
         return "trial-" + trial + ".json";
     }

@@ -174,7 +174,8 @@ public final class ExperimentPlanner {
             int epochs = asha.rungs().get(t.rung());
             if (ExperimentStatusBuilder.jobCondition(job, "Failed").isPresent()) {
                 table.set(i, new Asha.Trial(t.id(), t.rung(), Asha.State.FAILED, t.results()));
-                messages.put(t.id(), failureMessage(job, report));
+                // One line per trial: 200 of them must leave the status far below etcd's object limit.
+                messages.put(t.id(), ProgressReport.clip(failureMessage(job, report), TRIAL_MESSAGE_CHARS));
             } else if (ExperimentStatusBuilder.jobCondition(job, "Complete").isPresent()) {
                 Double figure = report == null || report.validationCurve() == null || report.validationCurve().size() < epochs
                         ? null : report.validationCurve().get(epochs - 1);
@@ -284,11 +285,14 @@ public final class ExperimentPlanner {
         }
     }
 
+    static final int TRIAL_MESSAGE_CHARS = 256;
+
     private static String failureMessage(Job job, ProgressReport report) {
         if (report != null && "failed".equals(report.stage()) && report.message() != null) {
-            return report.message();
+            return report.message(); // bounded by ProgressReport.sanitized
         }
         return ExperimentStatusBuilder.jobCondition(job, "Failed").map(JobCondition::getMessage)
-                .filter(m -> m != null && !m.isBlank()).orElse("the Job failed");
+                .filter(m -> m != null && !m.isBlank()).map(m -> ProgressReport.clip(m, ProgressReport.MAX_MESSAGE_CHARS))
+                .orElse("the Job failed");
     }
 }

@@ -181,7 +181,7 @@ public final class ExperimentStatusBuilder {
         p.etaSeconds = r.etaSeconds();
         int align = r.alignEpochs() == null ? 0 : r.alignEpochs();
         int tune = r.tuneEpochs() == null ? 0 : r.tuneEpochs();
-        int done = switch (r.stage()) {
+        int done = switch (Objects.toString(r.stage(), "")) {
             case "aligning" -> r.epoch() == null ? 0 : r.epoch();
             case "fine-tuning" -> align + (r.epoch() == null ? 0 : r.epoch());
             case "evaluating", "succeeded" -> align + tune;
@@ -192,7 +192,7 @@ public final class ExperimentStatusBuilder {
     }
 
     private static Phase phaseOf(String stage) {
-        return switch (stage) {
+        return switch (Objects.toString(stage, "")) {
             case "aligning" -> Phase.Aligning;
             case "fine-tuning" -> Phase.FineTuning;
             // The trainer has finished (or failed one attempt); the Job's own conditions decide the outcome.
@@ -219,6 +219,7 @@ public final class ExperimentStatusBuilder {
                 .map(ContainerStatus::getState)
                 .filter(st -> st != null && st.getTerminated() != null)
                 .flatMap(st -> describe(st.getTerminated()).stream())
+                .map(m -> ProgressReport.clip(m, ProgressReport.MAX_MESSAGE_CHARS))
                 .findFirst();
     }
 
@@ -246,7 +247,8 @@ public final class ExperimentStatusBuilder {
         String value = status ? "True" : "False";
         String since = before.stream().filter(c -> type.equals(c.getType()) && value.equals(c.getStatus()))
                 .map(Condition::getLastTransitionTime).filter(Objects::nonNull).findFirst().orElse(now);
-        return new ConditionBuilder().withType(type).withStatus(value).withReason(reason).withMessage(message)
+        return new ConditionBuilder().withType(type).withStatus(value).withReason(reason)
+                .withMessage(ProgressReport.clip(message, ProgressReport.MAX_MESSAGE_CHARS))
                 .withLastTransitionTime(since).build();
     }
 }

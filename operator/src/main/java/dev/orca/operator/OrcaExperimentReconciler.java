@@ -1,7 +1,5 @@
 package dev.orca.operator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.ProgressReport;
@@ -63,7 +61,6 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
     static final String POD_EVENT_SOURCE = "trainer-pods";
     /** Resources watched beside the dependents' own informers (the RBAC rules are derived from these and the workflow). */
     public static final List<Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>> WATCHED = List.of(Pod.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OperatorConfig config;
     private final ExperimentEvents events;
@@ -101,7 +98,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
         } else {
             List<SpecValidation.Violation> violations = ExperimentValidation.validate(experiment, config);
             Map<String, ProgressReport> reports = context.getSecondaryResource(ConfigMap.class, ProgressConfigMap.EVENT_SOURCE)
-                    .map(this::reports).orElse(Map.of());
+                    .map(map -> ProgressReports.read(map, experiment)).orElse(Map.of());
             ExperimentPlan plan = null;
             if (violations.isEmpty()) {
                 Map<String, Job> jobs = context.getSecondaryResourcesAsStream(Job.class)
@@ -134,22 +131,4 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
         return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
 
-    /**
-     * Every report in the progress ConfigMap, by key: the experiment's run, each trial, each candidate. A malformed one
-     * is ignored (the Job's outcome still decides).
-     */
-    private Map<String, ProgressReport> reports(ConfigMap map) {
-        Map<String, ProgressReport> out = new java.util.HashMap<>();
-        if (map.getData() == null) {
-            return out;
-        }
-        map.getData().forEach((key, json) -> {
-            try {
-                out.put(key, JSON.readValue(json, ProgressReport.class));
-            } catch (JsonProcessingException e) {
-                Log.warnf("unreadable progress report %s in %s: %s", key, map.getMetadata().getName(), e.getOriginalMessage());
-            }
-        });
-        return out;
-    }
 }

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.crd.OrcaExperimentSpec.TaskType;
 import dev.orca.trainer.cluster.KMeans;
@@ -77,7 +76,15 @@ public final class ExperimentRun {
     private record Setup(TaskData data, SeededDropout dropout, Architecture architecture, OrcaModel model, ParameterStore store,
                          RunCheckpoint checkpoints, NDArray trainX, NDArray trainY) {}
 
-    private static Setup setup(OrcaExperimentSpec spec, Path out, NDManager manager, ProgressSink progress) {
+    /**
+     * {@code kind} names the run for its directory's identity ({@link RunIdentity}): a directory holding another run's
+     * files is not resumed from. Null for a directory that is not a run's (the alignment-feature dump).
+     */
+    private static Setup setup(OrcaExperimentSpec spec, Path out, NDManager manager, ProgressSink progress, String kind) {
+        if (kind != null) {
+            RunIdentity.claim(out, RunIdentity.of(kind, spec))
+                    .ifPresent(message -> progress.accept(ProgressEvent.of(ProgressEvent.Stage.PREPARING, message)));
+        }
         // Initialisation of the embedder and heads draws from the engine's generator: seed it.
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) spec.seed);
         progress.accept(ProgressEvent.of(ProgressEvent.Stage.PREPARING, "loading data and " + spec.body.checkpoint));
@@ -112,7 +119,7 @@ public final class ExperimentRun {
 
     public static Result run(OrcaExperimentSpec spec, Path out, ProgressSink progress) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Setup s = setup(spec, out, manager, progress);
+            Setup s = setup(spec, out, manager, progress, "run");
             OrcaModel model = s.model();
             TaskData data = s.data();
             ParameterStore store = s.store();
@@ -155,7 +162,7 @@ public final class ExperimentRun {
      */
     public static TrialResult trial(OrcaExperimentSpec spec, int untilEpoch, Path out, ProgressSink progress) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Setup s = setup(spec, out, manager, progress);
+            Setup s = setup(spec, out, manager, progress, "trial");
             int[] validationRows = s.data().splits().validation();
             if (validationRows.length == 0) {
                 throw new IllegalArgumentException("spec.task.data.validationFraction: a search ranks trials on the validation split,"
@@ -163,7 +170,7 @@ public final class ExperimentRun {
             }
             String metric = OrcaExperimentSpec.wireName(spec.task.metric);
             Path file = out.resolve("trial.json");
-            List<Double> curve = new java.util.ArrayList<>(Files.exists(file) ? read(file, TrialResult.class).validation() : List.of());
+            List<Double> curve = new java.util.ArrayList<>(earlierRungs(file, progress));
             ProgressSink recording = event -> {
                 if (event.stage() == ProgressEvent.Stage.FINE_TUNING && "validation".equals(event.split()) && event.epoch() != null) {
                     dev.orca.crd.ProgressReport.putEpoch(curve, event.epoch(), event.metricValue());
@@ -187,13 +194,31 @@ public final class ExperimentRun {
         }
     }
 
+    /**
+     * The validation curve of the trial's earlier rungs. A damaged {@code trial.json} (it is written atomically, so only
+     * a fault outside Orca's control makes one) costs the earlier figures, not the trial: this rung's is measured anew.
+     */
+    private static List<Double> earlierRungs(Path file, ProgressSink progress) {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            TrialResult earlier = read(file, TrialResult.class);
+            return earlier.validation() == null ? List.of() : earlier.validation();
+        } catch (UncheckedIOException e) {
+            progress.accept(ProgressEvent.of(ProgressEvent.Stage.PREPARING, file + " is unreadable (" + e.getCause().getMessage()
+                    + "); the earlier rungs' figures are dropped and this rung's is measured again"));
+            return List.of();
+        }
+    }
+
     /** The alignment stage alone (body selection): the distance per epoch, in {@code alignment.json}. */
     public static AlignmentResult align(OrcaExperimentSpec spec, Path out, ProgressSink progress) {
         if (!spec.mode.aligns()) {
             throw new IllegalArgumentException("spec.mode: " + OrcaExperimentSpec.wireName(spec.mode) + " does not align");
         }
         try (NDManager manager = NDManager.newBaseManager()) {
-            Setup s = setup(spec, out, manager, progress);
+            Setup s = setup(spec, out, manager, progress, "candidate");
             long start = System.nanoTime();
             List<Double> curve = align(spec, s, manager, progress);
             AlignmentResult result = new AlignmentResult(spec.body.checkpoint, OrcaExperimentSpec.wireName(spec.alignment.metric),
@@ -213,7 +238,7 @@ public final class ExperimentRun {
      */
     public static void writeAlignmentFeatures(OrcaExperimentSpec spec, Path dir) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Setup s = setup(spec, dir, manager, event -> { });
+            Setup s = setup(spec, dir, manager, event -> { }, null);
             if (!(alignmentMetric(spec, manager, s.architecture()) instanceof OtddMetric otdd)) {
                 throw new IllegalArgumentException("spec.alignment.metric: the features are written for OTDD alignments only");
             }

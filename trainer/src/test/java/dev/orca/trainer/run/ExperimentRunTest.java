@@ -137,8 +137,8 @@ class ExperimentRunTest {
         assertEquals(result.test(), json.get("test").asDouble(), 1e-12);
         assertTrue(events.stream().anyMatch(e -> e.stage() == ProgressEvent.Stage.ALIGNING));
         assertEquals(ProgressEvent.Stage.SUCCEEDED, events.get(events.size() - 1).stage());
-        assertTrue(Files.exists(out.resolve("checkpoints/align/progress.json")));
-        assertTrue(Files.exists(out.resolve("checkpoints/finetune/model.safetensors")));
+        assertTrue(Files.exists(out.resolve("checkpoints/align/g3/manifest.json")), "epoch 3's checkpoint, complete");
+        assertTrue(Files.exists(out.resolve("checkpoints/finetune/g2/model.safetensors")));
 
         // A second run on the same directory resumes: both stages are complete, nothing is retrained.
         ExperimentRun.Result again = ExperimentRun.run(spec, out, e -> { });
@@ -152,6 +152,36 @@ class ExperimentRunTest {
         ExperimentRun.Result result = ExperimentRun.run(spec, dir.resolve("out-ft"), e -> { });
         assertTrue(result.alignmentCurve().isEmpty());
         assertEquals(2, result.trainingLoss().size());
+    }
+
+    /** Another experiment on a directory that holds a finished run trains from scratch; the first run's files are kept aside. */
+    @Test
+    void aDifferentExperimentOnTheSameDirectoryNeverResumesTheOther() throws IOException {
+        Path out = dir.resolve("shared-out");
+        OrcaExperimentSpec a = ExperimentFiles.read(experiment("finetune"));
+        ExperimentRun.Result first = ExperimentRun.run(a, out, e -> { });
+        String firstJson = Files.readString(out.resolve("result.json"));
+
+        OrcaExperimentSpec b = ExperimentFiles.read(experiment("finetune"));
+        b.finetune.optimizer.name = OrcaExperimentSpec.OptimizerName.SGD;
+        b.finetune.optimizer.lr = 3e-2;
+        List<ProgressEvent> events = new ArrayList<>();
+        ExperimentRun.Result second = ExperimentRun.run(b, out, events::add);
+        assertEquals(2, second.trainingLoss().size(), "b trained its own two epochs instead of resuming a's finished run");
+        assertTrue(!second.trainingLoss().equals(first.trainingLoss()), "other optimizer, other losses");
+        String said = events.stream().map(ProgressEvent::message).filter(m -> m != null && m.startsWith("started fresh")).findFirst()
+                .orElseThrow(() -> new AssertionError("the run says it started fresh"));
+        assertTrue(said.contains("fingerprint") && said.contains("superseded"), said);
+        try (var aside = Files.list(out.resolve("superseded"))) {
+            Path kept = aside.findFirst().orElseThrow();
+            assertEquals(firstJson, Files.readString(kept.resolve("result.json")), "a's result is kept, not overwritten");
+        }
+
+        // The same experiment again resumes its own finished run; operational fields (runPolicy) do not change what it is.
+        b.runPolicy.backoffLimit = 7;
+        List<ProgressEvent> again = new ArrayList<>();
+        assertTrue(ExperimentRun.run(b, out, again::add).trainingLoss().isEmpty(), "resumed, nothing retrained");
+        assertTrue(again.stream().noneMatch(e -> e.message() != null && e.message().startsWith("started fresh")));
     }
 
     @Test
