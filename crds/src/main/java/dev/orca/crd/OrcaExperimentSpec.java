@@ -46,8 +46,20 @@ public class OrcaExperimentSpec {
     /** Built-in generators and file formats: one list each, for the schema and for {@link SpecValidation}. */
     public static final String GENERATOR_PATTERN = "^(darcy-flow|listops|spherical-mnist|spherical-fashion-mnist)$";
     public static final String FORMAT_PATTERN = "^(npz|npy|idx|csv|cifar|json)$";
-    /** Kubernetes resource quantities (the API server's own pattern). */
-    static final String QUANTITY_PATTERN = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
+    /**
+     * A non-negative Kubernetes quantity, exactly as resource.Quantity parses one (a number, then a binary suffix Ki..Ei,
+     * a decimal suffix n, u, m, k, M..E, or an exponent); the looser pattern of the API's own OpenAPI admits "1.2.3",
+     * which then fails Job creation forever.
+     */
+    static final String QUANTITY_PATTERN = "^([0-9]+([.][0-9]*)?|[.][0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$";
+    /**
+     * Caps on what scales the operator's or the trainer's work per experiment (the admitted maximum is what a reconcile
+     * and a trainer must be able to take): epochs, examples, list lengths, and the values per example.
+     */
+    public static final int MAX_EPOCHS = 1000;
+    public static final int MAX_SAMPLES = 10_000_000;
+    public static final long MAX_AXIS = 1L << 20;
+    public static final long MAX_VALUES_PER_EXAMPLE = 1L << 27;
 
     @JsonPropertyDescription("The target task: its data, shape, type and metric.")
     @Required
@@ -184,6 +196,10 @@ public class OrcaExperimentSpec {
     @ValidationRule(value = "self.type != 'classification' || !has(self.numClasses) || self.numClasses >= 2",
             message = "classification needs numClasses >= 2", fieldPath = ".numClasses")
     @ValidationRule(value = "self.inputShape.all(d, d > 0)", message = "inputShape sizes must be positive", fieldPath = ".inputShape")
+    // Each axis is capped (maximum below), so the product cannot overflow CEL's int64.
+    @ValidationRule(value = "self.inputShape.all(d, d <= 1048576) && (size(self.inputShape) == 2"
+            + " ? self.inputShape[0] * self.inputShape[1] : self.inputShape[0] * self.inputShape[1] * self.inputShape[2]) <= 134217728",
+            message = "inputShape holds at most 2^27 values per example (each size at most 2^20)", fieldPath = ".inputShape")
     @ValidationRule(value = "!has(self.outputShape) || (size(self.outputShape) == size(self.inputShape)"
             + " && self.outputShape[0] > 0 && self.outputShape.all(d, d > 0)"
             + " && (size(self.inputShape) == 2 ? self.outputShape[1] == self.inputShape[1]"
@@ -205,12 +221,13 @@ public class OrcaExperimentSpec {
                 + " read into it in row-major order (last axis fastest).")
         @Required
         @Size(min = 2, max = 3)
-        public List<Long> inputShape = new ArrayList<>();
+        public List<@Max(MAX_AXIS) Long> inputShape = new ArrayList<>();
         @JsonPropertyDescription("Shape of one target for dense tasks, channels first, spatially equal to the input.")
         @Size(min = 2, max = 3)
-        public List<Long> outputShape;
+        public List<@Max(MAX_AXIS) Long> outputShape;
         @JsonPropertyDescription("Classes (classification) or labels (multilabel).")
         @Min(1)
+        @Max(100_000)
         public Integer numClasses;
         @JsonPropertyDescription("Evaluation metric (lower is better).")
         @Required
@@ -252,11 +269,14 @@ public class OrcaExperimentSpec {
         public String name;
         @JsonPropertyDescription("Examples to generate.")
         @Min(10)
+        @Max(MAX_SAMPLES)
         public Integer samples;
         @JsonPropertyDescription("Spatial resolution (darcy-flow, spherical-*: the sphere grid's side) or sequence length (listops).")
         @Min(5)
+        @Max(65_536)
         public Integer resolution;
         @JsonPropertyDescription("Further generator settings.")
+        @Size(max = 16)
         public Map<String, String> options = new LinkedHashMap<>();
     }
 
@@ -301,6 +321,7 @@ public class OrcaExperimentSpec {
         public String dataset;
         @JsonPropertyDescription("Source examples used for alignment.")
         @Min(10)
+        @Max(MAX_SAMPLES)
         public int samples = 5000;
     }
 
@@ -321,15 +342,19 @@ public class OrcaExperimentSpec {
         public boolean labelGradient = false;
         @JsonPropertyDescription("Alignment epochs (one optimizer step each).")
         @Min(1)
+        @Max(MAX_EPOCHS)
         public int epochs = 60;
         @JsonPropertyDescription("Target examples per class-wise batch (b).")
         @Min(2)
+        @Max(65_536)
         public int samplesPerClass = 128;
         @JsonPropertyDescription("Class-wise batches per class and epoch (R).")
         @Min(1)
+        @Max(100)
         public int rounds = 1;
         @JsonPropertyDescription("k-means clusters used as pseudo-labels for dense tasks; the source's class count when absent.")
         @Min(2)
+        @Max(1000)
         public Integer pseudoLabels;
         @JsonPropertyDescription("Entropic regularisation of the optimal transport (absolute, in squared feature units).")
         @Min(value = 0, inclusive = false)
@@ -347,12 +372,15 @@ public class OrcaExperimentSpec {
         static final int DEFAULT_BATCH_SIZE = 32;
         @JsonPropertyDescription("Training epochs.")
         @Min(1)
+        @Max(MAX_EPOCHS)
         public int epochs = DEFAULT_EPOCHS;
         @JsonPropertyDescription("Examples per forward pass.")
         @Min(1)
+        @Max(65_536)
         public int batchSize = DEFAULT_BATCH_SIZE;
         @JsonPropertyDescription("Forward passes per optimizer step.")
         @Min(1)
+        @Max(1024)
         public int gradientAccumulation = 1;
         @JsonPropertyDescription("Maximum global gradient norm; 0 disables clipping.")
         @Min(0)
@@ -391,24 +419,54 @@ public class OrcaExperimentSpec {
     public static class Schedule {
         @JsonPropertyDescription("Epochs of linear warm-up before the linear decay to zero.")
         @Min(0)
+        @Max(MAX_EPOCHS)
         public int warmupEpochs = 0;
+    }
+
+    /** A Kubernetes toleration, typed, so that a malformed one is refused at admission rather than when the pod is built. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.tolerationSeconds) || (has(self.effect) && self.effect == 'NoExecute')",
+            message = "tolerationSeconds applies to the NoExecute effect only", fieldPath = ".tolerationSeconds")
+    @ValidationRule(value = "!has(self.operator) || self.operator != 'Exists' || !has(self.value)",
+            message = "an Exists toleration has no value", fieldPath = ".value")
+    public static class Toleration {
+        @JsonPropertyDescription("Taint key to tolerate; empty with operator Exists tolerates every taint.")
+        @Size(max = 316)
+        public String key;
+        @JsonPropertyDescription("Exists or Equal (the default).")
+        @Pattern("^(Exists|Equal)$")
+        public String operator;
+        @JsonPropertyDescription("Taint value, for Equal.")
+        @Size(max = 63)
+        public String value;
+        @JsonPropertyDescription("NoSchedule, PreferNoSchedule or NoExecute; every effect when absent.")
+        @Pattern("^(NoSchedule|PreferNoSchedule|NoExecute)$")
+        public String effect;
+        @JsonPropertyDescription("Seconds the pod stays bound after a NoExecute taint appears.")
+        @Min(0)
+        public Long tolerationSeconds;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Resources {
         @JsonPropertyDescription("NVIDIA GPUs for the trainer (0 runs on CPU).")
         @Min(0)
+        @Max(64)
         public int gpus = 1;
-        @JsonPropertyDescription("CPU request and limit, Kubernetes quantity.")
+        @JsonPropertyDescription("CPU request and limit, a Kubernetes quantity greater than 0 (4, 500m).")
         @Pattern(QUANTITY_PATTERN)
+        @Size(max = 32)
         public String cpu = "4";
-        @JsonPropertyDescription("Memory request and limit, Kubernetes quantity.")
+        @JsonPropertyDescription("Memory request and limit, a Kubernetes quantity greater than 0 (16Gi).")
         @Pattern(QUANTITY_PATTERN)
+        @Size(max = 32)
         public String memory = "16Gi";
         @JsonPropertyDescription("Node selector of the trainer pod.")
+        @Size(max = 32)
         public Map<String, String> nodeSelector = new LinkedHashMap<>();
-        @JsonPropertyDescription("Tolerations of the trainer pod (Kubernetes toleration objects).")
-        public List<Map<String, String>> tolerations = new ArrayList<>();
+        @JsonPropertyDescription("Tolerations of the trainer pod.")
+        @Size(max = 32)
+        public List<Toleration> tolerations = new ArrayList<>();
         @JsonPropertyDescription("Priority class of the trainer pod.")
         public String priorityClassName;
     }
@@ -428,6 +486,7 @@ public class OrcaExperimentSpec {
     public static class RunPolicy {
         @JsonPropertyDescription("Pod restarts before the experiment fails; restarts resume from the last checkpoint.")
         @Min(0)
+        @Max(100)
         public int backoffLimit = 3;
         @JsonPropertyDescription("Wall-clock limit of the trainer Job in seconds.")
         @Min(1)
@@ -457,12 +516,15 @@ public class OrcaExperimentSpec {
         public int parallelism = 2;
         @JsonPropertyDescription("ASHA's reduction factor (eta): the top 1/eta of a rung is promoted to the next.")
         @Min(2)
+        @Max(16)
         public int reductionFactor = 3;
         @JsonPropertyDescription("Epochs of the first rung (ASHA's minimum resource).")
         @Min(1)
+        @Max(MAX_EPOCHS)
         public int minEpochs = 1;
         @JsonPropertyDescription("Epochs of the top rung (ASHA's maximum resource); finetune.epochs when absent.")
         @Min(1)
+        @Max(MAX_EPOCHS)
         public Integer maxEpochs;
         @JsonPropertyDescription("The search space; each list is sampled from, without repeating a configuration.")
         public Space space = new Space();
@@ -478,7 +540,7 @@ public class OrcaExperimentSpec {
         @JsonPropertyDescription("Effective batch sizes, multiples of finetune.batchSize, reached by gradient accumulation;"
                 + " finetune.batchSize x 1, 2 and 4 when absent.")
         @Size(min = 1, max = Space.MAX_VALUES)
-        public List<@Min(1) Integer> batchSizes;
+        public List<@Min(1) @Max(1 << 20) Integer> batchSizes;
         @JsonPropertyDescription("Optimizers: sgd, adam, adamw.")
         @Size(min = 1, max = 3)
         public List<OptimizerName> optimizers = new ArrayList<>(List.of(OptimizerName.SGD, OptimizerName.ADAM, OptimizerName.ADAMW));

@@ -35,6 +35,7 @@ public final class SpecValidation {
             out.add(new Violation("spec", "is required"));
             return out;
         }
+        SchemaBounds.check(spec, "spec", out);
         task(spec, out);
         body(spec, out);
         if (spec.mode == null) {
@@ -51,6 +52,9 @@ public final class SpecValidation {
                     "spec.resources.cpu", "must be a Kubernetes quantity such as 4 or 500m, got " + spec.resources.cpu);
             check(out, spec.resources.memory == null || spec.resources.memory.matches(OrcaExperimentSpec.QUANTITY_PATTERN),
                     "spec.resources.memory", "must be a Kubernetes quantity such as 16Gi, got " + spec.resources.memory);
+            // The pattern admits 0; a request of nothing is not a pod that can train.
+            check(out, spec.resources.cpu == null || !zero(spec.resources.cpu), "spec.resources.cpu", "must be greater than 0");
+            check(out, spec.resources.memory == null || !zero(spec.resources.memory), "spec.resources.memory", "must be greater than 0");
         }
         if (spec.storage != null && spec.storage.subPath != null) {
             String sub = spec.storage.subPath;
@@ -65,7 +69,16 @@ public final class SpecValidation {
             check(out, policy.ttlSecondsAfterFinished == null || policy.ttlSecondsAfterFinished >= 0,
                     "spec.runPolicy.ttlSecondsAfterFinished", "must be >= 0, got " + policy.ttlSecondsAfterFinished);
         }
+        // The bounds and the checks below may name one field twice: keep the first word on each.
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        out.removeIf(v -> !seen.add(v.field()));
         return out;
+    }
+
+    /** Whether a quantity that matched QUANTITY_PATTERN is zero (its number part has no non-zero digit). */
+    private static boolean zero(String quantity) {
+        String number = quantity.replaceFirst("(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)$", "");
+        return number.chars().noneMatch(c -> c >= '1' && c <= '9');
     }
 
     private static void task(OrcaExperimentSpec spec, List<Violation> out) {
@@ -80,6 +93,11 @@ public final class SpecValidation {
         List<Long> in = task.inputShape;
         boolean shapeOk = in != null && (in.size() == 2 || in.size() == 3) && in.stream().allMatch(d -> d != null && d > 0);
         check(out, shapeOk, "spec.task.inputShape", "must be [C, L] or [C, H, W] with positive sizes, got " + in);
+        if (shapeOk && in.stream().allMatch(d -> d <= OrcaExperimentSpec.MAX_AXIS)) {
+            long values = in.stream().reduce(1L, (a, b) -> a * b);
+            check(out, values <= OrcaExperimentSpec.MAX_VALUES_PER_EXAMPLE, "spec.task.inputShape",
+                    "holds at most 2^27 values per example, got " + values + " for " + in);
+        }
         if (task.type == TaskType.CLASSIFICATION || task.type == TaskType.MULTILABEL) {
             int least = task.type == TaskType.CLASSIFICATION ? 2 : 1;
             check(out, task.numClasses != null && task.numClasses >= least, "spec.task.numClasses",

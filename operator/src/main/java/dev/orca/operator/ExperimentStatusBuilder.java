@@ -90,7 +90,9 @@ public final class ExperimentStatusBuilder {
         } else if (failed.isPresent()) {
             s.phase = Phase.Failed;
             s.completionTime = Optional.ofNullable(failed.get().getLastTransitionTime()).orElse(time);
-            reason = Optional.ofNullable(failed.get().getReason()).orElse("JobFailed");
+            // PodFailurePolicy: the trainer exited with TrainerExit.INVALID_INPUT, the one rule that fails the Job at once.
+            reason = Optional.ofNullable(failed.get().getReason()).map(r -> r.equals("PodFailurePolicy") ? "InvalidInput" : r)
+                    .orElse("JobFailed");
             message = terminationMessage(o.pods()).or(() -> report.map(ProgressReport::message))
                     .orElse(Optional.ofNullable(failed.get().getMessage()).orElse("the trainer Job failed"));
             s.stage = "failed";

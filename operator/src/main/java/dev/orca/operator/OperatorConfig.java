@@ -13,12 +13,12 @@ public interface OperatorConfig {
                 .getConfigMapping(OperatorConfig.class);
     }
 
-    /** Trainer image when an experiment names none. */
-    @WithDefault("ghcr.io/orca-dev/orca-trainer:latest")
+    /** Trainer image when an experiment names none: this release's (OperatorDefaultsTest keeps it at the chart's appVersion). */
+    @WithDefault("ghcr.io/orca-dev/orca-trainer:0.1.0")
     String trainerImage();
 
     /** Trainer image for experiments without GPUs (the CPU libtorch build). */
-    @WithDefault("ghcr.io/orca-dev/orca-trainer-cpu:latest")
+    @WithDefault("ghcr.io/orca-dev/orca-trainer-cpu:0.1.0")
     String trainerCpuImage();
 
     @WithDefault("IfNotPresent")
@@ -27,6 +27,14 @@ public interface OperatorConfig {
     /** Upper bound on {@code spec.resources.gpus}; an experiment asking for more fails validation instead of pending forever. */
     @WithDefault("8")
     int maxGpusPerExperiment();
+
+    /** Whether each experiment gets a NetworkPolicy that confines its pods to the API server and DNS. */
+    @WithDefault("true")
+    boolean networkPolicy();
+
+    /** Where the API server is, for that NetworkPolicy; any address by default (its ports only). */
+    @WithDefault("0.0.0.0/0")
+    java.util.List<String> networkPolicyApiServerCidrs();
 
     /** The trainer's user id (the images run as this non-root user). */
     @WithDefault("1000")

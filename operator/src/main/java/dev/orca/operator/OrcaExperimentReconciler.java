@@ -9,6 +9,7 @@ import dev.orca.operator.dependent.Names;
 import dev.orca.operator.dependent.ProgressConfigMap;
 import dev.orca.operator.dependent.SpecConfigMap;
 import dev.orca.operator.dependent.TrainerJob;
+import dev.orca.operator.dependent.TrainerNetworkPolicy;
 import dev.orca.operator.dependent.TrainerRole;
 import dev.orca.operator.dependent.TrainerRoleBinding;
 import dev.orca.operator.dependent.TrainerServiceAccount;
@@ -51,6 +52,7 @@ import java.util.stream.Collectors;
     @Dependent(name = "service-account", type = TrainerServiceAccount.class),
     @Dependent(name = "role", type = TrainerRole.class),
     @Dependent(name = "role-binding", type = TrainerRoleBinding.class, dependsOn = {"role", "service-account"}),
+    @Dependent(name = "network-policy", type = TrainerNetworkPolicy.class, activationCondition = TrainerNetworkPolicy.Enabled.class),
     @Dependent(name = "candidate-jobs", type = CandidateJobs.class, dependsOn = {"spec", "progress", "role-binding"}),
     @Dependent(name = "trial-jobs", type = TrialJobs.class, dependsOn = {"spec", "progress", "role-binding"}),
     @Dependent(name = "job", type = TrainerJob.class, dependsOn = {"spec", "progress", "role-binding"},

@@ -91,7 +91,11 @@ class RealClusterIT {
 
     /** What the kubelet would write: the pod ran its container to {@code exitCode} (with {@code reason}). */
     private void podFinished(Pod pod, int exitCode, String reason) {
-        var terminated = new ContainerStateBuilder().withNewTerminated().withExitCode(exitCode).withReason(reason)
+        podFinished(pod, exitCode, reason, null);
+    }
+
+    private void podFinished(Pod pod, int exitCode, String reason, String message) {
+        var terminated = new ContainerStateBuilder().withNewTerminated().withExitCode(exitCode).withReason(reason).withMessage(message)
                 .withStartedAt(Instant.now().toString()).withFinishedAt(Instant.now().toString()).endTerminated().build();
         pod.setStatus(new PodStatusBuilder().withPhase(exitCode == 0 ? "Succeeded" : "Failed")
                 .withContainerStatuses(new ContainerStatusBuilder().withName(pod.getSpec().getContainers().get(0).getName())
@@ -202,6 +206,31 @@ class RealClusterIT {
         assertTrue(admin.v1().events().inNamespace(ns).list().getItems().stream()
                 .anyMatch(ev -> "big".equals(ev.getInvolvedObject().getName()) && ev.getMessage() != null
                         && ev.getMessage().contains("OOMKilled")), "an Event names OOMKilled");
+    }
+
+    /** The trainer refused its input: the Job's pod failure policy fails it at once, no second pod, and the status says why. */
+    @Test
+    void invalidInputFailsTheJobAtOnceWithoutRetrying() {
+        String ns = "e2e-invalid-input";
+        namespace(ns);
+        OrcaExperiment e = TestExperiments.valid(admin, ns, "bad-data");
+        e.getSpec().runPolicy.backoffLimit = 3;
+        admin.resource(e).create();
+        await().atMost(WAIT).until(() -> onlyPod(ns, "bad-data-trainer") != null);
+        podFinished(onlyPod(ns, "bad-data-trainer"), dev.orca.crd.TrainerExit.INVALID_INPUT, "Error",
+                "/data/x.npy: the header claims 4294967280 bytes, the file has 27 after its start");
+        await().atMost(WAIT).untilAsserted(() -> {
+            var status = experiment(ns, "bad-data").getStatus();
+            assertEquals(Phase.Failed, status.phase);
+            var running = status.conditions.stream().filter(c -> c.getType().equals("Running")).findFirst().orElseThrow();
+            assertEquals("InvalidInput", running.getReason());
+            assertTrue(running.getMessage().contains("/data/x.npy"), running.getMessage());
+        });
+        assertEquals(1, admin.pods().inNamespace(ns).withLabel("job-name", "bad-data-trainer").list().getItems().size(),
+                "no retry: the backoff limit of 3 was not spent");
+        assertTrue(admin.v1().events().inNamespace(ns).list().getItems().stream()
+                .anyMatch(ev -> "bad-data".equals(ev.getInvolvedObject().getName()) && ev.getMessage() != null
+                        && ev.getMessage().contains("/data/x.npy")), "an Event names the file");
     }
 
     @Test

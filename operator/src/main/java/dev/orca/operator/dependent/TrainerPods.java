@@ -2,6 +2,7 @@ package dev.orca.operator.dependent;
 
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.crd.TrainerExit;
 import dev.orca.crd.ProgressReport;
 import dev.orca.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -30,6 +32,15 @@ import java.util.Objects;
 public final class TrainerPods {
     public static final String GPU = "nvidia.com/gpu";
     static final String DATA = "/data";
+    static final String CONTAINER = "trainer";
+    /** Where in-cluster clients (Fabric8's included) look for the ServiceAccount's token, CA and namespace. */
+    static final String TOKEN_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+    /** The API's minimum; the kubelet renews the token at 80 % of its life and Fabric8 rereads the file on a 401. */
+    static final long TOKEN_SECONDS = 600;
+    /** libtorch (about 1 GiB unpacked) and temporary files. */
+    static final String TMP_SIZE = "8Gi";
+    /** An experiment without a claim keeps its results and checkpoints here, for the pod's lifetime. */
+    static final String DATA_SIZE = "32Gi";
 
     private TrainerPods() {}
 
@@ -54,9 +65,19 @@ public final class TrainerPods {
         String claim = spec.storage == null ? null : spec.storage.claimName;
         volumes.add(claim != null
                 ? new VolumeBuilder().withName("data").withNewPersistentVolumeClaim().withClaimName(claim).endPersistentVolumeClaim().build()
-                : new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build());
-        // The root filesystem is read-only: libtorch's extraction and temporary files go here.
-        volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+                : new VolumeBuilder().withName("data").withNewEmptyDir().withSizeLimit(new Quantity(DATA_SIZE)).endEmptyDir().build());
+        // The root filesystem is read-only: libtorch's extraction and temporary files go here. Bounded, so that a run cannot
+        // fill the node's disk (the kubelet evicts the pod past the limit).
+        volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity(TMP_SIZE)).endEmptyDir().build());
+        // The progress channel's credentials, mounted into the trainer container only (automounting is off): a bound,
+        // projected token the kubelet renews, valid for minutes rather than the year of a legacy token.
+        volumes.add(new VolumeBuilder().withName("api-token").withNewProjected().withSources(
+                new VolumeProjectionBuilder().withNewServiceAccountToken().withPath("token").withExpirationSeconds(TOKEN_SECONDS)
+                        .endServiceAccountToken().build(),
+                new VolumeProjectionBuilder().withNewConfigMap().withName("kube-root-ca.crt")
+                        .addNewItem().withKey("ca.crt").withPath("ca.crt").endItem().endConfigMap().build(),
+                new VolumeProjectionBuilder().withNewDownwardAPI().addNewItem().withPath("namespace").withNewFieldRef()
+                        .withFieldPath("metadata.namespace").endFieldRef().endItem().endDownwardAPI().build()).endProjected().build());
 
         List<EnvVar> env = List.of(
                 new EnvVarBuilder().withName(ProgressReport.ENV_CONFIG_MAP).withValue(Names.progress(experiment)).build(),
@@ -79,12 +100,21 @@ public final class TrainerPods {
                 .withActiveDeadlineSeconds(policy.activeDeadlineSeconds)
                 .withTtlSecondsAfterFinished(policy.ttlSecondsAfterFinished == null ? null : policy.ttlSecondsAfterFinished.intValue())
                 .withSuspend(policy.suspend)
+                // Invalid input fails the Job at once (another attempt reads the same input); an eviction or preemption
+                // (DisruptionTarget) does not count against the backoff limit; every other failure, OOMKilled included,
+                // is retried from the checkpoint up to runPolicy.backoffLimit, and the status names what ended the last pod.
+                .withNewPodFailurePolicy()
+                .addNewRule().withAction("FailJob").withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In")
+                .withValues(TrainerExit.INVALID_INPUT).endOnExitCodes().endRule()
+                .addNewRule().withAction("Ignore").addNewOnPodCondition().withType("DisruptionTarget").withStatus("True")
+                .endOnPodCondition().endRule()
+                .endPodFailurePolicy()
                 .withNewTemplate()
                 .withNewMetadata().withLabels(labels).endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")
                 .withServiceAccountName(Names.trainer(experiment))
-                .withAutomountServiceAccountToken(true)
+                .withAutomountServiceAccountToken(false)
                 .withNodeSelector(resources.nodeSelector.isEmpty() ? null : resources.nodeSelector)
                 .withTolerations(resources.tolerations.stream().map(TrainerPods::toleration).toList())
                 .withPriorityClassName(resources.priorityClassName)
@@ -93,7 +123,7 @@ public final class TrainerPods {
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
                 .withContainers(new ContainerBuilder()
-                        .withName("trainer")
+                        .withName(CONTAINER)
                         .withImage(image)
                         .withImagePullPolicy(config.imagePullPolicy())
                         .withArgs(args)
@@ -106,6 +136,7 @@ public final class TrainerPods {
                         .addNewVolumeMount().withName("experiment").withMountPath(Names.SPEC_DIR).withReadOnly(true).endVolumeMount()
                         .addNewVolumeMount().withName("data").withMountPath(DATA).endVolumeMount()
                         .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                        .addNewVolumeMount().withName("api-token").withMountPath(TOKEN_DIR).withReadOnly(true).endVolumeMount()
                         .withTerminationMessagePolicy("FallbackToLogsOnError")
                         .build())
                 .withVolumes(volumes)
@@ -121,10 +152,9 @@ public final class TrainerPods {
         return Math.max(1, (int) Math.ceil(cores - 1e-9));
     }
 
-    private static Toleration toleration(Map<String, String> t) {
-        return new TolerationBuilder().withKey(t.get("key")).withOperator(t.get("operator")).withValue(t.get("value"))
-                .withEffect(t.get("effect"))
-                .withTolerationSeconds(t.containsKey("tolerationSeconds") ? Long.valueOf(t.get("tolerationSeconds")) : null).build();
+    private static Toleration toleration(OrcaExperimentSpec.Toleration t) {
+        return new TolerationBuilder().withKey(t.key).withOperator(t.operator).withValue(t.value).withEffect(t.effect)
+                .withTolerationSeconds(t.tolerationSeconds).build();
     }
 
     /** A Job's pod template is immutable and so is the experiment's spec: only suspension may change on a running Job. */

@@ -49,8 +49,11 @@ public final class Safetensors {
             JsonNode root;
             try {
                 root = JSON.readTree(new String(header.array(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new CheckpointException(file + ": header is not valid JSON: " + e.getMessage(), e);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new CheckpointException(file + ": header is not valid JSON: " + e.getOriginalMessage(), e);
+            }
+            if (!root.isObject()) {
+                throw new CheckpointException(file + ": header is a JSON " + root.getNodeType() + ", not an object of tensors");
             }
             long dataStart = 8 + headerLength;
             long dataLength = size - dataStart;
@@ -94,9 +97,19 @@ public final class Safetensors {
         }
         long begin = offsets.get(0).asLong(-1);
         long end = offsets.get(1).asLong(-1);
-        long count = TensorData.elementCount(shape);
-        if (count > Integer.MAX_VALUE) {
-            throw new CheckpointException(file + ": tensor " + name + " is too large for one array: " + count);
+        long count;
+        try {
+            count = TensorData.elementCount(shape);
+        } catch (ArithmeticException e) {
+            count = -1; // overflows a long: refused just below
+        }
+        if (count < 0 || count > Integer.MAX_VALUE) {
+            throw new CheckpointException(file + ": tensor " + name + " is too large for one array: shape " + shapeNode);
+        }
+        try {
+            dev.orca.trainer.data.DataLimits.fits(file + ": tensor " + name, count * 4 + count * width, "shape " + shapeNode);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(e.getMessage(), e);
         }
         if (begin < 0 || end < begin || end - begin != count * width) {
             throw new CheckpointException(file + ": tensor " + name + " has data_offsets [" + begin + ", " + end
@@ -126,6 +139,11 @@ public final class Safetensors {
                 for (int i = 0; i < values.length; i++) {
                     values[i] = Float.intBitsToFloat((bytes.getShort() & 0xffff) << 16);
                 }
+            }
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new CheckpointException(file + ": tensor " + name + " holds " + values[i] + " at index " + i);
             }
         }
         return new TensorData(name, shape, values);

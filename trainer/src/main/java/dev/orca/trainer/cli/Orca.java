@@ -13,7 +13,7 @@ public final class Orca {
             case "run", "trial", "align" -> System.exit(run(command, args));
             default -> {
                 System.out.println(USAGE);
-                System.exit(command.equals("help") ? 0 : 2);
+                System.exit(command.equals("help") ? dev.orca.crd.TrainerExit.SUCCEEDED : dev.orca.crd.TrainerExit.INVALID_INPUT);
             }
         }
     }
@@ -66,11 +66,11 @@ public final class Orca {
         }
     }
 
-    /** {@code orca run|trial|align experiment.yaml ...}: exit 0 on success, 1 on a failed run, 2 on bad input. */
+    /** {@code orca run|trial|align experiment.yaml ...}: the exit code is one of {@link dev.orca.crd.TrainerExit}'s. */
     static int run(String command, String[] args) {
         if (args.length < 2) {
             System.err.println(USAGE);
-            return 2;
+            return dev.orca.crd.TrainerExit.INVALID_INPUT;
         }
         java.nio.file.Path file = java.nio.file.Path.of(args[1]);
         Options options;
@@ -84,7 +84,7 @@ public final class Orca {
             spec = dev.orca.trainer.run.ExperimentFiles.read(file);
         } catch (dev.orca.trainer.run.ExperimentFiles.InvalidExperiment | IllegalArgumentException e) {
             System.err.println("orca: " + e.getMessage());
-            return 2;
+            return dev.orca.crd.TrainerExit.INVALID_INPUT;
         }
         java.nio.file.Path out = options.get("out") != null ? java.nio.file.Path.of(options.get("out"))
                 : java.nio.file.Path.of("runs", file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
@@ -144,19 +144,22 @@ public final class Orca {
                                 result.metric(), result.test(), result.validation(), out.resolve("result.json"));
                     }
                 }
-                return 0;
-            } catch (IllegalArgumentException e) {
+                return dev.orca.crd.TrainerExit.SUCCEEDED;
+            } catch (IllegalArgumentException | dev.orca.trainer.checkpoint.CheckpointException e) {
+                // The spec, a data file or a checkpoint is wrong: the message names it, and another attempt would read the same.
                 fail(all, e.getMessage());
-                return 2;
+                return dev.orca.crd.TrainerExit.INVALID_INPUT;
             } catch (RuntimeException e) {
                 fail(all, "run failed: " + e.getMessage());
-                return 1;
+                return dev.orca.crd.TrainerExit.FAILED;
             }
         }
     }
 
     /** Reports a failure on every sink, stderr, and the pod's termination message (which the operator shows in status). */
-    private static void fail(dev.orca.trainer.progress.ProgressSink sinks, String message) {
+    private static void fail(dev.orca.trainer.progress.ProgressSink sinks, String text) {
+        // One line: what a file or a library says may span several, and the status, the log and the terminal want one.
+        String message = text == null ? "unknown error" : text.strip().replaceAll("\\s*\\R\\s*", " ");
         sinks.accept(dev.orca.trainer.progress.ProgressEvent.of(dev.orca.trainer.progress.ProgressEvent.Stage.FAILED, message));
         System.err.println("orca: " + message);
         java.nio.file.Path log = java.nio.file.Path.of("/dev/termination-log");

@@ -17,6 +17,7 @@ public final class Cifar {
     public static Batch read(Path file, boolean cifar100) {
         byte[] bytes;
         try {
+            DataLimits.fits(file.toString(), Files.size(file), "reading the file");
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file", e);
@@ -30,6 +31,7 @@ public final class Cifar {
                     + (cifar100 ? "CIFAR-100" : "CIFAR-10") + " records of " + record + " bytes");
         }
         int n = bytes.length / record;
+        DataLimits.fits(file.toString(), 4L * n * 3073, n + " images");
         float[] images = new float[n * 3072];
         float[] labels = new float[n];
         for (int i = 0; i < n; i++) {

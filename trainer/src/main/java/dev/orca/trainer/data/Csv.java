@@ -23,6 +23,8 @@ public final class Csv {
         List<float[]> rows = new ArrayList<>();
         int width = -1;
         try (BufferedReader reader = Files.newBufferedReader(file)) {
+            // Parsed rows take about as much memory as the text (a float per short cell, plus the row arrays).
+            DataLimits.fits(file.toString(), 4 * Files.size(file), "reading the file");
             String line;
             int lineNumber = 0;
             while ((line = reader.readLine()) != null) {
@@ -36,13 +38,17 @@ public final class Csv {
                 for (int c = 0; c < cells.length; c++) {
                     try {
                         row[c] = Float.parseFloat(cells[c].trim());
+                        if (!Float.isFinite(row[c])) {
+                            throw new IllegalArgumentException(file + ": line " + lineNumber + ", column " + (c + 1) + ": '"
+                                    + clip(cells[c]) + "' is not a finite number");
+                        }
                     } catch (NumberFormatException e) {
                         if (rows.isEmpty() && lineNumber == 1) {
                             numeric = false;
                             break;
                         }
                         throw new IllegalArgumentException(file + ": line " + lineNumber + ", column " + (c + 1)
-                                + ": '" + cells[c] + "' is not a number");
+                                + ": '" + clip(cells[c]) + "' is not a number");
                     }
                 }
                 if (!numeric) {
@@ -58,7 +64,8 @@ public final class Csv {
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file", e);
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+            // A file that is not text in the platform's encoding (MalformedInputException) lands here too.
+            throw new IllegalArgumentException(file + ": cannot read as text: " + e, e);
         }
         if (rows.isEmpty()) {
             throw new IllegalArgumentException(file + ": no data rows");
@@ -82,5 +89,10 @@ public final class Csv {
         }
         return new Table(new DataArray(file.toString(), new long[] {rows.size(), featureCount}, features),
                 label >= 0 ? new DataArray(file + " [label column]", new long[] {rows.size()}, labels) : null);
+    }
+
+    private static String clip(String cell) {
+        String printable = cell.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() <= 40 ? printable : printable.substring(0, 39) + "\u2026";
     }
 }

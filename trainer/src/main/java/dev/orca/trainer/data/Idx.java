@@ -30,9 +30,23 @@ public final class Idx {
                 shape[i] = in.readInt() & 0xffffffffL;
                 count = Math.multiplyExact(count, shape[i]);
             }
+            int width = switch (type) {
+                case 0x08, 0x09 -> 1;
+                case 0x0B -> 2;
+                case 0x0C, 0x0D -> 4;
+                case 0x0E -> 8;
+                default -> throw new IllegalArgumentException(file + ": unknown IDX data type 0x" + Integer.toHexString(type));
+            };
             if (count > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(file + ": too many values (" + count + ")");
+                throw new IllegalArgumentException(file + ": the header claims " + count + " values, more than one array holds");
             }
+            // The header is a claim: an uncompressed file must hold what it declares before anything is allocated for it.
+            long declared = 4L + 4L * dims + count * width;
+            if (!file.toString().endsWith(".gz") && declared > Files.size(file)) {
+                throw new IllegalArgumentException(file + ": truncated: the header declares " + count + " values (" + declared
+                        + " bytes), the file has " + Files.size(file) + " bytes");
+            }
+            DataLimits.fits(file.toString(), count * 4, "the declared shape " + java.util.Arrays.toString(shape));
             float[] values = new float[(int) count];
             for (int i = 0; i < values.length; i++) {
                 values[i] = switch (type) {
@@ -45,12 +59,12 @@ public final class Idx {
                     default -> throw new IllegalArgumentException(file + ": unknown IDX data type 0x" + Integer.toHexString(type));
                 };
             }
-            return new DataArray(file.toString(), shape, values);
+            return new DataArray(file.toString(), shape, DataLimits.finite(file.toString(), values));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file", e);
         } catch (EOFException e) {
             throw new IllegalArgumentException(file + ": truncated (fewer values than its header declares)", e);
-        } catch (IOException e) {
+        } catch (IOException | ArithmeticException e) {
             throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
         }
     }

@@ -22,11 +22,18 @@ public final class JsbChorales {
     public static List<DataArray> read(Path file, String split) {
         JsonNode root;
         try {
+            DataLimits.fits(file.toString(), 16 * java.nio.file.Files.size(file), "parsing the file");
             root = new ObjectMapper().readTree(file.toFile());
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file", e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage(), e);
+            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (!root.isObject()) {
+            throw new IllegalArgumentException(file + ": expected an object with train, valid and test splits, found " + root.getNodeType());
         }
         JsonNode chorales = root.get(split);
         if (chorales == null || !chorales.isArray()) {
@@ -35,9 +42,22 @@ public final class JsbChorales {
         List<DataArray> out = new ArrayList<>();
         for (int c = 0; c < chorales.size(); c++) {
             JsonNode steps = chorales.get(c);
-            float[] roll = new float[steps.size() * KEYS];
+            // Each level is checked: a file one level short (notes where steps should be) would read as silence.
+            if (!steps.isArray()) {
+                throw new IllegalArgumentException(file + ": " + split + " chorale " + c + " is a " + steps.getNodeType()
+                        + ", expected a list of time steps (each a list of MIDI notes)");
+            }
+            float[] roll = new float[Math.multiplyExact(steps.size(), KEYS)];
             for (int t = 0; t < steps.size(); t++) {
+                if (!steps.get(t).isArray()) {
+                    throw new IllegalArgumentException(file + ": " + split + " chorale " + c + ", step " + t + " is a "
+                            + steps.get(t).getNodeType() + ", expected a list of MIDI notes");
+                }
                 for (JsonNode note : steps.get(t)) {
+                    if (!note.isIntegralNumber()) {
+                        throw new IllegalArgumentException(file + ": " + split + " chorale " + c + ", step " + t + ": "
+                                + note.getNodeType() + " is not a MIDI note number");
+                    }
                     int key = note.asInt() - LOWEST_MIDI;
                     if (key < 0 || key >= KEYS) {
                         throw new IllegalArgumentException(file + ": " + split + " chorale " + c + ", step " + t

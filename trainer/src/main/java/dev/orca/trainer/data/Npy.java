@@ -1,6 +1,5 @@
 package dev.orca.trainer.data;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -30,6 +29,7 @@ public final class Npy {
 
     public static DataArray read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
+            DataLimits.fits(file.toString(), Files.size(file), "reading the file");
             return parse(file.toString(), in.readAllBytes());
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file", e);
@@ -70,13 +70,15 @@ public final class Npy {
             for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
                 String name = entry.getName().endsWith(".npy")
                         ? entry.getName().substring(0, entry.getName().length() - 4) : entry.getName();
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                zip.transferTo(bytes);
-                out.put(name, parse(file + " [" + name + "]", bytes.toByteArray()));
+                byte[] bytes = DataLimits.readAtMost(zip, DataLimits.decompressedLimit(), file + " [" + name + "]");
+                out.put(name, parse(file + " [" + name + "]", bytes));
             }
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file", e);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException known && known.getMessage() != null && known.getMessage().startsWith(file.toString())) {
+                throw known;
+            }
             throw new IllegalArgumentException(file + ": not a readable .npz archive: " + e.getMessage(), e);
         }
         if (out.isEmpty()) {
@@ -90,44 +92,69 @@ public final class Npy {
             throw new IllegalArgumentException(source + ": not a .npy file (bad magic)");
         }
         int major = bytes[6];
+        if (major < 1 || major > 3) {
+            throw new IllegalArgumentException(source + ": .npy format version " + major + " is not one of 1, 2, 3");
+        }
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int headerLength;
+        long headerLength;
         int headerStart;
         if (major == 1) {
             headerLength = buffer.getShort(8) & 0xffff;
             headerStart = 10;
         } else {
-            headerLength = buffer.getInt(8);
+            if (bytes.length < 12) {
+                throw new IllegalArgumentException(source + ": truncated header");
+            }
+            headerLength = buffer.getInt(8) & 0xffffffffL; // unsigned, as numpy writes it
             headerStart = 12;
         }
         if (headerStart + headerLength > bytes.length) {
-            throw new IllegalArgumentException(source + ": truncated header");
+            throw new IllegalArgumentException(source + ": the header claims " + headerLength + " bytes, the file has "
+                    + (bytes.length - headerStart) + " after its start");
         }
-        String header = new String(bytes, headerStart, headerLength, StandardCharsets.ISO_8859_1);
+        String header = new String(bytes, headerStart, (int) headerLength, StandardCharsets.ISO_8859_1);
         Matcher descr = DESCR.matcher(header);
         Matcher fortran = FORTRAN.matcher(header);
         Matcher shapeMatch = SHAPE.matcher(header);
         if (!descr.find() || !fortran.find() || !shapeMatch.find()) {
-            throw new IllegalArgumentException(source + ": unreadable header " + header.trim());
+            throw new IllegalArgumentException(source + ": unreadable header " + excerpt(header.trim()));
         }
         if (fortran.group(1).equals("True")) {
             throw new IllegalArgumentException(source + ": Fortran-ordered arrays are not supported; save with np.ascontiguousarray");
         }
         String[] dims = shapeMatch.group(1).split(",");
-        long[] shape = java.util.Arrays.stream(dims).map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
+        long[] shape;
         long count = 1;
-        for (long d : shape) {
-            count = Math.multiplyExact(count, d);
+        try {
+            shape = java.util.Arrays.stream(dims).map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
+            for (long d : shape) {
+                if (d < 0) {
+                    throw new NumberFormatException("negative size " + d);
+                }
+                count = Math.multiplyExact(count, d);
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException(source + ": shape (" + dims.length + " sizes) is not a tuple of sizes: "
+                    + excerpt(shapeMatch.group(1)));
         }
         char kind = descr.group(2).charAt(0);
-        int width = Integer.parseInt(descr.group(3));
+        int width;
+        try {
+            width = Integer.parseInt(descr.group(3));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(source + ": dtype " + descr.group(0) + " is not supported");
+        }
+        if (!java.util.Set.of("f4", "f8", "f2", "i1", "u1", "b1", "i2", "u2", "i4", "u4", "i8", "u8").contains(kind + "" + width)) {
+            throw new IllegalArgumentException(source + ": dtype " + descr.group(0) + " is not supported");
+        }
         ByteOrder order = descr.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-        int dataStart = headerStart + headerLength;
+        long dataStart = headerStart + headerLength;
         if (count > Integer.MAX_VALUE || dataStart + count * width > bytes.length) {
             throw new IllegalArgumentException(source + ": shape " + shapeMatch.group(1) + " of " + kind + width
                     + " needs " + count * width + " bytes, the file has " + (bytes.length - dataStart) + " (truncated?)");
         }
-        ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) (count * width)).slice().order(order);
+        DataLimits.fits(source, count * 4, "shape " + shapeMatch.group(1).trim());
+        ByteBuffer data = ByteBuffer.wrap(bytes, (int) dataStart, (int) (count * width)).slice().order(order);
         float[] values = new float[(int) count];
         for (int i = 0; i < values.length; i++) {
             values[i] = switch (kind + "" + width) {
@@ -145,6 +172,12 @@ public final class Npy {
                 default -> throw new IllegalArgumentException(source + ": dtype " + descr.group(0) + " is not supported");
             };
         }
-        return new DataArray(source, shape, values);
+        return new DataArray(source, shape, DataLimits.finite(source, values));
+    }
+
+    /** A header excerpt short enough for one line of an error message. */
+    private static String excerpt(String s) {
+        String line = s.replaceAll("\\s+", " ");
+        return line.length() <= 60 ? line : line.substring(0, 59) + "\u2026";
     }
 }

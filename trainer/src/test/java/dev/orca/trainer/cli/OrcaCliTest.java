@@ -37,6 +37,34 @@ class OrcaCliTest {
         return captured.toString(StandardCharsets.UTF_8);
     }
 
+    /** A header that claims 2^31 - 2 values in a 20-byte file: one line naming the file, the invalid-input code, no OOM. */
+    @Test
+    void aHostileDataFileIsOneLineNamingItAndTheInvalidInputCode() throws Exception {
+        Path bad = dir.resolve("bad.idx");
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(20);
+        header.putShort((short) 0).put((byte) 0x08).put((byte) 2).putInt(Integer.MAX_VALUE - 1).putInt(1).putInt(0);
+        Files.write(bad, header.array());
+        Path yaml = dir.resolve("files.yaml");
+        Files.writeString(yaml, """
+                task: { type: classification, inputShape: [1, 1], numClasses: 2, metric: zeroOneError,
+                        data: { files: { train: %s, trainLabels: %s, format: idx } } }
+                mode: finetune
+                """.formatted(bad, bad));
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Orca.run("run", new String[] {"run", yaml.toString(), "--out", dir.resolve("out").toString()});
+        } finally {
+            System.setErr(err);
+        }
+        String said = captured.toString(StandardCharsets.UTF_8).strip();
+        assertEquals(dev.orca.crd.TrainerExit.INVALID_INPUT, code, said);
+        assertEquals(1, said.lines().count(), said);
+        assertTrue(said.startsWith("orca: ") && said.contains(bad.toString()) && said.contains("header declares"), said);
+    }
+
     @Test
     void unknownOptionsAndMissingTrialSettingsAreRefused() throws Exception {
         assertTrue(stderrOf("run", "", "--outt", "x").contains("unknown option --outt"));

@@ -1,0 +1,67 @@
+package dev.orca.operator.dependent;
+
+import dev.orca.crd.OrcaExperiment;
+import dev.orca.operator.OperatorConfig;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+import java.util.List;
+
+/**
+ * The experiment's pods (its own run, trials, candidates) run a user-chosen image on user data: they may reach the
+ * API server (the progress channel) and cluster DNS, nothing else, and nothing may reach them. The API server is
+ * matched by the configured CIDRs on its ports (a NetworkPolicy cannot name it); the default admits any address on
+ * 443 and 6443, which a cluster administrator narrows to the control plane's addresses.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + TrainerNetworkPolicy.ROLE))
+public class TrainerNetworkPolicy extends CRUDKubernetesDependentResource<NetworkPolicy, OrcaExperiment> {
+    static final String ROLE = "network-policy";
+
+    @Override
+    protected NetworkPolicy desired(OrcaExperiment experiment, Context<OrcaExperiment> context) {
+        OperatorConfig config = OperatorConfig.current();
+        var apiServer = new NetworkPolicyEgressRuleBuilder()
+                .withTo(config.networkPolicyApiServerCidrs().stream()
+                        .map(cidr -> new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr(cidr).endIpBlock().build()).toList())
+                .withPorts(port("TCP", 443), port("TCP", 6443))
+                .build();
+        var dns = new NetworkPolicyEgressRuleBuilder()
+                .withTo(new NetworkPolicyPeerBuilder().withNewNamespaceSelector().endNamespaceSelector()
+                        .withNewPodSelector().addToMatchLabels("k8s-app", "kube-dns").endPodSelector().build())
+                .withPorts(port("UDP", 53), port("TCP", 53))
+                .build();
+        return new NetworkPolicyBuilder()
+                .withNewMetadata().withName(Names.trainer(experiment)).withNamespace(experiment.getMetadata().getNamespace())
+                .withLabels(Names.labels(experiment, ROLE)).endMetadata()
+                .withNewSpec()
+                .withNewPodSelector().addToMatchLabels(Names.EXPERIMENT_LABEL, experiment.getMetadata().getName())
+                .addToMatchLabels(Names.MANAGED_BY, Names.OPERATOR).endPodSelector()
+                .withPolicyTypes("Ingress", "Egress")
+                .withIngress(List.of())
+                .withEgress(apiServer, dns)
+                .endSpec()
+                .build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort port(String protocol, int port) {
+        return new NetworkPolicyPortBuilder().withProtocol(protocol).withPort(new IntOrString(port)).build();
+    }
+
+    /** {@code orca.operator.network-policy} (the chart's networkPolicy.enabled), on by default. */
+    public static class Enabled implements Condition<NetworkPolicy, OrcaExperiment> {
+        @Override
+        public boolean isMet(DependentResource<NetworkPolicy, OrcaExperiment> dependent, OrcaExperiment primary,
+                             Context<OrcaExperiment> context) {
+            return OperatorConfig.current().networkPolicy();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.orca.trainer.bench;
+
+import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.trainer.run.ExperimentFiles;
+import dev.orca.trainer.run.ExperimentRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The same experiment N times in one JVM, as local search and body selection run their trials: prints the process's
+ * RSS after each run and the ratio of the last to the second (the first run loads the engine and fills caches once).
+ * {@code bench/run runs-memory [experiment.yaml] [runs]}; default the demo's ORCA experiment at a smaller budget, 10 runs.
+ */
+public final class RunsMemoryBenchmark {
+    private RunsMemoryBenchmark() {}
+
+    static final String DEFAULT = """
+            task:
+              type: classification
+              inputShape: [16, 64]
+              numClasses: 10
+              metric: zeroOneError
+              data:
+                generator: { name: listops, samples: 300, resolution: 64, options: { maxDepth: "4", minLength: "16" } }
+            body: { checkpoint: bundled:all-minilm-l6-v2 }
+            mode: orca
+            source: { dataset: bundled:brown-corpus, samples: 500 }
+            alignment: { metric: otdd-exact, epochs: 3, samplesPerClass: 32, optimizer: { name: adam, lr: 1.0e-3 } }
+            finetune: { epochs: 2, batchSize: 32, optimizer: { name: adamw, lr: 1.0e-4, weightDecay: 0.01 } }
+            """;
+
+    public static void main(String[] args) throws Exception {
+        Path work = Files.createTempDirectory("orca-runs-memory");
+        Path yaml = args.length > 0 && !args[0].isBlank() ? Path.of(args[0]) : work.resolve("experiment.yaml");
+        if (args.length == 0 || args[0].isBlank()) {
+            Files.writeString(yaml, DEFAULT);
+        }
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        OrcaExperimentSpec spec = ExperimentFiles.read(yaml);
+        List<Long> rss = new ArrayList<>();
+        System.out.printf(Locale.ROOT, "%-4s %-10s %-10s %-12s %-8s%n", "run", "RSS MiB", "heap MiB", "heap committed", "seconds");
+        for (int i = 1; i <= runs; i++) {
+            long start = System.nanoTime();
+            Path out = work.resolve("run");
+            ExperimentRun.startFresh(out);
+            ExperimentRun.run(spec, out, event -> { });
+            System.gc();
+            Thread.sleep(1000);
+            Runtime rt = Runtime.getRuntime();
+            long now = MemoryStats.rssMiB();
+            rss.add(now);
+            System.out.printf(Locale.ROOT, "%-4d %-10d %-10d %-12d %-8.1f%n", i, now, (rt.totalMemory() - rt.freeMemory()) >> 20,
+                    rt.totalMemory() >> 20, (System.nanoTime() - start) / 1e9);
+        }
+        if (runs >= 2) {
+            System.out.printf(Locale.ROOT, "RSS after run %d / after run 2: %.2f (goal <= 1.20); peak RSS %d MiB%n", runs,
+                    (double) rss.get(runs - 1) / rss.get(1), MemoryStats.peakRssMiB());
+        }
+        ExperimentRun.startFresh(work);
+    }
+}
