@@ -72,6 +72,17 @@ public final class ExperimentRun {
         }
     }
 
+    /**
+     * Declared before the run's manager, so closed after it (resources close in reverse order): once its tensors are freed, the allocator
+     * returns their pages, so that runs in one process do not stack their peaks.
+     */
+    private static final class NativeRelease implements AutoCloseable {
+        @Override
+        public void close() {
+            dev.orca.trainer.nd.NativeMemory.release();
+        }
+    }
+
     /** The pieces every kind of run builds first. */
     private record Setup(TaskData data, SeededDropout dropout, Architecture architecture, OrcaModel model, ParameterStore store,
                          RunCheckpoint checkpoints, NDArray trainX, NDArray trainY) {}
@@ -118,7 +129,7 @@ public final class ExperimentRun {
     }
 
     public static Result run(OrcaExperimentSpec spec, Path out, ProgressSink progress) {
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NativeRelease released = new NativeRelease(); NDManager manager = NDManager.newBaseManager()) {
             Setup s = setup(spec, out, manager, progress, "run");
             OrcaModel model = s.model();
             TaskData data = s.data();
@@ -161,7 +172,7 @@ public final class ExperimentRun {
      * evaluated. {@code trial.json} keeps the curve across rungs.
      */
     public static TrialResult trial(OrcaExperimentSpec spec, int untilEpoch, Path out, ProgressSink progress) {
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NativeRelease released = new NativeRelease(); NDManager manager = NDManager.newBaseManager()) {
             Setup s = setup(spec, out, manager, progress, "trial");
             int[] validationRows = s.data().splits().validation();
             if (validationRows.length == 0) {
@@ -217,7 +228,7 @@ public final class ExperimentRun {
         if (!spec.mode.aligns()) {
             throw new IllegalArgumentException("spec.mode: " + OrcaExperimentSpec.wireName(spec.mode) + " does not align");
         }
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NativeRelease released = new NativeRelease(); NDManager manager = NDManager.newBaseManager()) {
             Setup s = setup(spec, out, manager, progress, "candidate");
             long start = System.nanoTime();
             List<Double> curve = align(spec, s, manager, progress);
