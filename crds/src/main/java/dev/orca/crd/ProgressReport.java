@@ -5,10 +5,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * The trainer → operator progress channel: the trainer keeps one ConfigMap per experiment,
- * {@code <experiment>-progress}, whose {@link #KEY} holds this record as JSON. The trainer's ServiceAccount may
- * get and update that one ConfigMap only (a Role with resourceNames); the operator reads it and alone writes
- * the experiment's status. Unknown fields are ignored so that trainer and operator can be upgraded apart.
+ * The trainer → operator progress channel: the experiment's run writes this record as JSON under {@link #KEY} of
+ * {@code <experiment>-progress}; each search trial and body-selection candidate writes under its own key in a
+ * ConfigMap of its own. Each writer's ServiceAccount may get and update its own ConfigMap only (a Role with
+ * resourceNames), so no trial can write another's figures; the operator reads each report from its writer's
+ * ConfigMap only, treats it as untrusted ({@link #sanitized()}), and alone writes the experiment's status. Unknown
+ * fields are ignored so that trainer and operator can be upgraded apart.
  *
  * @param stage       preparing, aligning, fine-tuning, evaluating, succeeded or failed
  * @param epoch       1-based epoch within the stage
@@ -39,10 +41,7 @@ public record ProgressReport(String stage, Integer epoch, Integer epochs, Intege
     /** Environment of the trainer pod naming the ConfigMap and its namespace. */
     public static final String ENV_CONFIG_MAP = "ORCA_PROGRESS_CONFIGMAP";
     public static final String ENV_NAMESPACE = "ORCA_NAMESPACE";
-    /**
-     * The key this run writes under: {@link #KEY} for the experiment's own run; search trials and body-selection
-     * alignments share the ConfigMap (and the trainer Role's single resourceName) under keys of their own.
-     */
+    /** The key this run writes under: {@link #KEY} for the experiment's own run, {@link #trialKey} or {@link #candidateKey}. */
     public static final String ENV_KEY = "ORCA_PROGRESS_KEY";
 
     /** Stages a trainer reports; any other value is not one. */

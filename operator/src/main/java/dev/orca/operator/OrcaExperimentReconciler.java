@@ -99,8 +99,10 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
             next = previous;
         } else {
             List<SpecValidation.Violation> violations = ExperimentValidation.validate(experiment, config);
-            Map<String, ProgressReport> reports = context.getSecondaryResource(ConfigMap.class, ProgressConfigMap.EVENT_SOURCE)
-                    .map(map -> ProgressReports.read(map, experiment)).orElse(Map.of());
+            @SuppressWarnings("unchecked")
+            var progress = (io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<ConfigMap, OrcaExperiment>)
+                    context.eventSourceRetriever().getEventSourceFor(ConfigMap.class, ProgressConfigMap.EVENT_SOURCE);
+            Map<String, ProgressReport> reports = ProgressReports.read(progress.getSecondaryResources(experiment), experiment);
             ExperimentPlan plan = null;
             if (violations.isEmpty()) {
                 Map<String, Job> jobs = context.getSecondaryResourcesAsStream(Job.class)

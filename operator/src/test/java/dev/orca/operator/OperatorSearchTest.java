@@ -12,6 +12,7 @@ import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.OrcaExperimentStatus.Phase;
 import dev.orca.crd.ProgressReport;
 import dev.orca.operator.dependent.Names;
+import dev.orca.operator.dependent.ProgressWriter;
 import dev.orca.trainer.progress.ConfigMapProgressSink;
 import dev.orca.trainer.progress.ProgressEvent;
 import dev.orca.trainer.progress.ProgressReports;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ASHA trials and body-selection candidates as Jobs against the mock API server, the tests playing the trainer:
- * they write each Job's progress under its key and set the Job's outcome.
+ * they write each Job's progress under its key, in its writer's own ConfigMap, and set the Job's outcome.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -100,7 +101,7 @@ class OperatorSearchTest {
 
     /** The trainer of trial {@code trial} reports its validation figure after each epoch of the rung, then succeeds. */
     private static void finishRung(KubernetesClient client, String experiment, int trial, int fromEpoch, int toEpoch, double validation) {
-        try (ConfigMapProgressSink sink = new ConfigMapProgressSink(client, NS, experiment + "-progress", ProgressReport.trialKey(trial),
+        try (ConfigMapProgressSink sink = new ConfigMapProgressSink(client, NS, ProgressWriter.trial(experiment, trial).configMap(), ProgressReport.trialKey(trial),
                 new ProgressReports(0, 2), Duration.ZERO)) {
             for (int epoch = fromEpoch; epoch <= toEpoch; epoch++) {
                 sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, epoch, 2, epoch, 1.0, null, 10L)
@@ -135,7 +136,7 @@ class OperatorSearchTest {
      */
     /** The candidate {@code index} aligns: its distance per epoch, then success. */
     private static void aligned(KubernetesClient client, String experiment, int index, List<Double> curve) {
-        try (ConfigMapProgressSink sink = new ConfigMapProgressSink(client, NS, experiment + "-progress", ProgressReport.candidateKey(index),
+        try (ConfigMapProgressSink sink = new ConfigMapProgressSink(client, NS, ProgressWriter.candidate(experiment, index).configMap(), ProgressReport.candidateKey(index),
                 new ProgressReports(curve.size(), 0), Duration.ZERO)) {
             for (int epoch = 1; epoch <= curve.size(); epoch++) {
                 sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, epoch, curve.size(), epoch, curve.get(epoch - 1),

@@ -177,6 +177,28 @@ class RealClusterIT {
             forbidden(() -> trainer.batch().v1().jobs().inNamespace(ns).list(), "Jobs");
             forbidden(() -> trainer.batch().v1().jobs().inNamespace(ns).withName("first-trainer").delete(), "deleting its Job");
         }
+        // A search: each trial has its own identity and ConfigMap; none can write another trial's figures or the run's.
+        OrcaExperiment searching = TestExperiments.valid(admin, ns, "third");
+        searching.getSpec().search = new dev.orca.crd.OrcaExperimentSpec.Search();
+        searching.getSpec().search.trials = 4;
+        searching.getSpec().search.parallelism = 2;
+        admin.resource(searching).create();
+        var t0 = dev.orca.operator.dependent.ProgressWriter.trial("third", 0);
+        var t1 = dev.orca.operator.dependent.ProgressWriter.trial("third", 1);
+        await().atMost(WAIT).until(() -> admin.configMaps().inNamespace(ns).withName(t1.configMap()).get() != null
+                && admin.rbac().roleBindings().inNamespace(ns).withName(t0.identity()).get() != null
+                && admin.batch().v1().jobs().inNamespace(ns).withName("third-t0-r0").get() != null);
+        assertEquals(t0.identity(), admin.batch().v1().jobs().inNamespace(ns).withName("third-t0-r0").get().getSpec().getTemplate()
+                .getSpec().getServiceAccountName(), "trial 0's pods run as trial 0");
+        try (KubernetesClient trial = cluster.clientAs(ns, t0.identity())) {
+            ConfigMap own = trial.configMaps().inNamespace(ns).withName(t0.configMap()).get();
+            own.setData(java.util.Map.of(t0.key(), "{\"stage\":\"preparing\",\"sequence\":1}"));
+            trial.configMaps().inNamespace(ns).resource(own).update();
+            forbidden(() -> trial.configMaps().inNamespace(ns).withName(t1.configMap())
+                    .edit(c -> { c.setData(java.util.Map.of(t1.key(), "{}")); return c; }), "another trial's progress");
+            forbidden(() -> trial.configMaps().inNamespace(ns).withName(ProgressReport.configMapName("third"))
+                    .edit(c -> { c.setData(java.util.Map.of(ProgressReport.KEY, "{}")); return c; }), "the experiment's own progress");
+        }
     }
 
     private static void forbidden(Runnable request, String what) {

@@ -46,8 +46,8 @@ class UntrustedProgressTest {
         }
     }
 
-    private static ConfigMap progress(Map<String, String> data) {
-        return new ConfigMapBuilder().withNewMetadata().withName("x-progress").endMetadata().withData(data).build();
+    private static ConfigMap progress(String name, Map<String, String> data) {
+        return new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata().withData(data).build();
     }
 
     private static String repeat(char c, int n) {
@@ -57,8 +57,8 @@ class UntrustedProgressTest {
     @Test
     void aReportWithoutAStageNeitherThrowsNorStopsTheExperimentFinishing() {
         OrcaExperiment e = experiment(0);
-        Map<String, ProgressReport> reports = ProgressReports.read(progress(Map.of(ProgressReport.KEY,
-                "{\"epoch\": 3, \"epochs\": 5, \"sequence\": 9}")), e);
+        Map<String, ProgressReport> reports = ProgressReports.read(List.of(progress("x-progress", Map.of(ProgressReport.KEY,
+                "{\"epoch\": 3, \"epochs\": 5, \"sequence\": 9}"))), e);
         Job running = new JobBuilder().withNewMetadata().withName("x-trainer").endMetadata().withNewStatus().withActive(1).endStatus().build();
         OrcaExperimentStatus during = ExperimentStatusBuilder.build(new Observation(e, List.of(), Optional.of(running), List.of(),
                 Optional.ofNullable(reports.get(ProgressReport.KEY)), ExperimentPlan.direct()), null, NOW);
@@ -70,14 +70,30 @@ class UntrustedProgressTest {
         assertEquals(Phase.Succeeded, after.phase);
     }
 
+    /** Each writer's report is read from its own ConfigMap only: a trial cannot put figures in another's name. */
+    @Test
+    void aReportIsReadOnlyFromItsWritersOwnConfigMap() {
+        OrcaExperiment e = experiment(4);
+        String good = "{\"stage\": \"succeeded\", \"validationCurve\": [0.1], \"sequence\": 1}";
+        Map<String, ProgressReport> reports = ProgressReports.read(List.of(
+                progress("x-progress-t1", Map.of(ProgressReport.trialKey(1), good, ProgressReport.trialKey(2), good,
+                        ProgressReport.KEY, good)),
+                progress("x-progress", Map.of(ProgressReport.trialKey(3), good)),
+                progress("x-progress-t4", Map.of(ProgressReport.trialKey(4), good))), e); // beyond the 4 trials of the spec
+        assertEquals(java.util.Set.of(ProgressReport.trialKey(1)), reports.keySet());
+        assertEquals(List.of("x-progress-t0", "x-progress-t1", "x-progress-t2", "x-progress-t3"),
+                dev.orca.operator.dependent.ProgressWriter.possible(e).stream().skip(1)
+                        .map(dev.orca.operator.dependent.ProgressWriter::configMap).toList());
+    }
+
     @Test
     void unknownKeysOversizedValuesAndNonFiniteNumbersAreDroppedOrBounded() {
         OrcaExperiment e = experiment(4);
-        Map<String, String> data = new HashMap<>();
+        Map<String, String> own = new HashMap<>();
         for (int i = 0; i < 5000; i++) {
-            data.put("junk-" + i + ".json", "{\"stage\": \"succeeded\"}");
+            own.put("junk-" + i + ".json", "{\"stage\": \"succeeded\"}");
         }
-        data.put(ProgressReport.trialKey(4), "{\"stage\": \"succeeded\"}"); // beyond the 4 trials of the spec
+        Map<String, String> data = new HashMap<>();
         data.put(ProgressReport.trialKey(0), "{\"stage\": \"" + repeat('x', ProgressReport.MAX_JSON_CHARS) + "\"}");
         // Within the 64 KiB a value may have: a validation curve longer than any run, infinities, long strings.
         StringBuilder curve = new StringBuilder("[1e999");
@@ -88,10 +104,13 @@ class UntrustedProgressTest {
         data.put(ProgressReport.trialKey(1), "{\"stage\": \"fine-tuning\", \"epoch\": -4, \"loss\": 1e999, \"metric\": \""
                 + repeat('m', 5000) + "\", \"metricValue\": -1e999, \"split\": \"evil\", \"message\": \"" + repeat('w', 10_000)
                 + "\", \"otddCurve\": " + otdd + ", \"validationCurve\": " + curve + "], \"sequence\": 1}");
-        data.put(ProgressReport.KEY, "{\"stage\": \"dancing\", \"sequence\": 1}");
+        own.put(ProgressReport.KEY, "{\"stage\": \"dancing\", \"sequence\": 1}");
         data.put(ProgressReport.trialKey(2), "not json");
 
-        Map<String, ProgressReport> reports = ProgressReports.read(progress(data), e);
+        List<ConfigMap> maps = new java.util.ArrayList<>();
+        maps.add(progress("x-progress", own));
+        data.forEach((key, json) -> maps.add(progress("x-progress-t" + key.replaceAll("[^0-9]", ""), Map.of(key, json))));
+        Map<String, ProgressReport> reports = ProgressReports.read(maps, e);
         assertEquals(java.util.Set.of(ProgressReport.KEY, ProgressReport.trialKey(1)), reports.keySet(),
                 "only this experiment's keys, each within the length bound and parseable");
         assertNull(reports.get(ProgressReport.KEY).stage(), "an unknown stage is no stage");
@@ -116,7 +135,7 @@ class UntrustedProgressTest {
         previous.search = new OrcaExperimentStatus.Search();
         previous.search.state = "Running";
         Map<String, Job> jobs = new HashMap<>();
-        Map<String, String> data = new HashMap<>();
+        List<ConfigMap> maps = new java.util.ArrayList<>();
         for (int id = 0; id < 200; id++) {
             OrcaExperimentStatus.Trial t = new OrcaExperimentStatus.Trial();
             t.id = id;
@@ -130,10 +149,10 @@ class UntrustedProgressTest {
             jobs.put(name, new JobBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata().withNewStatus()
                     .addNewCondition().withType("Failed").withStatus("True").withMessage(repeat('j', 100_000)).endCondition().endStatus()
                     .build());
-            data.put(ProgressReport.trialKey(id), "{\"stage\": \"failed\", \"message\": \"" + repeat('z', 60_000)
-                    + "\", \"loss\": 1e999, \"validationCurve\": [1e999, 0.5], \"sequence\": 2}");
+            maps.add(progress("x-progress-t" + id, Map.of(ProgressReport.trialKey(id), "{\"stage\": \"failed\", \"message\": \""
+                    + repeat('z', 60_000) + "\", \"loss\": 1e999, \"validationCurve\": [1e999, 0.5], \"sequence\": 2}")));
         }
-        Map<String, ProgressReport> reports = ProgressReports.read(progress(data), e);
+        Map<String, ProgressReport> reports = ProgressReports.read(maps, e);
         ExperimentPlan plan = ExperimentPlanner.plan(e, previous, jobs, reports, NOW);
         OrcaExperimentStatus status = ExperimentStatusBuilder.build(new Observation(e, List.of(), Optional.empty(), List.of(),
                 Optional.empty(), plan), previous, NOW);

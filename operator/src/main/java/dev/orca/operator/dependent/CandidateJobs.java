@@ -1,7 +1,6 @@
 package dev.orca.operator.dependent;
 
 import dev.orca.crd.OrcaExperiment;
-import dev.orca.crd.ProgressReport;
 import dev.orca.operator.ExperimentPlan;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -29,7 +28,7 @@ public class CandidateJobs extends PlannedJobs {
             List<String> args = List.of("align", Names.SPEC_DIR + "/" + Names.SPEC_FILE, "--candidate", Integer.toString(candidate),
                     "--out", TrainerPods.DATA + "/" + Names.candidatePath(experiment, candidate));
             return TrainerPods.job(experiment, config, Names.candidateJob(experiment, candidate), labels, args,
-                    ProgressReport.candidateKey(candidate));
+                    ProgressWriter.candidate(experiment, candidate));
         }).toList();
     }
 }

@@ -1,7 +1,6 @@
 package dev.orca.operator.dependent;
 
 import dev.orca.crd.OrcaExperiment;
-import dev.orca.crd.ProgressReport;
 import dev.orca.operator.ExperimentPlan;
 import dev.orca.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -41,7 +40,7 @@ public class TrainerJob extends KubernetesDependentResource<Job, OrcaExperiment>
             args.addAll(List.of("--trial", Integer.toString(plan.trial())));
         }
         return TrainerPods.job(experiment, config, Names.trainer(experiment), Names.labels(experiment, Names.TRAINER), args,
-                ProgressReport.KEY);
+                ProgressWriter.own(experiment));
     }
 
     /** Created once body selection and search (when the spec has them) have decided. */

@@ -28,7 +28,10 @@ public class TrainerNetworkPolicy extends CRUDKubernetesDependentResource<Networ
 
     @Override
     protected NetworkPolicy desired(OrcaExperiment experiment, Context<OrcaExperiment> context) {
-        OperatorConfig config = OperatorConfig.current();
+        return desired(experiment, OperatorConfig.current());
+    }
+
+    static NetworkPolicy desired(OrcaExperiment experiment, OperatorConfig config) {
         var apiServer = new NetworkPolicyEgressRuleBuilder()
                 .withTo(config.networkPolicyApiServerCidrs().stream()
                         .map(cidr -> new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr(cidr).endIpBlock().build()).toList())

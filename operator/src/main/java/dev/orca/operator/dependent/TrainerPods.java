@@ -45,7 +45,7 @@ public final class TrainerPods {
     private TrainerPods() {}
 
     static Job job(OrcaExperiment experiment, OperatorConfig config, String name, Map<String, String> labels, List<String> args,
-                   String progressKey) {
+                   ProgressWriter writer) {
         OrcaExperimentSpec spec = experiment.getSpec();
         OrcaExperimentSpec.Resources resources = spec.resources == null ? new OrcaExperimentSpec.Resources() : spec.resources;
         OrcaExperimentSpec.RunPolicy policy = spec.runPolicy == null ? new OrcaExperimentSpec.RunPolicy() : spec.runPolicy;
@@ -80,8 +80,8 @@ public final class TrainerPods {
                         .withFieldPath("metadata.namespace").endFieldRef().endItem().endDownwardAPI().build()).endProjected().build());
 
         List<EnvVar> env = List.of(
-                new EnvVarBuilder().withName(ProgressReport.ENV_CONFIG_MAP).withValue(Names.progress(experiment)).build(),
-                new EnvVarBuilder().withName(ProgressReport.ENV_KEY).withValue(progressKey).build(),
+                new EnvVarBuilder().withName(ProgressReport.ENV_CONFIG_MAP).withValue(writer.configMap()).build(),
+                new EnvVarBuilder().withName(ProgressReport.ENV_KEY).withValue(writer.key()).build(),
                 new EnvVarBuilder().withName(ProgressReport.ENV_NAMESPACE).withNewValueFrom().withNewFieldRef()
                         .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build(),
                 new EnvVarBuilder().withName("ORCA_CACHE_DIR").withValue(DATA + "/.cache/orca").build(),
@@ -113,7 +113,7 @@ public final class TrainerPods {
                 .withNewMetadata().withLabels(labels).endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")
-                .withServiceAccountName(Names.trainer(experiment))
+                .withServiceAccountName(writer.identity())
                 .withAutomountServiceAccountToken(false)
                 .withNodeSelector(resources.nodeSelector.isEmpty() ? null : resources.nodeSelector)
                 .withTolerations(resources.tolerations.stream().map(TrainerPods::toleration).toList())

@@ -1,26 +1,28 @@
 package dev.orca.operator.dependent;
 
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import dev.orca.crd.OrcaExperiment;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
-/** All the trainer may do on the API: read and update its own experiment's progress ConfigMap. */
+/** All a progress writer may do on the API: read and update its own ConfigMap. */
 // Only the trainers' own objects: without a selector the informer would cache every one in the watched namespaces.
 @KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER))
-public class TrainerRole extends CRUDKubernetesDependentResource<Role, OrcaExperiment> {
+public class TrainerRole extends PerWriter<Role> {
+
+    public TrainerRole() {
+        super(Role.class, Names.TRAINER);
+    }
 
     @Override
-    protected Role desired(OrcaExperiment experiment, Context<OrcaExperiment> context) {
+    protected Role desired(OrcaExperiment experiment, ProgressWriter writer) {
         return new RoleBuilder()
-                .withNewMetadata().withName(Names.trainer(experiment)).withNamespace(experiment.getMetadata().getNamespace())
-                .withLabels(Names.labels(experiment, "trainer")).endMetadata()
+                .withNewMetadata().withName(writer.identity()).withNamespace(experiment.getMetadata().getNamespace())
+                .withLabels(labels(experiment, Names.TRAINER, writer)).endMetadata()
                 .withRules(new PolicyRuleBuilder().withApiGroups("").withResources("configmaps")
-                        .withResourceNames(Names.progress(experiment)).withVerbs("get", "patch", "update").build())
+                        .withResourceNames(writer.configMap()).withVerbs("get", "patch", "update").build())
                 .build();
     }
 }

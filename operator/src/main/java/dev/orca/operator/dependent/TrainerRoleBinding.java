@@ -1,27 +1,28 @@
 package dev.orca.operator.dependent;
 
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import dev.orca.crd.OrcaExperiment;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
-/** Binds the trainer's Role to the trainer's ServiceAccount. */
+/** Binds each progress writer's Role to its ServiceAccount. */
 // Only the trainers' own objects: without a selector the informer would cache every one in the watched namespaces.
 @KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER))
-public class TrainerRoleBinding extends CRUDKubernetesDependentResource<RoleBinding, OrcaExperiment> {
+public class TrainerRoleBinding extends PerWriter<RoleBinding> {
+
+    public TrainerRoleBinding() {
+        super(RoleBinding.class, Names.TRAINER);
+    }
 
     @Override
-    protected RoleBinding desired(OrcaExperiment experiment, Context<OrcaExperiment> context) {
-        String name = Names.trainer(experiment);
+    protected RoleBinding desired(OrcaExperiment experiment, ProgressWriter writer) {
+        String namespace = experiment.getMetadata().getNamespace();
         return new RoleBindingBuilder()
-                .withNewMetadata().withName(name).withNamespace(experiment.getMetadata().getNamespace())
-                .withLabels(Names.labels(experiment, "trainer")).endMetadata()
-                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(name).endRoleRef()
-                .addNewSubject().withKind("ServiceAccount").withName(name).withNamespace(experiment.getMetadata().getNamespace())
-                .endSubject()
+                .withNewMetadata().withName(writer.identity()).withNamespace(namespace)
+                .withLabels(labels(experiment, Names.TRAINER, writer)).endMetadata()
+                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(writer.identity()).endRoleRef()
+                .addNewSubject().withKind("ServiceAccount").withName(writer.identity()).withNamespace(namespace).endSubject()
                 .build();
     }
 }

@@ -1,23 +1,27 @@
 package dev.orca.operator.dependent;
 
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import dev.orca.crd.OrcaExperiment;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
-/** The trainer's own identity, so that its Role can name one experiment's progress ConfigMap and nothing else. */
+/** Each progress writer's own identity, so that its Role can name its own ConfigMap and nothing else. */
 // Only the trainers' own objects: without a selector the informer would cache every one in the watched namespaces.
 @KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER))
-public class TrainerServiceAccount extends CRUDKubernetesDependentResource<ServiceAccount, OrcaExperiment> {
+public class TrainerServiceAccount extends PerWriter<ServiceAccount> {
+
+    public TrainerServiceAccount() {
+        super(ServiceAccount.class, Names.TRAINER);
+    }
 
     @Override
-    protected ServiceAccount desired(OrcaExperiment experiment, Context<OrcaExperiment> context) {
+    protected ServiceAccount desired(OrcaExperiment experiment, ProgressWriter writer) {
         return new ServiceAccountBuilder()
-                .withNewMetadata().withName(Names.trainer(experiment)).withNamespace(experiment.getMetadata().getNamespace())
-                .withLabels(Names.labels(experiment, "trainer")).endMetadata()
+                .withNewMetadata().withName(writer.identity()).withNamespace(experiment.getMetadata().getNamespace())
+                .withLabels(labels(experiment, Names.TRAINER, writer)).endMetadata()
+                // The pod mounts a projected token itself (TrainerPods), in the trainer container only.
+                .withAutomountServiceAccountToken(false)
                 .build();
     }
 }

@@ -1,7 +1,6 @@
 package dev.orca.operator.dependent;
 
 import dev.orca.crd.OrcaExperiment;
-import dev.orca.crd.ProgressReport;
 import dev.orca.operator.ExperimentPlan;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -35,7 +34,7 @@ public class TrialJobs extends PlannedJobs {
                 args.addAll(List.of("--body", plan.body()));
             }
             return TrainerPods.job(experiment, config, Names.trialJob(experiment, job.trial(), job.rung()), labels, args,
-                    ProgressReport.trialKey(job.trial()));
+                    ProgressWriter.trial(experiment, job.trial()));
         }).toList();
     }
 }

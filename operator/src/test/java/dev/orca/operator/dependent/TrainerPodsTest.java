@@ -1,7 +1,20 @@
 package dev.orca.operator.dependent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orca.crd.OrcaExperiment;
+import dev.orca.crd.TrainerExit;
+import dev.orca.operator.OperatorConfig;
+import dev.orca.operator.TestExperiments;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TrainerPodsTest {
@@ -11,5 +24,59 @@ class TrainerPodsTest {
         assertEquals(2, TrainerPods.threads("2"));
         assertEquals(3, TrainerPods.threads("2500m"));
         assertEquals(1, TrainerPods.threads("0.1"));
+    }
+
+    private static final OperatorConfig CONFIG = new OperatorConfig() {
+        public String trainerImage() { return "ghcr.io/orca-dev/orca-trainer:0.1.0"; }
+        public String trainerCpuImage() { return "ghcr.io/orca-dev/orca-trainer-cpu:0.1.0"; }
+        public String imagePullPolicy() { return "IfNotPresent"; }
+        public int maxGpusPerExperiment() { return 8; }
+        public boolean networkPolicy() { return true; }
+        public List<String> networkPolicyApiServerCidrs() { return List.of("0.0.0.0/0"); }
+        public long trainerUid() { return 1000; }
+    };
+
+    private static Job trialJob(OrcaExperiment e) {
+        return TrainerPods.job(e, CONFIG, "x-t3-r0", Names.labels(e, Names.TRIAL), List.of("trial"), ProgressWriter.trial(e, 3));
+    }
+
+    /** A trial's pod: its own identity and channel, the token only in the trainer container, bounded scratch space. */
+    @Test
+    void aTrialPodRunsAsItsOwnWriterWithAProjectedTokenAndBoundedScratch() {
+        OrcaExperiment e;
+        try (var client = new KubernetesClientBuilder().build()) {
+            e = TestExperiments.valid(client, "ns", "x");
+        }
+        PodSpec pod = trialJob(e).getSpec().getTemplate().getSpec();
+        assertEquals("x-t3", pod.getServiceAccountName());
+        assertFalse(pod.getAutomountServiceAccountToken(), "no token for every container");
+        var env = pod.getContainers().get(0).getEnv().stream().filter(v -> v.getValue() != null)
+                .collect(java.util.stream.Collectors.toMap(v -> v.getName(), v -> v.getValue()));
+        assertEquals("x-progress-t3", env.get(dev.orca.crd.ProgressReport.ENV_CONFIG_MAP));
+        Volume token = pod.getVolumes().stream().filter(v -> v.getProjected() != null).findFirst().orElseThrow();
+        var source = token.getProjected().getSources().stream().filter(s -> s.getServiceAccountToken() != null).findFirst().orElseThrow();
+        assertTrue(source.getServiceAccountToken().getExpirationSeconds() <= 3600, "short-lived");
+        assertTrue(pod.getContainers().get(0).getVolumeMounts().stream().anyMatch(m -> m.getName().equals(token.getName())));
+        pod.getVolumes().stream().filter(v -> v.getEmptyDir() != null)
+                .forEach(v -> assertNotNull(v.getEmptyDir().getSizeLimit(), v.getName() + " is bounded"));
+
+        var rules = trialJob(e).getSpec().getPodFailurePolicy().getRules();
+        assertEquals("FailJob", rules.get(0).getAction());
+        assertEquals(List.of(TrainerExit.INVALID_INPUT), rules.get(0).getOnExitCodes().getValues());
+    }
+
+    /** The experiment's pods: no ingress, egress to the API server's ports and DNS only. */
+    @Test
+    void theNetworkPolicyLetsTheExperimentsPodsReachTheApiServerAndDnsOnly() {
+        OrcaExperiment e;
+        try (var client = new KubernetesClientBuilder().build()) {
+            e = TestExperiments.valid(client, "ns", "x");
+        }
+        var policy = TrainerNetworkPolicy.desired(e, CONFIG).getSpec();
+        assertEquals(Map.of(Names.EXPERIMENT_LABEL, "x", Names.MANAGED_BY, Names.OPERATOR), policy.getPodSelector().getMatchLabels());
+        assertEquals(List.of("Ingress", "Egress"), policy.getPolicyTypes());
+        assertTrue(policy.getIngress().isEmpty());
+        assertEquals(List.of(List.of(443, 6443), List.of(53, 53)), policy.getEgress().stream()
+                .map(r -> r.getPorts().stream().map(p -> p.getPort().getIntVal()).toList()).toList());
     }
 }

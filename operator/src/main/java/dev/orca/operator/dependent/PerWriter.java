@@ -1,0 +1,63 @@
+package dev.orca.operator.dependent;
+
+import dev.orca.crd.OrcaExperiment;
+import dev.orca.operator.ExperimentPlan;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.BulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One object of a kind per {@link ProgressWriter} of the experiment. Writers only ever join (trials start, none
+ * un-start), so an object that is no longer desired is left to the garbage collector with the experiment.
+ */
+abstract class PerWriter<R extends HasMetadata> extends KubernetesDependentResource<R, OrcaExperiment>
+        implements BulkDependentResource<R, OrcaExperiment, ResourceID>, Creator<R, OrcaExperiment>, GarbageCollected<OrcaExperiment> {
+
+    private final Class<R> type;
+    private final String role;
+
+    PerWriter(Class<R> type, String role) {
+        super(type);
+        this.type = type;
+        this.role = role;
+    }
+
+    protected abstract R desired(OrcaExperiment experiment, ProgressWriter writer);
+
+    @Override
+    public Map<ResourceID, R> desiredResources(OrcaExperiment experiment, Context<OrcaExperiment> context) {
+        Map<ResourceID, R> out = new LinkedHashMap<>();
+        for (ProgressWriter w : ProgressWriter.current(experiment, ExperimentPlan.of(context))) {
+            R r = desired(experiment, w);
+            out.put(ResourceID.fromResource(r), r);
+        }
+        return out;
+    }
+
+    @Override
+    public Map<ResourceID, R> getSecondaryResources(OrcaExperiment experiment, Context<OrcaExperiment> context) {
+        Map<ResourceID, R> out = new LinkedHashMap<>();
+        context.getSecondaryResourcesAsStream(type)
+                .filter(r -> r.getMetadata().getLabels() != null && role.equals(r.getMetadata().getLabels().get(Names.ROLE_LABEL))
+                        && experiment.getMetadata().getName().equals(r.getMetadata().getLabels().get(Names.EXPERIMENT_LABEL)))
+                .forEach(r -> out.put(ResourceID.fromResource(r), r));
+        return out;
+    }
+
+    @Override
+    public void deleteTargetResource(OrcaExperiment experiment, R resource, ResourceID id, Context<OrcaExperiment> context) {
+    }
+
+    /** Labels of a writer's object: the experiment's, its role, and which writer. */
+    static Map<String, String> labels(OrcaExperiment experiment, String role, ProgressWriter writer) {
+        Map<String, String> labels = new LinkedHashMap<>(Names.labels(experiment, role));
+        labels.put(ProgressWriter.LABEL, writer.id());
+        return labels;
+    }
+}
