@@ -48,8 +48,7 @@ public final class ExperimentFiles {
         try {
             spec = YAML.treeToValue(specNode, OrcaExperimentSpec.class);
         } catch (IOException e) {
-            String detail = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-            throw new InvalidExperiment(file + ": " + detail + " at spec" + path(e), e);
+            throw new InvalidExperiment(file + ": spec" + path(e) + ": " + detail(e), e);
         }
         List<SpecValidation.Violation> violations = SpecValidation.validate(spec);
         if (!violations.isEmpty()) {
@@ -57,6 +56,20 @@ public final class ExperimentFiles {
                     .collect(Collectors.joining("\n  ")), null);
         }
         return spec;
+    }
+
+    /**
+     * What is wrong, in the spec's words: a wrong enum value lists the values the field takes (as written in YAML),
+     * not the Java type it binds to.
+     */
+    private static String detail(IOException e) {
+        if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f && f.getTargetType() != null
+                && f.getTargetType().isEnum()) {
+            String allowed = java.util.Arrays.stream(f.getTargetType().getEnumConstants())
+                    .map(c -> OrcaExperimentSpec.wireName((Enum<?>) c)).collect(Collectors.joining(", "));
+            return "\"" + f.getValue() + "\" is not one of " + allowed;
+        }
+        return e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
     }
 
     private static String path(IOException e) {

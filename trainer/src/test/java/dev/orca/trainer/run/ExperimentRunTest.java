@@ -209,6 +209,12 @@ class ExperimentRunTest {
         Files.writeString(yaml, "apiVersion: orca.dev/v1alpha1\nkind: OrcaExperiment\nmetadata: { name: x }\nspec:\n"
                 + text.lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n"));
         assertEquals(OrcaExperimentSpec.Mode.ORCA, ExperimentFiles.read(yaml).mode, "a whole resource reads too");
+
+        // A wrong enum value: the field and the values it takes, as written in YAML, not the Java type.
+        Files.writeString(yaml, text.replace("mode: orca", "mode: banana"));
+        String banana = assertThrows(ExperimentFiles.InvalidExperiment.class, () -> ExperimentFiles.read(yaml)).getMessage();
+        assertTrue(banana.contains("spec.mode: \"banana\" is not one of orca, ") && banana.contains("finetune-layernorm")
+                && !banana.contains("dev.orca"), banana);
     }
 
     /** JSB Chorales' format with its own three splits: multi-label next-frame prediction scored by NLL. */
