@@ -30,12 +30,23 @@ abstract class PerWriter<R extends HasMetadata> extends KubernetesDependentResou
 
     protected abstract R desired(OrcaExperiment experiment, ProgressWriter writer);
 
+    /** The name of the writer's object of this kind. */
+    protected abstract String name(ProgressWriter writer);
+
+    /**
+     * The objects of writers that do not have theirs yet. They are created once and never updated, so an existing one
+     * needs no desired state: at 200 trials, building all of them on every reconcile would cost megabytes for nothing.
+     */
     @Override
     public Map<ResourceID, R> desiredResources(OrcaExperiment experiment, Context<OrcaExperiment> context) {
+        java.util.Set<String> existing = new java.util.HashSet<>();
+        getSecondaryResources(experiment, context).keySet().forEach(id -> existing.add(id.getName()));
         Map<ResourceID, R> out = new LinkedHashMap<>();
         for (ProgressWriter w : ProgressWriter.current(experiment, ExperimentPlan.of(context))) {
-            R r = desired(experiment, w);
-            out.put(ResourceID.fromResource(r), r);
+            if (!existing.contains(name(w))) {
+                R r = desired(experiment, w);
+                out.put(ResourceID.fromResource(r), r);
+            }
         }
         return out;
     }
@@ -50,6 +61,7 @@ abstract class PerWriter<R extends HasMetadata> extends KubernetesDependentResou
         return out;
     }
 
+    /** An existing writer's object is absent from the desired map (see above): it stays. */
     @Override
     public void deleteTargetResource(OrcaExperiment experiment, R resource, ResourceID id, Context<OrcaExperiment> context) {
     }

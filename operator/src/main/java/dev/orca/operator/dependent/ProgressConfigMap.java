@@ -28,4 +28,9 @@ public class ProgressConfigMap extends PerWriter<ConfigMap> {
                 .withData(new java.util.LinkedHashMap<>())
                 .build();
     }
+
+    @Override
+    protected String name(ProgressWriter writer) {
+        return writer.configMap();
+    }
 }

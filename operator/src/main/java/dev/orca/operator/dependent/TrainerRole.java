@@ -25,4 +25,9 @@ public class TrainerRole extends PerWriter<Role> {
                         .withResourceNames(writer.configMap()).withVerbs("get", "patch", "update").build())
                 .build();
     }
+
+    @Override
+    protected String name(ProgressWriter writer) {
+        return writer.identity();
+    }
 }

@@ -25,4 +25,9 @@ public class TrainerRoleBinding extends PerWriter<RoleBinding> {
                 .addNewSubject().withKind("ServiceAccount").withName(writer.identity()).withNamespace(namespace).endSubject()
                 .build();
     }
+
+    @Override
+    protected String name(ProgressWriter writer) {
+        return writer.identity();
+    }
 }

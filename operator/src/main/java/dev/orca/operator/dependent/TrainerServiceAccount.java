@@ -24,4 +24,9 @@ public class TrainerServiceAccount extends PerWriter<ServiceAccount> {
                 .withAutomountServiceAccountToken(false)
                 .build();
     }
+
+    @Override
+    protected String name(ProgressWriter writer) {
+        return writer.identity();
+    }
 }

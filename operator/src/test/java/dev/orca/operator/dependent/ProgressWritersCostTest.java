@@ -16,8 +16,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * At the largest admitted search every reconcile computes the desired identity and channel of 201 writers (the run and
- * 200 trials): four small objects each. That stays a few MiB, and every name is distinct.
+ * At the largest admitted search the desired identity and channel of 201 writers (the run and 200 trials), four small
+ * objects each, when none exists yet (a reconcile builds only the missing ones): a few MiB, every name distinct.
  */
 class ProgressWritersCostTest {
 
@@ -54,6 +54,12 @@ class ProgressWritersCostTest {
             assertEquals(objects, names.size(), "every writer's objects have names of their own");
         }
         System.out.printf("201 writers: %d desired objects, %.2f MiB allocated%n", objects, allocated / 1048576.0);
+        for (ProgressWriter w : ProgressWriter.current(e, plan)) {
+            for (PerWriter<? extends HasMetadata> kind : kinds) {
+                // A reconcile skips the writers whose objects exist by this name: it must be the object's own.
+                assertEquals(kind.desired(e, w).getMetadata().getName(), kind.name(w));
+            }
+        }
         assertEquals(4 * 201, objects);
         assertTrue(allocated < 8L << 20, allocated + " bytes");
     }
