@@ -35,7 +35,6 @@ public final class SpecValidation {
             out.add(new Violation("spec", "is required"));
             return out;
         }
-        SchemaBounds.check(spec, "spec", out);
         task(spec, out);
         body(spec, out);
         if (spec.mode == null) {
@@ -69,7 +68,9 @@ public final class SpecValidation {
             check(out, policy.ttlSecondsAfterFinished == null || policy.ttlSecondsAfterFinished >= 0,
                     "spec.runPolicy.ttlSecondsAfterFinished", "must be >= 0, got " + policy.ttlSecondsAfterFinished);
         }
-        // The bounds and the checks below may name one field twice: keep the first word on each.
+        // The schema's bounds last: where a check above already named a field (in words meant for people, e.g. "a
+        // Kubernetes quantity such as 4 or 500m" rather than the pattern), the first word on it is kept.
+        SchemaBounds.check(spec, "spec", out);
         java.util.Set<String> seen = new java.util.HashSet<>();
         out.removeIf(v -> !seen.add(v.field()));
         return out;

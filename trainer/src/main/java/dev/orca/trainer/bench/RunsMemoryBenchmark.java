@@ -17,29 +17,24 @@ import java.util.Locale;
 public final class RunsMemoryBenchmark {
     private RunsMemoryBenchmark() {}
 
-    static final String DEFAULT = """
-            task:
-              type: classification
-              inputShape: [16, 64]
-              numClasses: 10
-              metric: zeroOneError
-              data:
-                generator: { name: listops, samples: 300, resolution: 64, options: { maxDepth: "4", minLength: "16" } }
-            body: { checkpoint: bundled:all-minilm-l6-v2 }
-            mode: orca
-            source: { dataset: bundled:brown-corpus, samples: 500 }
-            alignment: { metric: otdd-exact, epochs: 3, samplesPerClass: 32, optimizer: { name: adam, lr: 1.0e-3 } }
-            finetune: { epochs: 2, batchSize: 32, optimizer: { name: adamw, lr: 1.0e-4, weightDecay: 0.01 } }
-            """;
+    /** The demo's ORCA experiment at a smaller budget, so ten runs take minutes. */
+    static OrcaExperimentSpec smallDemo(Path yaml) throws java.io.IOException {
+        Files.writeString(yaml, dev.orca.trainer.cli.Orca.demoExperiment("orca"));
+        OrcaExperimentSpec spec = ExperimentFiles.read(yaml);
+        spec.task.data.generator.samples = 300;
+        spec.source.samples = 500;
+        spec.alignment.epochs = 3;
+        spec.alignment.samplesPerClass = 32;
+        spec.finetune.epochs = 2;
+        spec.finetune.schedule.warmupEpochs = 0;
+        return spec;
+    }
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("orca-runs-memory");
-        Path yaml = args.length > 0 && !args[0].isBlank() ? Path.of(args[0]) : work.resolve("experiment.yaml");
-        if (args.length == 0 || args[0].isBlank()) {
-            Files.writeString(yaml, DEFAULT);
-        }
+        boolean given = args.length > 0 && !args[0].isBlank();
+        OrcaExperimentSpec spec = given ? ExperimentFiles.read(Path.of(args[0])) : smallDemo(work.resolve("experiment.yaml"));
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        OrcaExperimentSpec spec = ExperimentFiles.read(yaml);
         List<Long> rss = new ArrayList<>();
         System.out.printf(Locale.ROOT, "%-4s %-10s %-10s %-12s %-8s%n", "run", "RSS MiB", "heap MiB", "heap committed", "seconds");
         for (int i = 1; i <= runs; i++) {

@@ -141,10 +141,10 @@ public final class Safetensors {
                 }
             }
         }
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw new CheckpointException(file + ": tensor " + name + " holds " + values[i] + " at index " + i);
-            }
+        try {
+            dev.orca.trainer.data.DataLimits.finite(file + ": tensor " + name, values);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(e.getMessage(), e);
         }
         return new TensorData(name, shape, values);
     }

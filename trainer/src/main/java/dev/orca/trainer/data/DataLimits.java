@@ -10,8 +10,7 @@ public final class DataLimits {
 
     /** Refuses, naming the file, when reading needs more memory than the heap has room for. */
     public static void fits(String source, long bytes, String what) {
-        Runtime rt = Runtime.getRuntime();
-        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long free = freeHeap();
         if (bytes < 0 || bytes > (long) (free * 0.8) || bytes > Integer.MAX_VALUE - 64L) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
                     "%s: %s needs %s of memory, this JVM has %d MiB free (a corrupt header? else give the trainer more:"
@@ -48,8 +47,12 @@ public final class DataLimits {
 
     /** The most bytes a decompressed entry may have: what the heap could hold of it and of its float copy. */
     public static long decompressedLimit() {
+        return Math.min(Integer.MAX_VALUE - 64L, freeHeap() / 3);
+    }
+
+    /** What the heap can still grow into: its maximum less what is in use. */
+    private static long freeHeap() {
         Runtime rt = Runtime.getRuntime();
-        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        return Math.min(Integer.MAX_VALUE - 64L, free / 3);
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     }
 }

@@ -326,16 +326,7 @@ public final class ExperimentRun {
      * checkpoints (the demo and the reproduction harness want fresh runs).
      */
     public static void startFresh(Path out) {
-        if (!Files.exists(out)) {
-            return;
-        }
-        try (var paths = Files.walk(out)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + out, e);
-        }
+        dev.orca.trainer.io.FileTrees.delete(out);
     }
 
     /** Shared across experiments: {@code orca.cacheDir}, {@code $ORCA_CACHE_DIR}, else {@code ~/.cache/orca}. */

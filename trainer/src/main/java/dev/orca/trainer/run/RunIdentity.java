@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.trainer.checkpoint.BodyCheckpoints;
 import dev.orca.trainer.io.AtomicFiles;
+import dev.orca.trainer.io.FileTrees;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -81,7 +80,7 @@ public final class RunIdentity {
         all.put("inputs", inputs);
         try {
             byte[] canonical = JSON.writeValueAsBytes(all);
-            return new Recorded(HexFormat.of().formatHex(sha256().digest(canonical)), kind, inputs);
+            return new Recorded(HexFormat.of().formatHex(FileTrees.sha256().digest(canonical)), kind, inputs);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -139,7 +138,7 @@ public final class RunIdentity {
         if (!Files.exists(path)) {
             return "absent"; // loading it fails with the reason; nothing to resume either way
         }
-        MessageDigest sha = sha256();
+        MessageDigest sha = FileTrees.sha256();
         try {
             List<Path> files;
             if (Files.isDirectory(path)) {
@@ -149,14 +148,9 @@ public final class RunIdentity {
             } else {
                 files = Stream.of(path, path.resolveSibling("tokenizer.json")).filter(Files::isRegularFile).toList();
             }
-            byte[] buffer = new byte[1 << 16];
             for (Path f : files) {
                 sha.update(f.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                try (InputStream in = Files.newInputStream(f)) {
-                    for (int n; (n = in.read(buffer)) > 0; ) {
-                        sha.update(buffer, 0, n);
-                    }
-                }
+                FileTrees.digest(sha, f);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the body checkpoint " + path, e);
@@ -169,14 +163,6 @@ public final class RunIdentity {
             return Files.exists(file) ? Files.size(file) + " bytes, modified " + Files.getLastModifiedTime(file) : "absent";
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

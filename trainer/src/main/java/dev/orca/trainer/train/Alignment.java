@@ -91,8 +91,8 @@ public final class Alignment {
         }
         Optimizer optimizer = new Optimizer(settings.optimizer(), trainable, settings.weightDecay(), 0);
         int start = 0;
-        if (checkpoint != null && checkpoint.exists(STAGE)) {
-            RunCheckpoint.Restored restored = checkpoint.load(STAGE, embedder);
+        RunCheckpoint.Restored restored = checkpoint == null ? null : checkpoint.restore(STAGE, embedder).orElse(null);
+        if (restored != null) {
             optimizer.load(restored.optimizer());
             start = restored.progress().completedEpochs();
         }

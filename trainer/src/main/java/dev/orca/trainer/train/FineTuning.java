@@ -124,8 +124,8 @@ public final class FineTuning {
         }
         Optimizer optimizer = new Optimizer(settings.optimizer(), trainable, settings.weightDecay(), settings.momentum());
         int start = 0;
-        if (checkpoint != null && checkpoint.exists(STAGE)) {
-            RunCheckpoint.Restored restored = checkpoint.load(STAGE, model);
+        RunCheckpoint.Restored restored = checkpoint == null ? null : checkpoint.restore(STAGE, model).orElse(null);
+        if (restored != null) {
             optimizer.load(restored.optimizer());
             start = restored.progress().completedEpochs();
             if (dropout != null) {

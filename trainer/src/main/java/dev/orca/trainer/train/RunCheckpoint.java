@@ -8,14 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orca.trainer.checkpoint.Safetensors;
 import dev.orca.trainer.checkpoint.TensorData;
 import dev.orca.trainer.io.AtomicFiles;
+import dev.orca.trainer.io.FileTrees;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -70,17 +69,12 @@ public final class RunCheckpoint {
         this.warnings = warnings;
     }
 
-    /** Whether the stage has an intact generation to resume from (damaged ones do not count: the stage starts over). */
-    public boolean exists(String stage) {
-        return generations(stage).stream().anyMatch(g -> verify(g).isEmpty());
-    }
-
     public void save(String stage, Block model, Optimizer.State optimizer, Progress progress) {
         List<Path> before = generations(stage);
         int next = before.isEmpty() ? 1 : generation(before.get(0)) + 1;
         Path dir = directory.resolve(stage).resolve("g" + next);
         try {
-            deleteTree(dir); // a partial generation of the same number, left by a pod that died mid-save
+            FileTrees.delete(dir); // a partial generation of the same number, left by a pod that died mid-save
             Files.createDirectories(dir);
             List<TensorData> tensors = new ArrayList<>();
             for (Pair<String, Parameter> p : model.getParameters()) {
@@ -107,17 +101,21 @@ public final class RunCheckpoint {
         // Older generations go once the new one is complete; the newest two stay, so a damaged newest one has a fallback.
         List<Path> complete = generations(stage).stream().filter(g -> Files.exists(g.resolve(MANIFEST))).toList();
         for (Path old : complete.subList(Math.min(KEPT, complete.size()), complete.size())) {
-            deleteTree(old);
+            FileTrees.delete(old);
         }
         for (Path g : generations(stage)) {
             if (generation(g) < next && !Files.exists(g.resolve(MANIFEST))) {
-                deleteTree(g);
+                FileTrees.delete(g);
             }
         }
     }
 
-    /** Restores the model's parameters from the newest intact generation and returns the run's position and optimizer state. */
-    public Restored load(String stage, Block model) {
+    /**
+     * Restores the model's parameters from the newest intact generation and returns the run's position and optimizer
+     * state; empty when the stage has none (never saved, or every generation damaged: the stage starts over). Each
+     * generation is verified once here, so a resume hashes the checkpoint it loads once.
+     */
+    public Optional<Restored> restore(String stage, Block model) {
         List<String> skipped = new ArrayList<>();
         for (Path dir : generations(stage)) {
             Optional<String> damage = verify(dir);
@@ -128,10 +126,18 @@ public final class RunCheckpoint {
             if (!skipped.isEmpty()) {
                 warnings.accept(directory.resolve(stage) + ": skipped " + String.join(", ", skipped) + "; resuming from " + dir.getFileName());
             }
-            return load(dir, model);
+            return Optional.of(load(dir, model));
         }
-        throw new IllegalStateException(directory.resolve(stage) + ": no intact checkpoint"
-                + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped)));
+        if (!skipped.isEmpty()) {
+            warnings.accept(directory.resolve(stage) + ": no intact checkpoint (skipped " + String.join(", ", skipped)
+                    + "); the stage starts over");
+        }
+        return Optional.empty();
+    }
+
+    /** {@link #restore} where a checkpoint must exist. */
+    public Restored load(String stage, Block model) {
+        return restore(stage, model).orElseThrow(() -> new IllegalStateException(directory.resolve(stage) + ": no intact checkpoint"));
     }
 
     private Restored load(Path dir, Block model) {
@@ -201,34 +207,9 @@ public final class RunCheckpoint {
     }
 
     static FileDigest digest(Path file) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        long size = 0;
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sha.update(buffer, 0, n);
-                size += n;
-            }
-        }
+        MessageDigest sha = FileTrees.sha256();
+        long size = FileTrees.digest(sha, file);
         return new FileDigest(size, HexFormat.of().formatHex(sha.digest()));
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + dir, e);
-        }
     }
 
     /** A loaded checkpoint. */
