@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Data for the reproduction table that ships as R data sets (Debian r-cran-mlbench) or Debian files
 # (dataset-fashion-mnist): converted once into runs/data/, which the bench/reproduction/*.yaml files read.
-#   apt-get install r-base-core r-cran-mlbench dataset-fashion-mnist
+#   apt-get install r-base-core r-cran-mlbench dataset-fashion-mnist python3-sklearn
 # Landsat Satellite: 36 features (4 bands x 3 x 3 pixels), 6 classes; DNA splice: 60 positions x 3 indicator bits,
 # 3 classes, written bit-major (all positions' first bit, then the second, then the third) so that the task file's
 # inputShape [3, 60] reads them as 3 channels over a sequence of 60 nucleotides.
@@ -20,5 +20,12 @@ Rscript -e '
   x <- x[, c(seq(1, 180, 3), seq(2, 180, 3), seq(3, 180, 3))]
   write.table(cbind(x, y), file.path(out, "dna-splice.csv"), sep = ",", row.names = FALSE, col.names = FALSE)
 ' "$out"
+# scikit-learn's 8 x 8 digits (bench/sanity): 64 pixel values (0-16), then the digit.
+/usr/bin/python3 -c '
+import sys, numpy as np
+from sklearn.datasets import load_digits
+d = load_digits()
+np.savetxt(sys.argv[1], np.c_[d.data, d.target], fmt="%g", delimiter=",")
+' "$out/digits.csv"
 cp /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz /usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz "$out/"
 wc -l "$out"/*.csv

@@ -38,6 +38,9 @@ import java.util.Map;
         + " ? self.finetune.batchSize : " + OrcaExperimentSpec.Finetune.DEFAULT_BATCH_SIZE + ") == 0)",
         message = "search.space.batchSizes must be multiples of finetune.batchSize (they are reached by gradient accumulation)",
         fieldPath = ".search.space.batchSizes")
+@ValidationRule(value = "!has(self.search) || (has(self.task.data.validationFraction) && self.task.data.validationFraction > 0.0)",
+        message = "search ranks trials on the validation split: set task.data.validationFraction > 0 (the default 0 trains on"
+                + " the whole training split, as the official code)", fieldPath = ".task.data.validationFraction")
 public class OrcaExperimentSpec {
 
     /** CEL rule for what must not change once an experiment exists: a different experiment is a new resource. */
@@ -73,6 +76,10 @@ public class OrcaExperimentSpec {
     @JsonPropertyDescription("Proxy source data for alignment, embedded by the body's own embedding layer.")
     @ValidationRule(value = IMMUTABLE, message = IMMUTABLE_MESSAGE)
     public Source source = new Source();
+
+    @JsonPropertyDescription("Stage 1: the task embedder f (text bodies) that turns the task's inputs into the body's tokens.")
+    @ValidationRule(value = IMMUTABLE, message = IMMUTABLE_MESSAGE)
+    public Embedder embedder = new Embedder();
 
     @JsonPropertyDescription("orca (align then fine-tune everything), orca-layernorm (align, then train only LayerNorms),"
             + " finetune (no alignment), finetune-layernorm (the FPT setting), scratch (randomly initialised body).")
@@ -156,7 +163,11 @@ public class OrcaExperimentSpec {
     public enum Loss {
         @JsonProperty("crossEntropy") CROSS_ENTROPY,
         @JsonProperty("binaryCrossEntropy") BINARY_CROSS_ENTROPY,
-        @JsonProperty("mse") MSE
+        @JsonProperty("mse") MSE,
+        /** Mean over examples of ‖prediction − truth‖₂ / ‖truth‖₂ (the official Darcy Flow loss, LpLoss.rel). */
+        @JsonProperty("relativeL2") RELATIVE_L2,
+        /** Focal loss, α Σ onehot (1 − p)^γ (−log p) (the official NinaPro loss). */
+        @JsonProperty("focal") FOCAL
     }
 
     public enum AlignmentMetric {
@@ -180,6 +191,13 @@ public class OrcaExperimentSpec {
         @JsonProperty("annealed") ANNEALED,
         /** The same warm start, then iterations until the marginals are met to 1e-4 (slower; the entropic optimum). */
         @JsonProperty("converged") CONVERGED
+    }
+
+    public enum EmbedderLayerNorm {
+        /** LayerNorm(conv(x)) + positions: the official Embeddings1D. */
+        @JsonProperty("beforePositions") BEFORE_POSITIONS,
+        /** LayerNorm(conv(x) + positions): as a BERT-family body embeds words. */
+        @JsonProperty("afterPositions") AFTER_POSITIONS
     }
 
     public enum OptimizerName {
@@ -211,6 +229,10 @@ public class OrcaExperimentSpec {
             message = "mae8 and relativeL2 apply to dense tasks only", fieldPath = ".metric")
     @ValidationRule(value = "self.metric != 'oneMinusMap' || self.type != 'dense'",
             message = "oneMinusMap applies to classification and multilabel tasks", fieldPath = ".metric")
+    @ValidationRule(value = "!has(self.loss) || self.loss != 'relativeL2' || self.type == 'dense'",
+            message = "the relativeL2 loss applies to dense tasks", fieldPath = ".loss")
+    @ValidationRule(value = "!has(self.loss) || self.loss != 'focal' || self.type == 'classification'",
+            message = "the focal loss applies to classification tasks", fieldPath = ".loss")
     @ValidationRule(value = "self.metric != 'nll' || self.type != 'classification'",
             message = "nll applies to multilabel and dense tasks", fieldPath = ".metric")
     public static class Task {
@@ -232,8 +254,17 @@ public class OrcaExperimentSpec {
         @JsonPropertyDescription("Evaluation metric (lower is better).")
         @Required
         public Metric metric;
-        @JsonPropertyDescription("Training loss; by default cross-entropy (classification), binary cross-entropy (multilabel), mse (dense).")
+        @JsonPropertyDescription("Training loss; by default cross-entropy (classification), binary cross-entropy (multilabel), mse (dense)."
+                + " Also relativeL2 (dense) and focal (classification).")
         public Loss loss;
+        @JsonPropertyDescription("binaryCrossEntropy: weight of the positive term (PyTorch's pos_weight; official DeepSEA 4, FSD50K 10);"
+                + " the loss is then the mean over every label, as BCEWithLogitsLoss. Absent: summed over labels, weight 1.")
+        @Min(0)
+        public Double positiveWeight;
+        @JsonPropertyDescription("focal: the exponent gamma (the official NinaPro FocalLoss(alpha=1) keeps gamma 0, i.e. cross-entropy).")
+        @Min(0)
+        @Max(10)
+        public double focalGamma = 0;
         @JsonPropertyDescription("Where the data comes from.")
         @Required
         public Data data = new Data();
@@ -246,10 +277,11 @@ public class OrcaExperimentSpec {
         public Generator generator;
         @JsonPropertyDescription("Data files on the volume. Exactly one of generator and files.")
         public Files files;
-        @JsonPropertyDescription("Fraction of the training data held out for validation (model selection), in [0, 0.5].")
+        @JsonPropertyDescription("Fraction of the training data held out for validation (model selection, search), in [0, 0.5];"
+                + " default 0: train on the whole training split, as the official code (valid_split: False).")
         @Min(0)
         @Max(0.5)
-        public double validationFraction = 0.1;
+        public double validationFraction = 0;
         @JsonPropertyDescription("Fraction held out for testing when the data has no test split, in [0, 0.5].")
         @Min(0)
         @Max(0.5)
@@ -316,6 +348,25 @@ public class OrcaExperimentSpec {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Embedder {
+        /** The official default target_seq_len (task_configs.py:78). */
+        public static final int DEFAULT_TARGET_SEQUENCE_LENGTH = 512;
+        @JsonPropertyDescription("Most tokens the embedder makes (the official target_seq_len): k is the smallest kernel = stride"
+                + " that gives at most this many, and at most the body's maximum sequence length. Default 512.")
+        @Min(1)
+        @Max(65_536)
+        public Integer targetSequenceLength;
+        @JsonPropertyDescription("Where the embedder's LayerNorm sits: afterPositions (default; LayerNorm(conv(x) + positions), as a"
+                + " BERT body embeds words) or beforePositions (LayerNorm(conv(x)) + positions, the official embedder, whose tokens keep"
+                + " only their sign when they carry one value; docs/official-recipe.md).")
+        public EmbedderLayerNorm layerNorm = EmbedderLayerNorm.AFTER_POSITIONS;
+
+        public int targetSequenceLength() {
+            return targetSequenceLength != null ? targetSequenceLength : DEFAULT_TARGET_SEQUENCE_LENGTH;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Source {
         @JsonPropertyDescription("Proxy source data set (conll2003 or brown-corpus for text bodies, cifar10 for vision).")
         public String dataset;
@@ -359,14 +410,24 @@ public class OrcaExperimentSpec {
         @JsonPropertyDescription("Entropic regularisation of the optimal transport (absolute, in squared feature units).")
         @Min(value = 0, inclusive = false)
         public double epsilon = 0.1;
-        @JsonPropertyDescription("Optimizer of the embedder.")
-        public Optimizer optimizer = Optimizer.of(OptimizerName.ADAM, 1e-4, 0);
+        @JsonPropertyDescription("Optimizer of the embedder. By default the fine-tuning optimizer with its learning rate"
+                + " x 10 when that rate is at most 1e-3, as the official code (task_configs.py:311-314).")
+        public Optimizer optimizer;
+
+        /** The embedder's optimizer: the spec's, or the official derivation from the fine-tuning one. */
+        public Optimizer optimizer(Finetune finetune) {
+            if (optimizer != null) {
+                return optimizer;
+            }
+            Optimizer derived = Optimizer.of(finetune.optimizer.name, finetune.optimizer.lr <= 1e-3 ? finetune.optimizer.lr * 10
+                    : finetune.optimizer.lr, finetune.optimizer.weightDecay);
+            derived.momentum = finetune.optimizer.momentum;
+            derived.betas = finetune.optimizer.betas;
+            return derived;
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @ValidationRule(value = "!has(self.schedule) || !has(self.schedule.warmupEpochs)"
-            + " || self.schedule.warmupEpochs <= (has(self.epochs) ? self.epochs : " + Finetune.DEFAULT_EPOCHS + ")",
-            message = "schedule.warmupEpochs must not exceed epochs", fieldPath = ".schedule.warmupEpochs")
     public static class Finetune {
         static final int DEFAULT_EPOCHS = 100;
         static final int DEFAULT_BATCH_SIZE = 32;
@@ -382,9 +443,14 @@ public class OrcaExperimentSpec {
         @Min(1)
         @Max(1024)
         public int gradientAccumulation = 1;
-        @JsonPropertyDescription("Maximum global gradient norm; 0 disables clipping.")
+        @JsonPropertyDescription("Maximum global gradient norm; 0 (default, the official clip: -1) disables clipping.")
         @Min(0)
-        public double clipNorm = 1.0;
+        public double clipNorm = 0;
+        @JsonPropertyDescription("Dropout rate of the body's layers while training, replacing the checkpoint's; default 0 (the"
+                + " official drop_out: 0.0). Absent in YAML = 0; set it to the checkpoint's (often 0.1) to train as pretrained.")
+        @Min(0)
+        @Max(value = 1, inclusive = false)
+        public double dropout = 0;
         @JsonPropertyDescription("Optimizer.")
         public Optimizer optimizer = Optimizer.of(OptimizerName.ADAMW, 1e-4, 1e-2);
         @JsonPropertyDescription("Learning-rate schedule.")
@@ -405,6 +471,9 @@ public class OrcaExperimentSpec {
         @Min(0)
         @Max(value = 1, inclusive = false)
         public double momentum = 0;
+        @JsonPropertyDescription("Adam's and AdamW's (beta1, beta2); default [0.9, 0.98], as the official configs.")
+        @Size(min = 2, max = 2)
+        public List<@Min(0) @Max(value = 1, inclusive = false) Double> betas = new ArrayList<>(List.of(0.9, 0.98));
 
         static Optimizer of(OptimizerName name, double lr, double weightDecay) {
             Optimizer o = new Optimizer();
@@ -416,11 +485,19 @@ public class OrcaExperimentSpec {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.decayEpochs) || self.decayEpochs > (has(self.warmupEpochs) ? self.warmupEpochs : 5)",
+            message = "schedule.decayEpochs must be greater than warmupEpochs", fieldPath = ".decayEpochs")
     public static class Schedule {
-        @JsonPropertyDescription("Epochs of linear warm-up before the linear decay to zero.")
+        @JsonPropertyDescription("Epochs of linear warm-up before the linear decay; default 5, as the official WarmupLR. A run"
+                + " shorter than its warm-up never reaches the peak rate, as in the official code.")
         @Min(0)
         @Max(MAX_EPOCHS)
-        public int warmupEpochs = 0;
+        public int warmupEpochs = 5;
+        @JsonPropertyDescription("Epoch at which the linear decay reaches zero (the official decay_epochs); finetune.epochs when"
+                + " absent. Larger than epochs, the run ends before the rate reaches zero.")
+        @Min(1)
+        @Max(MAX_EPOCHS)
+        public Integer decayEpochs;
     }
 
     /** A Kubernetes toleration, typed, so that a malformed one is refused at admission rather than when the pod is built. */
@@ -500,7 +577,7 @@ public class OrcaExperimentSpec {
 
     /**
      * ASHA (Li et al., 2020) over the fine-tuning configuration, on the experiment's setting without alignment
-     * (orca searches as finetune, as the paper tunes); defaults are the paper's grids.
+     * (orca searches as finetune, as the paper tunes); the space is the spec's; the official code ships no search grid (its configs fix one setting per task) and the paper's appendix is not checkable offline, so Orca's samples call theirs Orca's grids.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @ValidationRule(value = "!has(self.maxEpochs) || self.maxEpochs >= (has(self.minEpochs) ? self.minEpochs : 1)",

@@ -203,7 +203,9 @@ public final class SpecValidation {
         check(out, a.rounds >= 1, "spec.alignment.rounds", "must be >= 1, got " + a.rounds);
         check(out, a.pseudoLabels == null || a.pseudoLabels >= 2, "spec.alignment.pseudoLabels", "must be >= 2, got " + a.pseudoLabels);
         check(out, a.epsilon > 0, "spec.alignment.epsilon", "must be > 0, got " + a.epsilon);
-        optimizer(a.optimizer, "spec.alignment.optimizer", out);
+        if (a.optimizer != null) {
+            optimizer(a.optimizer, "spec.alignment.optimizer", out);
+        }
     }
 
     private static void finetune(OrcaExperimentSpec spec, List<Violation> out) {
@@ -216,9 +218,13 @@ public final class SpecValidation {
         check(out, f.batchSize >= 1, "spec.finetune.batchSize", "must be >= 1, got " + f.batchSize);
         check(out, f.gradientAccumulation >= 1, "spec.finetune.gradientAccumulation", "must be >= 1, got " + f.gradientAccumulation);
         check(out, f.clipNorm >= 0, "spec.finetune.clipNorm", "must be >= 0, got " + f.clipNorm);
+        check(out, f.dropout >= 0 && f.dropout < 1, "spec.finetune.dropout", "must be in [0, 1), got " + f.dropout);
         if (f.schedule != null) {
-            check(out, f.schedule.warmupEpochs >= 0 && f.schedule.warmupEpochs <= f.epochs, "spec.finetune.schedule.warmupEpochs",
-                    "must be in [0, finetune.epochs], got " + f.schedule.warmupEpochs);
+            check(out, f.schedule.warmupEpochs >= 0, "spec.finetune.schedule.warmupEpochs", "must be >= 0, got "
+                    + f.schedule.warmupEpochs);
+            check(out, f.schedule.decayEpochs == null || f.schedule.decayEpochs > f.schedule.warmupEpochs,
+                    "spec.finetune.schedule.decayEpochs", "must be greater than warmupEpochs (" + f.schedule.warmupEpochs + "), got "
+                            + f.schedule.decayEpochs);
         }
         optimizer(f.optimizer, "spec.finetune.optimizer", out);
     }
@@ -229,6 +235,9 @@ public final class SpecValidation {
             return;
         }
         check(out, s.trials >= 1 && s.trials <= 200, "spec.search.trials", "must be in [1, 200], got " + s.trials);
+        check(out, spec.task == null || spec.task.data == null || spec.task.data.validationFraction > 0,
+                "spec.task.data.validationFraction", "must be > 0 when spec.search is set: trials are ranked on the validation"
+                        + " split (the default 0 trains on the whole training split, as the official code)");
         check(out, s.parallelism >= 1 && s.parallelism <= 64, "spec.search.parallelism", "must be in [1, 64], got " + s.parallelism);
         check(out, s.reductionFactor >= 2, "spec.search.reductionFactor", "must be >= 2, got " + s.reductionFactor);
         check(out, s.minEpochs >= 1, "spec.search.minEpochs", "must be >= 1, got " + s.minEpochs);
@@ -273,6 +282,8 @@ public final class SpecValidation {
         check(out, o.lr > 0 && Double.isFinite(o.lr), path + ".lr", "must be > 0, got " + o.lr);
         check(out, o.weightDecay >= 0, path + ".weightDecay", "must be >= 0, got " + o.weightDecay);
         check(out, o.momentum >= 0 && o.momentum < 1, path + ".momentum", "must be in [0, 1), got " + o.momentum);
+        check(out, o.betas != null && o.betas.size() == 2 && o.betas.stream().allMatch(b -> b != null && b >= 0 && b < 1),
+                path + ".betas", "must be two values in [0, 1), got " + o.betas);
     }
 
     private static void check(List<Violation> out, boolean ok, String field, String message) {

@@ -97,7 +97,16 @@ class SpecValidationTest {
                 bad("spec.finetune.epochs", s -> s.finetune.epochs = 0),
                 bad("spec.finetune.batchSize", s -> s.finetune.batchSize = 0),
                 bad("spec.finetune.gradientAccumulation", s -> s.finetune.gradientAccumulation = 0),
-                bad("spec.finetune.schedule.warmupEpochs", s -> s.finetune.schedule.warmupEpochs = 101),
+                bad("spec.finetune.schedule.warmupEpochs", s -> s.finetune.schedule.warmupEpochs = -1),
+                bad("spec.finetune.schedule.decayEpochs", s -> s.finetune.schedule.decayEpochs = 5),
+                bad("spec.finetune.dropout", s -> s.finetune.dropout = 1),
+                bad("spec.finetune.optimizer.betas", s -> s.finetune.optimizer.betas = List.of(0.9)),
+                bad("spec.finetune.optimizer.betas", s -> s.finetune.optimizer.betas = List.of(0.9, 1.0)),
+                bad("spec.task.data.validationFraction", s -> {
+                    s.search = new OrcaExperimentSpec.Search();
+                    s.search.space = new OrcaExperimentSpec.Space();
+                    s.task.data.validationFraction = 0;
+                }),
                 bad("spec.finetune.optimizer.momentum", s -> s.finetune.optimizer.momentum = 1.5),
                 bad("spec.finetune.optimizer.weightDecay", s -> s.finetune.optimizer.weightDecay = -0.1),
                 bad("spec.finetune.clipNorm", s -> s.finetune.clipNorm = -1),
@@ -118,6 +127,36 @@ class SpecValidationTest {
         breakIt.accept(spec);
         List<SpecValidation.Violation> violations = SpecValidation.validate(spec);
         assertTrue(violations.stream().anyMatch(v -> v.field().equals(field)), field + " not reported: " + violations);
+    }
+
+    /** Left unsaid, the settings are the official code's (docs/official-recipe.md). */
+    @Test
+    void defaultsAreTheOfficialRecipe() {
+        OrcaExperimentSpec spec = new OrcaExperimentSpec();
+        assertEquals(0, spec.finetune.dropout);
+        assertEquals(0, spec.finetune.clipNorm);
+        assertEquals(List.of(0.9, 0.98), spec.finetune.optimizer.betas);
+        assertEquals(5, spec.finetune.schedule.warmupEpochs);
+        assertEquals(0, spec.task.data.validationFraction);
+        assertEquals(512, spec.embedder.targetSequenceLength());
+        // The one default that is not the official code's, chosen on validation (docs/official-recipe.md).
+        assertEquals(OrcaExperimentSpec.EmbedderLayerNorm.AFTER_POSITIONS, spec.embedder.layerNorm);
+        assertEquals(60, spec.alignment.epochs);
+        assertEquals(128, spec.alignment.samplesPerClass);
+        assertEquals(5000, spec.source.samples);
+        // The embedder's optimizer is fine-tuning's with its rate x 10 while that rate is at most 1e-3 (task_configs.py:311-314).
+        spec.finetune.optimizer.name = OrcaExperimentSpec.OptimizerName.SGD;
+        spec.finetune.optimizer.lr = 1e-6;
+        spec.finetune.optimizer.momentum = 0.99;
+        OrcaExperimentSpec.Optimizer derived = spec.alignment.optimizer(spec.finetune);
+        assertEquals(OrcaExperimentSpec.OptimizerName.SGD, derived.name);
+        assertEquals(1e-5, derived.lr, 1e-18);
+        assertEquals(0.99, derived.momentum);
+        spec.finetune.optimizer.lr = 3e-3;
+        assertEquals(3e-3, spec.alignment.optimizer(spec.finetune).lr);
+        OrcaExperimentSpec.Optimizer own = new OrcaExperimentSpec.Optimizer();
+        spec.alignment.optimizer = own;
+        assertEquals(own, spec.alignment.optimizer(spec.finetune));
     }
 
     @Test

@@ -39,8 +39,8 @@ public final class Reproduction {
             }
         }
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        StringBuilder table = new StringBuilder("| task | metric | mode | test (mean ± std) | validation (mean ± std) | align s | fine-tune s | align / fine-tune |\n"
-                + "|---|---|---|---|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder("| task | metric | mode | test (mean ± std) | validation (mean ± std) | alignment distance, first → last epoch (mean) | align s | fine-tune s | align / fine-tune |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n");
         for (Path experiment : experiments) {
           for (double fraction : fractions) {
             String task = experiment.getFileName().toString().replaceFirst("\\.ya?ml$", "")
@@ -67,9 +67,9 @@ public final class Reproduction {
                     byMode.computeIfAbsent(mode, m -> new ArrayList<>()).add(r);
                 }
             }
-            byMode.forEach((mode, results) -> table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.0f | %.0f | %s |%n", task,
+            byMode.forEach((mode, results) -> table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %.0f | %.0f | %s |%n", task,
                     results.get(0).metric(), mode, meanStd(results.stream().mapToDouble(ExperimentRun.Result::test).toArray()),
-                    meanStd(results.stream().mapToDouble(ExperimentRun.Result::validation).toArray()),
+                    meanStd(results.stream().mapToDouble(ExperimentRun.Result::validation).toArray()), firstToLast(results),
                     results.stream().mapToDouble(ExperimentRun.Result::alignmentSeconds).average().orElse(0),
                     results.stream().mapToDouble(ExperimentRun.Result::fineTuningSeconds).average().orElse(0),
                     results.get(0).mode().startsWith("orca") ? String.format(Locale.ROOT, "%.2f",
@@ -109,6 +109,16 @@ public final class Reproduction {
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
         }
         return ExperimentRun.read(dir.resolve("result.json"), ExperimentRun.Result.class);
+    }
+
+    /** The alignment curve's first and last epoch, averaged over the runs; "–" for modes that do not align. */
+    static String firstToLast(List<ExperimentRun.Result> results) {
+        List<List<Double>> curves = results.stream().map(ExperimentRun.Result::alignmentCurve).filter(c -> c != null && !c.isEmpty()).toList();
+        if (curves.isEmpty()) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, "%.2f → %.2f", curves.stream().mapToDouble(c -> c.get(0)).average().orElseThrow(),
+                curves.stream().mapToDouble(c -> c.get(c.size() - 1)).average().orElseThrow());
     }
 
     static String meanStd(double[] values) {

@@ -109,6 +109,12 @@ public final class TokenEmbeddings extends AbstractBlock implements NamedParamet
         Blocks.layerNorm(prefix + "LayerNorm.", norm, out);
     }
 
+    /** The pretrained embedding LayerNorm's scale and shift, which the official recipe gives an aligned task embedder. */
+    public float[][] layerNorm() {
+        return new float[][] {norm.getParameters().get("gamma").getArray().toFloatArray(),
+                norm.getParameters().get("beta").getArray().toFloatArray()};
+    }
+
     public BodyConfig config() {
         return config;
     }

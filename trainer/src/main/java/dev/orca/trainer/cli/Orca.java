@@ -186,7 +186,7 @@ public final class Orca {
             body: { checkpoint: bundled:all-minilm-l6-v2 }
             mode: %s
             source: { dataset: bundled:brown-corpus, samples: 2000 }
-            alignment: { metric: otdd-exact, epochs: 15, samplesPerClass: 64, optimizer: { name: adam, lr: 1.0e-3 } }
+            alignment: { metric: otdd-exact, epochs: 15, samplesPerClass: 64 }
             finetune:
               epochs: 6
               batchSize: 32

@@ -90,23 +90,42 @@ public final class TaskMetrics {
         return 1 - sum / counted;
     }
 
-    /** Mean absolute error over the entries whose true value is below 8 (PSICOV's MAE₈, distances in Å). */
+    /**
+     * PSICOV's MAE₈ as NAS-Bench-360 scores it (the official {@code psicov_mae}, utils.py:181-288): each example is one
+     * protein's L × L distance map (row-major); predictions are floored at 0.01 and symmetrised, {@code (P[j][k] + P[k][j]) / 2};
+     * the error is the mean |truth − prediction| over the pairs at sequence separation {@code k − j ≥ 24} whose true
+     * distance is at most 8 Å (missing, NaN, truths are skipped), per protein, then averaged over the proteins that have
+     * such a pair. +∞ when none has one, as the official code returns.
+     */
     public static double mae8(float[][] predictions, float[][] truth) {
         requireRows(predictions.length, truth.length);
-        double sum = 0;
-        long count = 0;
+        double total = 0;
+        int proteins = 0;
         for (int i = 0; i < truth.length; i++) {
-            for (int j = 0; j < truth[i].length; j++) {
-                if (truth[i][j] < 8) {
-                    sum += Math.abs(predictions[i][j] - truth[i][j]);
+            int side = (int) Math.round(Math.sqrt(truth[i].length));
+            if (side * side != truth[i].length || predictions[i].length != truth[i].length) {
+                throw new IllegalArgumentException("mae8 takes square distance maps; example " + i + " has " + truth[i].length
+                        + " true and " + predictions[i].length + " predicted values");
+            }
+            double sum = 0;
+            int count = 0;
+            for (int j = 0; j < side; j++) {
+                for (int k = j + 24; k < side; k++) {
+                    float y = truth[i][j * side + k];
+                    if (Float.isNaN(y) || y > 8) {
+                        continue;
+                    }
+                    double p = (Math.max(0.01f, predictions[i][j * side + k]) + Math.max(0.01f, predictions[i][k * side + j])) / 2;
+                    sum += Math.abs(y - p);
                     count++;
                 }
             }
+            if (count > 0) {
+                total += sum / count;
+                proteins++;
+            }
         }
-        if (count == 0) {
-            throw new IllegalArgumentException("no true value below 8");
-        }
-        return sum / count;
+        return proteins == 0 ? Double.POSITIVE_INFINITY : total / proteins;
     }
 
     /** Mean over examples of {@code ‖prediction − truth‖₂ / ‖truth‖₂} (Darcy Flow). */

@@ -20,15 +20,27 @@ public final class SeededDropout {
     private static final int CHUNK = 1 << 16;
 
     private final long seed;
+    /** The experiment's rate, which replaces every layer's checkpoint rate when set (the official recipe trains with 0). */
+    private final Float rate;
     private long calls;
     private byte[] buffer = new byte[0];
 
     public SeededDropout(long seed) {
+        this(seed, null);
+    }
+
+    /** Masks from {@code seed}; {@code rate}, when not null, replaces the rate each layer asks for. */
+    public SeededDropout(long seed, Float rate) {
+        if (rate != null && !(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("finetune.dropout must be in [0, 1), got " + rate);
+        }
         this.seed = seed;
+        this.rate = rate;
     }
 
     /** {@code x} with each element zeroed with probability {@code rate} and the rest scaled by 1/(1 − rate). */
-    public NDArray apply(NDArray x, float rate, boolean training) {
+    public NDArray apply(NDArray x, float layerRate, boolean training) {
+        float rate = this.rate != null ? this.rate : layerRate;
         if (!training || rate <= 0) {
             return x;
         }

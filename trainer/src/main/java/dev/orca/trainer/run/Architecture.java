@@ -84,9 +84,21 @@ public record Architecture(OrcaModel model, Block embedder, SourceEmbedding sour
                 : PretrainedBodies.create(checkpoint, manager, dropout);
         List<Long> in = spec.task.inputShape;
         long[] spatial = in.subList(1, in.size()).stream().mapToLong(Long::longValue).toArray();
-        PatchGeometry geometry = PatchGeometry.of(spatial, body.config().maxSequenceLength());
-        TaskEmbedder embedder = new TaskEmbedder(geometry, body.config().hidden());
+        PatchGeometry geometry = PatchGeometry.of(spatial,
+                Math.min(spec.embedder.targetSequenceLength(), body.config().maxSequenceLength()));
+        TaskEmbedder embedder = new TaskEmbedder(geometry, body.config().hidden(),
+                spec.embedder.layerNorm == OrcaExperimentSpec.EmbedderLayerNorm.AFTER_POSITIONS
+                        ? TaskEmbedder.Order.POSITIONS_THEN_NORM : TaskEmbedder.Order.NORM_THEN_POSITIONS);
         embedder.initialize(manager, DataType.FLOAT32, oneExample(spec));
+        // The official embedder_init (utils.py:678-717): an embedder that is aligned starts from conv_init and the body's
+        // embedding LayerNorm, one that is not from small truncated-normal weights and a unit LayerNorm.
+        java.util.Random init = new java.util.Random(spec.seed);
+        if (spec.mode.aligns()) {
+            float[][] norm = body.embeddings().layerNorm();
+            embedder.initializeForAlignment(init, norm[0], norm[1]);
+        } else {
+            embedder.initializePlain(init);
+        }
         ParameterStore store = new ParameterStore(manager, false);
         embedder.initializePositions(body.embeddings().positionEmbeddings(store, manager, (int) geometry.tokens(), false).squeeze(0));
         Block head = spec.task.type == TaskType.DENSE ? new DenseHead(geometry, (int) (long) spec.task.outputShape.get(0)) : classifier(spec);
@@ -137,7 +149,13 @@ public record Architecture(OrcaModel model, Block embedder, SourceEmbedding sour
         int width = (int) (long) in.get(2);
         VisionTaskEmbedder embedder = new VisionTaskEmbedder(checkpoint.config(), channels, height, width);
         embedder.initialize(manager, DataType.FLOAT32, oneExample(spec));
-        embedder.embeddings().copyFrom(body.embeddings());
+        // The official embedder_init (utils.py:678-717): aligned, the pretrained patch projection with its channels tiled and
+        // its norm; not aligned, small truncated-normal weights (copying them would hand plain fine-tuning part of ORCA's start).
+        if (spec.mode.aligns()) {
+            embedder.embeddings().copyFrom(body.embeddings());
+        } else {
+            embedder.embeddings().initializePlain(new java.util.Random(spec.seed), body.embeddings());
+        }
         Block head = spec.task.type == TaskType.DENSE
                 ? new VisionDenseHead(checkpoint.config(), body.encoder().outputSide(), (int) (long) spec.task.outputShape.get(0), height, width)
                 : classifier(spec);

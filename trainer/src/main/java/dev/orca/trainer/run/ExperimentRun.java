@@ -100,7 +100,7 @@ public final class ExperimentRun {
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) spec.seed);
         progress.accept(ProgressEvent.of(ProgressEvent.Stage.PREPARING, "loading data and " + spec.body.checkpoint));
         TaskData data = TaskData.load(spec, manager);
-        SeededDropout dropout = new SeededDropout(spec.seed);
+        SeededDropout dropout = new SeededDropout(spec.seed, (float) spec.finetune.dropout);
         Architecture architecture = Architecture.of(spec, manager, dropout);
         return new Setup(data, dropout, architecture, architecture.model(), new ParameterStore(manager, false),
                 new RunCheckpoint(out.resolve("checkpoints")), data.x().get(rows(manager, data.splits().train())),
@@ -116,16 +116,18 @@ public final class ExperimentRun {
 
     private static Alignment.Settings alignmentSettings(OrcaExperimentSpec spec) {
         OrcaExperimentSpec.Alignment a = spec.alignment;
-        return new Alignment.Settings(a.epochs, a.samplesPerClass, a.rounds, kind(a.optimizer.name), a.optimizer.lr,
-                a.optimizer.weightDecay, 20, 0.2, spec.seed);
+        OrcaExperimentSpec.Optimizer o = a.optimizer(spec.finetune);
+        return new Alignment.Settings(a.epochs, a.samplesPerClass, a.rounds, kind(o.name), o.lr, o.weightDecay, o.momentum,
+                betas(o), Alignment.Settings.OFFICIAL_MILESTONES, Alignment.Settings.OFFICIAL_GAMMA, spec.seed);
     }
 
     private static FineTuning fineTuning(OrcaExperimentSpec spec, Setup s, ProgressSink progress) {
         OrcaExperimentSpec.Finetune f = spec.finetune;
         return new FineTuning(s.model(), spec.mode.layerNormOnly() ? s.model().layerNormParameters() : s.model().allParameters(),
-                loss(spec), new FineTuning.Settings(f.epochs, f.batchSize, f.gradientAccumulation, kind(f.optimizer.name),
-                f.optimizer.lr, f.optimizer.weightDecay, f.optimizer.momentum, f.clipNorm, f.schedule.warmupEpochs,
-                spec.seed), s.checkpoints(), s.dropout(), progress);
+                loss(spec, s.data()), new FineTuning.Settings(f.epochs, f.batchSize, f.gradientAccumulation, kind(f.optimizer.name),
+                f.optimizer.lr, f.optimizer.weightDecay, f.optimizer.momentum, betas(f.optimizer), f.clipNorm,
+                f.schedule.warmupEpochs, f.schedule.decayEpochs != null ? f.schedule.decayEpochs : f.epochs, spec.seed),
+                s.checkpoints(), s.dropout(), progress);
     }
 
     public static Result run(OrcaExperimentSpec spec, Path out, ProgressSink progress) {
@@ -347,7 +349,7 @@ public final class ExperimentRun {
         return KMeans.fit(flat, Math.min(k, (int) flat.getShape().get(0)), spec.seed, 100, 1e-4).assignments();
     }
 
-    private static FineTuning.LossFunction loss(OrcaExperimentSpec spec) {
+    private static FineTuning.LossFunction loss(OrcaExperimentSpec spec, TaskData data) {
         OrcaExperimentSpec.Loss chosen = spec.task.loss != null ? spec.task.loss : switch (spec.task.type) {
             case CLASSIFICATION -> OrcaExperimentSpec.Loss.CROSS_ENTROPY;
             case MULTILABEL -> OrcaExperimentSpec.Loss.BINARY_CROSS_ENTROPY;
@@ -355,8 +357,11 @@ public final class ExperimentRun {
         };
         return switch (chosen) {
             case CROSS_ENTROPY -> Losses::crossEntropy;
-            case BINARY_CROSS_ENTROPY -> Losses::binaryCrossEntropySum;
+            case BINARY_CROSS_ENTROPY -> spec.task.positiveWeight == null ? Losses::binaryCrossEntropySum
+                    : (out, y) -> Losses.binaryCrossEntropyMean(out, y, spec.task.positiveWeight);
             case MSE -> Losses::meanSquaredError;
+            case RELATIVE_L2 -> (out, y) -> Losses.relativeL2(out, y, data.targetStd(), data.targetMean());
+            case FOCAL -> (out, y) -> Losses.focal(out, y, spec.task.focalGamma, 1);
         };
     }
 
@@ -418,6 +423,10 @@ public final class ExperimentRun {
 
     private static NDArray rows(NDManager manager, int[] rows) {
         return manager.create(Arrays.stream(rows).asLongStream().toArray());
+    }
+
+    private static double[] betas(OrcaExperimentSpec.Optimizer o) {
+        return new double[] {o.betas.get(0), o.betas.get(1)};
     }
 
     private static Optimizer.Kind kind(OrcaExperimentSpec.OptimizerName name) {

@@ -18,22 +18,43 @@ import java.nio.FloatBuffer;
 
 /**
  * ORCA's task embedder {@code f}: a convolution with kernel = stride = k to the body's hidden size, the
- * patches flattened to tokens, LayerNorm, plus learned position embeddings initialised from the body's
+ * patches flattened to tokens, LayerNorm and learned position embeddings initialised from the body's
  * pretrained ones. Stage 2 trains only this block.
  *
  * <p>Input {@code (B, C, L)} or {@code (B, C, H, W)}; output {@code (B, T, D)} with {@code T} the patch count.
  */
 public final class TaskEmbedder extends AbstractBlock {
 
+    /** Where the LayerNorm sits relative to the position embeddings. */
+    public enum Order {
+        /**
+         * {@code LayerNorm(conv(x)) + positions}, as the official {@code Embeddings1D.forward} (embedder.py:247-252). The
+         * normalised features have norm √D·γ (≈ 20 for D = 384) against pretrained positions of norm ≈ 0.5, so where a
+         * token carries one value (one channel, k = 1) it is {@code ±u + p_t}: its sign with the position drowned.
+         */
+        NORM_THEN_POSITIONS,
+        /**
+         * {@code LayerNorm(conv(x) + positions)}, as a BERT-family body embeds words (word + position, then LayerNorm):
+         * the conv's output takes the place of the word embedding, so features and positions meet at their own scales.
+         */
+        POSITIONS_THEN_NORM
+    }
+
     private final PatchGeometry geometry;
     private final int hidden;
+    private final Order order;
     private final Convolution conv;
     private final LayerNorm norm;
     private final Parameter positions;
 
     public TaskEmbedder(PatchGeometry geometry, int hidden) {
+        this(geometry, hidden, Order.NORM_THEN_POSITIONS);
+    }
+
+    public TaskEmbedder(PatchGeometry geometry, int hidden, Order order) {
         this.geometry = geometry;
         this.hidden = hidden;
+        this.order = order;
         int k = geometry.k();
         conv = addChildBlock("conv", geometry.dimensions() == 1
                 ? Conv1d.builder().setKernelShape(new Shape(k)).optStride(new Shape(k)).setFilters(hidden).build()
@@ -50,8 +71,11 @@ public final class TaskEmbedder extends AbstractBlock {
         NDArray patches = conv.forward(store, new NDList(pad(x)), training).singletonOrThrow(); // (B, D, grid...)
         long batch = patches.getShape().get(0);
         NDArray tokens = patches.reshape(batch, hidden, geometry.tokens()).transpose(0, 2, 1);  // (B, T, D)
-        NDArray normed = norm.forward(store, new NDList(tokens), training).singletonOrThrow();
-        return new NDList(normed.add(store.getValue(positions, x.getDevice(), training).expandDims(0)));
+        NDArray p = store.getValue(positions, x.getDevice(), training).expandDims(0);
+        if (order == Order.POSITIONS_THEN_NORM) {
+            return norm.forward(store, new NDList(tokens.add(p)), training);
+        }
+        return new NDList(norm.forward(store, new NDList(tokens), training).singletonOrThrow().add(p));
     }
 
     private NDArray pad(NDArray x) {
@@ -64,6 +88,57 @@ public final class TaskEmbedder extends AbstractBlock {
             any |= after > 0;
         }
         return any ? x.pad(new Shape(padding), 0) : x;
+    }
+
+    /**
+     * The official initialisation of an embedder that stage 2 trains ({@code utils.py} {@code conv_init}, lines 666-671, and
+     * {@code embedder_init}, lines 697-701): the convolution xavier-uniform with gain √2 and zero bias, the LayerNorm the
+     * body's own embedding LayerNorm ({@code gamma}, {@code beta}).
+     */
+    public void initializeForAlignment(java.util.Random random, float[] gamma, float[] beta) {
+        NDArray weight = conv.getParameters().get("weight").getArray();
+        long[] shape = weight.getShape().getShape();
+        long receptive = 1;
+        for (int i = 2; i < shape.length; i++) {
+            receptive *= shape[i];
+        }
+        double fanIn = shape[1] * receptive;
+        double fanOut = shape[0] * receptive;
+        double bound = Math.sqrt(2) * Math.sqrt(6 / (fanIn + fanOut));
+        float[] values = new float[Math.toIntExact(weight.size())];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) ((2 * random.nextDouble() - 1) * bound);
+        }
+        fill(values, gamma, beta);
+    }
+
+    /**
+     * The official initialisation of an embedder that is not aligned ({@code utils.py} {@code embedder_init}, lines
+     * 703-712): the convolution truncated-normal with standard deviation 0.02 (cut at ±2, as timm's {@code trunc_normal_})
+     * and zero bias, the LayerNorm 1 and 0.
+     */
+    public void initializePlain(java.util.Random random) {
+        float[] values = new float[Math.toIntExact(conv.getParameters().get("weight").getArray().size())];
+        for (int i = 0; i < values.length; i++) {
+            double v;
+            do {
+                v = random.nextGaussian() * 0.02;
+            } while (Math.abs(v) > 2);
+            values[i] = (float) v;
+        }
+        float[] ones = new float[hidden];
+        java.util.Arrays.fill(ones, 1f);
+        fill(values, ones, new float[hidden]);
+    }
+
+    private void fill(float[] weight, float[] gamma, float[] beta) {
+        if (gamma.length != hidden || beta.length != hidden) {
+            throw new IllegalArgumentException("the LayerNorm to copy has " + gamma.length + " values, the embedder " + hidden);
+        }
+        conv.getParameters().get("weight").getArray().set(FloatBuffer.wrap(weight));
+        conv.getParameters().get("bias").getArray().set(FloatBuffer.wrap(new float[hidden]));
+        norm.getParameters().get("gamma").getArray().set(FloatBuffer.wrap(gamma));
+        norm.getParameters().get("beta").getArray().set(FloatBuffer.wrap(beta));
     }
 
     /** Copies the first T rows of a body's pretrained position table (already offset for RoBERTa). */

@@ -35,16 +35,22 @@ public final class Alignment {
      * @param optimizer       algorithm
      * @param learningRate    initial learning rate
      * @param weightDecay     weight decay
-     * @param stepSize        StepLR period in epochs (ORCA: 20)
-     * @param gamma           StepLR factor (ORCA: 0.2)
+     * @param momentum        SGD momentum
+     * @param betas           Adam's (beta1, beta2)
+     * @param milestones      StepLR milestones in epochs (official: 20, 40, 60)
+     * @param gamma           StepLR factor (official: 0.2)
      * @param seed            sampling seed
      */
     public record Settings(int epochs, int samplesPerClass, int rounds, Optimizer.Kind optimizer, double learningRate,
-                           double weightDecay, int stepSize, double gamma, long seed) {
+                           double weightDecay, double momentum, double[] betas, int[] milestones, double gamma, long seed) {
+        /** The official no_warmup_scheduler of every config: StepLR, × 0.2 after epochs 20, 40 and 60. */
+        public static final int[] OFFICIAL_MILESTONES = {20, 40, 60};
+        public static final double OFFICIAL_GAMMA = 0.2;
+
         public Settings {
-            if (epochs < 1 || samplesPerClass < 1 || rounds < 1 || stepSize < 1) {
-                throw new IllegalArgumentException("alignment.epochs, samplesPerClass, rounds and stepSize must be >= 1, got "
-                        + epochs + ", " + samplesPerClass + ", " + rounds + ", " + stepSize);
+            if (epochs < 1 || samplesPerClass < 1 || rounds < 1) {
+                throw new IllegalArgumentException("alignment.epochs, samplesPerClass and rounds must be >= 1, got "
+                        + epochs + ", " + samplesPerClass + ", " + rounds);
             }
             if (!(learningRate > 0) || !(gamma > 0)) {
                 throw new IllegalArgumentException("alignment.optimizer.lr and gamma must be > 0, got " + learningRate + ", " + gamma);
@@ -89,7 +95,8 @@ public final class Alignment {
             throw new IllegalArgumentException("alignment data has " + inputs.getShape().get(0) + " inputs and "
                     + labels.length + " labels");
         }
-        Optimizer optimizer = new Optimizer(settings.optimizer(), trainable, settings.weightDecay(), 0);
+        Optimizer optimizer = new Optimizer(settings.optimizer(), trainable, settings.weightDecay(), settings.momentum(),
+                settings.betas()[0], settings.betas()[1]);
         int start = 0;
         RunCheckpoint.Restored restored = checkpoint == null ? null : checkpoint.restore(STAGE, embedder).orElse(null);
         if (restored != null) {
@@ -121,7 +128,7 @@ public final class Alignment {
                     }
                 }
             }
-            optimizer.step(LearningRateSchedule.step(settings.learningRate(), epoch, settings.stepSize(), settings.gamma()));
+            optimizer.step(LearningRateSchedule.milestones(settings.learningRate(), epoch, settings.milestones(), settings.gamma()));
             curve.add(total);
             if (checkpoint != null) {
                 checkpoint.save(STAGE, embedder, optimizer.state(),

@@ -34,20 +34,25 @@ public final class FineTuning {
      * @param learningRate  peak learning rate
      * @param weightDecay   decoupled (AdamW) or L2 (SGD, Adam) weight decay
      * @param momentum      SGD momentum
+     * @param betas         Adam's (beta1, beta2)
      * @param clipNorm      maximum global gradient norm, 0 for none
      * @param warmupEpochs  epochs of linear warm-up before the linear decay
+     * @param decayEpochs   epoch at which the linear decay reaches zero (official decay_epochs)
      * @param seed          shuffling seed
      */
     public record Settings(int epochs, int batchSize, int accumulation, Optimizer.Kind optimizer, double learningRate,
-                           double weightDecay, double momentum, double clipNorm, int warmupEpochs, long seed) {
+                           double weightDecay, double momentum, double[] betas, double clipNorm, int warmupEpochs,
+                           int decayEpochs, long seed) {
         public Settings {
             require(epochs >= 1, "finetune.epochs must be >= 1, got " + epochs);
             require(batchSize >= 1, "finetune.batchSize must be >= 1, got " + batchSize);
             require(accumulation >= 1, "finetune.gradientAccumulation must be >= 1, got " + accumulation);
             require(learningRate > 0 && Double.isFinite(learningRate), "finetune.optimizer.lr must be > 0, got " + learningRate);
             require(clipNorm >= 0, "finetune.clipNorm must be >= 0, got " + clipNorm);
-            require(warmupEpochs >= 0 && warmupEpochs <= epochs, "finetune.schedule.warmupEpochs must be in [0, epochs], got "
-                    + warmupEpochs);
+            require(warmupEpochs >= 0, "finetune.schedule.warmupEpochs must be >= 0, got " + warmupEpochs);
+            // decayEpochs <= warmupEpochs (a run shorter than the default 5-epoch warm-up) is a warm-up only, as in the official code.
+            require(decayEpochs >= 1, "finetune.schedule.decayEpochs must be >= 1, got " + decayEpochs);
+            require(betas.length == 2, "finetune.optimizer.betas must hold two values");
         }
 
         private static void require(boolean ok, String message) {
@@ -122,7 +127,8 @@ public final class FineTuning {
         if (n == 0 || targets.getShape().get(0) != n) {
             throw new IllegalArgumentException("training data has " + n + " inputs and " + targets.getShape().get(0) + " targets");
         }
-        Optimizer optimizer = new Optimizer(settings.optimizer(), trainable, settings.weightDecay(), settings.momentum());
+        Optimizer optimizer = new Optimizer(settings.optimizer(), trainable, settings.weightDecay(), settings.momentum(),
+                settings.betas()[0], settings.betas()[1]);
         int start = 0;
         RunCheckpoint.Restored restored = checkpoint == null ? null : checkpoint.restore(STAGE, model).orElse(null);
         if (restored != null) {
@@ -134,7 +140,7 @@ public final class FineTuning {
         }
         int batches = (int) ((n + settings.batchSize() - 1) / settings.batchSize());
         long updatesPerEpoch = (batches + settings.accumulation() - 1) / settings.accumulation();
-        long totalUpdates = updatesPerEpoch * settings.epochs();
+        long totalUpdates = updatesPerEpoch * settings.decayEpochs();
         long warmupUpdates = updatesPerEpoch * settings.warmupEpochs();
         ParameterStore store = new ParameterStore(inputs.getManager(), false);
         EtaEstimator eta = new EtaEstimator();

@@ -4,9 +4,18 @@ package dev.orca.trainer.train;
 public final class LearningRateSchedule {
     private LearningRateSchedule() {}
 
-    /** ORCA's stage-2 schedule: StepLR, × {@code gamma} every {@code stepSize} epochs (paper: 0.2 every 20). */
-    public static double step(double base, int epoch, int stepSize, double gamma) {
-        return base * Math.pow(gamma, Math.floorDiv(epoch, stepSize));
+    /**
+     * ORCA's stage-2 schedule (the official {@code StepLR} lambda, task_configs.py:239-249): × {@code gamma} once for every
+     * milestone the (0-based) epoch has passed, {@code epoch > milestone}; the official milestones are 20, 40 and 60.
+     */
+    public static double milestones(double base, int epoch, int[] milestones, double gamma) {
+        int passed = 0;
+        for (int m : milestones) {
+            if (epoch > m) {
+                passed++;
+            }
+        }
+        return base * Math.pow(gamma, passed);
     }
 
     /**
@@ -15,6 +24,7 @@ public final class LearningRateSchedule {
      */
     public static double warmupLinear(double base, long step, long warmup, long total) {
         if (step < warmup) {
+            // The official WarmupLR gives step / warmup, a zero rate for the first update; (step + 1) does not waste it.
             return base * (step + 1) / warmup;
         }
         if (total <= warmup) {

@@ -36,4 +36,42 @@ public final class Losses {
         NDArray d = predictions.sub(targets.toType(predictions.getDataType(), false));
         return d.mul(d).mean();
     }
+
+    /**
+     * Binary cross-entropy with logits and a weight on the positive term, averaged over every value, as PyTorch's
+     * {@code BCEWithLogitsLoss(pos_weight=w)} (the official DeepSEA, w = 4, and FSD50K, w = 10, task_configs.py:118,135):
+     * {@code −[w y log σ(z) + (1 − y) log(1 − σ(z))]} in the stable form {@code (1 − y) z + (1 + (w − 1) y) softplus(−z)}.
+     */
+    public static NDArray binaryCrossEntropyMean(NDArray logits, NDArray targets, double positiveWeight) {
+        NDArray y = targets.toType(logits.getDataType(), false);
+        NDArray softplusNeg = Scalars.maximum(logits.neg(), 0).add(Scalars.add(logits.abs().neg().exp(), 1).log());
+        NDArray weight = Scalars.add(Scalars.mul(y, positiveWeight - 1), 1);
+        return Scalars.rsub(1, y).mul(logits).add(weight.mul(softplusNeg)).mean();
+    }
+
+    /**
+     * Focal loss of {@code logits (B, K)} against labels, as the official {@code FocalLoss} (utils.py:438-456):
+     * {@code α Σ_k onehot_k (1 − p_k)^γ (−log(p_k + 1e-9))}, mean over the batch. With γ = 0 (the official NinaPro
+     * setting, {@code FocalLoss(alpha=1)}) it is α × cross-entropy.
+     */
+    public static NDArray focal(NDArray logits, NDArray labels, double gamma, double alpha) {
+        long classes = logits.getShape().get(logits.getShape().dimension() - 1);
+        NDArray oneHot = labels.toType(DataType.INT64, false).oneHot((int) classes).toType(logits.getDataType(), false);
+        NDArray p = Scalars.add(logits.softmax(-1), 1e-9);
+        NDArray modulation = gamma == 0 ? oneHot : Scalars.pow(Scalars.rsub(1, p), gamma).mul(oneHot);
+        return Scalars.mul(modulation.mul(p.log().neg()).sum(new int[] {-1}).mean(), alpha);
+    }
+
+    /**
+     * Relative ℓ2 error, mean over examples of {@code ‖p − t‖₂ / ‖t‖₂}: the official {@code LpLoss.rel} (utils.py:544-556),
+     * Darcy Flow's training loss. {@code scale} and {@code shift} map standardised values back to the data's units first
+     * (the official code decodes with its normaliser before the loss, main.py:163-165); the ratio is not shift-invariant.
+     */
+    public static NDArray relativeL2(NDArray predictions, NDArray targets, double scale, double shift) {
+        long n = predictions.getShape().get(0);
+        NDArray p = Scalars.add(Scalars.mul(predictions.reshape(n, -1), scale), shift);
+        NDArray t = Scalars.add(Scalars.mul(targets.toType(predictions.getDataType(), false).reshape(n, -1), scale), shift);
+        NDArray d = p.sub(t);
+        return d.mul(d).sum(new int[] {1}).sqrt().div(t.mul(t).sum(new int[] {1}).sqrt()).mean();
+    }
 }

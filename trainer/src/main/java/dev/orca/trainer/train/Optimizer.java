@@ -24,17 +24,27 @@ public final class Optimizer {
     private final List<Parameter> parameters;
     private final float weightDecay;
     private final float momentum;
-    private final float beta1 = 0.9f;
-    private final float beta2 = 0.999f;
+    private final float beta1;
+    private final float beta2;
     private final float epsilon = 1e-8f;
     private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
     private long steps;
 
+    /** With Adam's own betas (0.9, 0.999). */
     public Optimizer(Kind kind, List<Parameter> parameters, double weightDecay, double momentum) {
+        this(kind, parameters, weightDecay, momentum, 0.9, 0.999);
+    }
+
+    public Optimizer(Kind kind, List<Parameter> parameters, double weightDecay, double momentum, double beta1, double beta2) {
         if (!(weightDecay >= 0) || !(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("optimizer.weightDecay must be >= 0 and momentum in [0, 1), got "
                     + weightDecay + ", " + momentum);
         }
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException("optimizer.betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        }
+        this.beta1 = (float) beta1;
+        this.beta2 = (float) beta2;
         this.kind = kind;
         this.parameters = List.copyOf(parameters);
         this.weightDecay = (float) weightDecay;

@@ -95,6 +95,28 @@ public final class VisionEmbeddings extends AbstractBlock implements NamedParame
         }
     }
 
+    /**
+     * The official initialisation of an embedder that is not aligned (utils.py:703-717): the patch projection
+     * truncated-normal with standard deviation 0.02 and zero bias, the LayerNorm 1 and 0; class token and positions
+     * copied from {@code pretrained}, as the official code copies position embeddings in both branches.
+     */
+    public void initializePlain(java.util.Random random, VisionEmbeddings pretrained) {
+        copyFrom(pretrained);
+        NDArray weight = patches.getParameters().get("weight").getArray();
+        float[] values = new float[Math.toIntExact(weight.size())];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (random.nextGaussian() * 0.02);
+        }
+        weight.set(values);
+        patches.getParameters().get("bias").getArray().set(new float[config.width()]);
+        if (norm != null) {
+            float[] ones = new float[config.width()];
+            java.util.Arrays.fill(ones, 1f);
+            norm.getParameters().get("gamma").getArray().set(ones);
+            norm.getParameters().get("beta").getArray().set(new float[config.width()]);
+        }
+    }
+
     @Override
     public void collectParameters(String prefix, Map<String, ParameterSlot> out) {
         Blocks.conv(prefix + "patch_embeddings.projection.", patches, out);

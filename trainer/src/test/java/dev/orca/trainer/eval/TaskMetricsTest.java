@@ -49,11 +49,27 @@ class TaskMetricsTest {
     }
 
     @Test
-    void mae8CountsOnlyContactsBelowEightAngstrom() {
-        float[][] truth = {{4, 12}, {7.5f, 8}};
-        float[][] predictions = {{5, 0}, {6.5f, 20}};
-        // entries with truth < 8: |5-4| = 1 and |6.5-7.5| = 1 -> 1.
-        assertEquals(1.0, TaskMetrics.mae8(predictions, truth), 1e-12);
+    void mae8IsNasBench360sLongRangeContactErrorPerProtein() {
+        int side = 26;
+        float[] truth = new float[side * side];
+        float[] predicted = new float[side * side];
+        java.util.Arrays.fill(truth, 20);
+        truth[0 * side + 24] = 5;      // separation 24, a contact
+        predicted[0 * side + 24] = 4;
+        predicted[24 * side + 0] = 6;  // symmetrised: (4 + 6) / 2 = 5 -> error 0
+        truth[0 * side + 25] = 9;      // beyond 8 Å: not counted
+        predicted[0 * side + 25] = 100;
+        truth[1 * side + 25] = 8;      // exactly 8 Å counts
+        predicted[1 * side + 25] = 7;
+        predicted[25 * side + 1] = -3; // floored at 0.01: (7 + 0.01) / 2 = 3.505 -> error 4.495
+        truth[0 * side + 23] = 1;      // separation 23: not counted
+        predicted[0 * side + 23] = 100;
+        float[] farApart = new float[side * side];
+        java.util.Arrays.fill(farApart, 30); // no contact at all: this protein is left out of the mean
+        float[][] truths = {truth, farApart};
+        float[][] predictions = {predicted, new float[side * side]};
+        assertEquals((0 + 4.495) / 2, TaskMetrics.mae8(predictions, truths), 1e-6);
+        assertEquals(Double.POSITIVE_INFINITY, TaskMetrics.mae8(new float[][] {new float[side * side]}, new float[][] {farApart}));
     }
 
     @Test

@@ -53,7 +53,7 @@ class AlignmentStageTest {
             List<Parameter> params = new ArrayList<>();
             embedder.getParameters().forEach(p -> params.add(p.getValue()));
             List<ProgressEvent> events = new ArrayList<>();
-            Alignment.Settings settings = new Alignment.Settings(25, 16, 1, Optimizer.Kind.ADAM, 0.05, 0, 20, 0.2, 3);
+            Alignment.Settings settings = new Alignment.Settings(25, 16, 1, Optimizer.Kind.ADAM, 0.05, 0, 0, new double[] {0.9, 0.999}, new int[] {20}, 0.2, 3);
             RunCheckpoint checkpoint = new RunCheckpoint(dir);
             List<Double> curve = new Alignment(embedder, params, metric, settings, checkpoint, events::add).run(inputs, labels);
             assertEquals(25, curve.size());

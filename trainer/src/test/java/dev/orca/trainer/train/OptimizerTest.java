@@ -128,9 +128,12 @@ class OptimizerTest {
 
     @Test
     void schedules() {
-        assertEquals(1e-3, LearningRateSchedule.step(1e-3, 19, 20, 0.2), 1e-12);
-        assertEquals(2e-4, LearningRateSchedule.step(1e-3, 20, 20, 0.2), 1e-12);
-        assertEquals(4e-5, LearningRateSchedule.step(1e-3, 45, 20, 0.2), 1e-12);
+        // The official lambda counts a milestone once the epoch is past it: epoch 20 still runs at the full rate.
+        int[] official = {20, 40, 60};
+        assertEquals(1e-3, LearningRateSchedule.milestones(1e-3, 20, official, 0.2), 1e-12);
+        assertEquals(2e-4, LearningRateSchedule.milestones(1e-3, 21, official, 0.2), 1e-12);
+        assertEquals(4e-5, LearningRateSchedule.milestones(1e-3, 45, official, 0.2), 1e-12);
+        assertEquals(8e-6, LearningRateSchedule.milestones(1e-3, 61, official, 0.2), 1e-12);
         assertEquals(0.25, LearningRateSchedule.warmupLinear(1, 0, 4, 10), 1e-12);
         assertEquals(1.0, LearningRateSchedule.warmupLinear(1, 3, 4, 10), 1e-12);
         assertEquals(1.0, LearningRateSchedule.warmupLinear(1, 4, 4, 10), 1e-12);
