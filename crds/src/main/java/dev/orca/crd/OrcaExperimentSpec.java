@@ -324,7 +324,9 @@ public class OrcaExperimentSpec {
         public String trainLabels;
         @JsonPropertyDescription("Test targets, for formats that keep them in a file of their own (npy, idx).")
         public String testLabels;
-        @JsonPropertyDescription("npz (arrays x and y), npy and idx (inputs and targets in separate files), csv (label in the last"
+        @JsonPropertyDescription("npz (arrays x and y; optionally ignore, shaped as y, 1 where a dense target is not scored (Cosmic),"
+                + " and clip, one id per example, whose segments' logits are averaged before oneMinusMap (FSD50K)),"
+                + " npy and idx (inputs and targets in separate files), csv (label in the last"
                 + " column), cifar (CIFAR binary batches) or json (JSB Chorales: its own train/valid/test split; each frame"
                 + " predicted from the inputShape[1] frames before it).")
         @Required

@@ -72,6 +72,62 @@ public final class TaskMetrics {
         return 1 - sum / counted;
     }
 
+    /**
+     * Cosmic's score as NAS-Bench-360 computes it (the official {@code inv_auroc} after the {@code mask} transform, utils.py:362-367
+     * and :740): logits and targets are zeroed where {@code ignore} is 1, every pixel of every example becomes one example
+     * whose score is the 0/1 prediction {@code logit > 0}, and the result is 1 − the AUROC of those.
+     */
+    public static double cosmicOneMinusAuroc(float[][] logits, float[][] targets, float[][] ignore) {
+        requireRows(logits.length, targets.length);
+        requireRows(logits.length, ignore.length);
+        int pixels = Arrays.stream(targets).mapToInt(t -> t.length).sum();
+        float[][] scores = new float[pixels][1];
+        float[][] truth = new float[pixels][1];
+        int at = 0;
+        for (int i = 0; i < targets.length; i++) {
+            for (int j = 0; j < targets[i].length; j++, at++) {
+                boolean kept = ignore[i][j] == 0;
+                scores[at][0] = kept && logits[i][j] > 0 ? 1 : 0;
+                truth[at][0] = kept ? targets[i][j] : 0;
+            }
+        }
+        return oneMinusAuroc(scores, truth);
+    }
+
+    /**
+     * FSD50K's score as the official evaluation computes it (main.py:250-265): the logits of a clip's segments (the examples
+     * sharing a clip id) are averaged, each clip is one example with its first segment's labels, then 1 − mean average
+     * precision over the labels, as {@link #oneMinusMap}.
+     */
+    public static double oneMinusMapPerClip(float[][] logits, float[][] targets, int[] clips) {
+        requireRows(logits.length, targets.length);
+        requireRows(logits.length, clips.length);
+        java.util.Map<Integer, float[]> sums = new java.util.LinkedHashMap<>();
+        java.util.Map<Integer, float[]> labels = new java.util.LinkedHashMap<>();
+        java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
+        for (int i = 0; i < logits.length; i++) {
+            float[] sum = sums.computeIfAbsent(clips[i], c -> new float[logits[0].length]);
+            for (int k = 0; k < sum.length; k++) {
+                sum[k] += logits[i][k];
+            }
+            labels.putIfAbsent(clips[i], targets[i]);
+            counts.merge(clips[i], 1, Integer::sum);
+        }
+        float[][] perClip = new float[sums.size()][];
+        float[][] clipLabels = new float[sums.size()][];
+        int at = 0;
+        for (var e : sums.entrySet()) {
+            float[] mean = e.getValue().clone();
+            int n = counts.get(e.getKey());
+            for (int k = 0; k < mean.length; k++) {
+                mean[k] /= n;
+            }
+            perClip[at] = mean;
+            clipLabels[at++] = labels.get(e.getKey());
+        }
+        return oneMinusMap(perClip, clipLabels);
+    }
+
     /** 1 − mean average precision over the columns that have at least one positive. */
     public static double oneMinusMap(float[][] scores, float[][] targets) {
         requireRows(scores.length, targets.length);

@@ -397,14 +397,25 @@ public final class ExperimentRun {
         return switch (spec.task.metric) {
             case ZERO_ONE_ERROR -> TaskMetrics.zeroOneError(predictions, labels(targets));
             case ONE_MINUS_F1 -> TaskMetrics.oneMinusMacroF1(predictions, labels(targets), spec.task.numClasses);
-            case ONE_MINUS_AUROC -> spec.task.type == TaskType.DENSE
-                    ? TaskMetrics.oneMinusAuroc(column(predictions), column(targets)) // every pixel one example, as NAS-Bench-360 scores Cosmic
-                    : TaskMetrics.oneMinusAuroc(predictions, targets);
-            case ONE_MINUS_MAP -> TaskMetrics.oneMinusMap(predictions, targets);
+            case ONE_MINUS_AUROC -> spec.task.type != TaskType.DENSE ? TaskMetrics.oneMinusAuroc(predictions, targets)
+                    : data.ignore() != null ? TaskMetrics.cosmicOneMinusAuroc(predictions, targets, ignoreRows(data, rows, targets))
+                    : TaskMetrics.oneMinusAuroc(column(predictions), column(targets)); // every pixel one example
+            case ONE_MINUS_MAP -> data.clips() == null ? TaskMetrics.oneMinusMap(predictions, targets)
+                    : TaskMetrics.oneMinusMapPerClip(predictions, targets, Arrays.stream(rows).map(r -> data.clips()[r]).toArray());
             case MAE8 -> TaskMetrics.mae8(predictions, targets);
             case RELATIVE_L2 -> TaskMetrics.relativeL2(predictions, targets);
             case NLL -> TaskMetrics.nll(predictions, targets);
         };
+    }
+
+    /** The ignore mask of the evaluated rows, in the targets' layout. */
+    private static float[][] ignoreRows(TaskData data, int[] rows, float[][] targets) {
+        float[][] out = new float[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            int width = targets[i].length;
+            out[i] = Arrays.copyOfRange(data.ignore(), rows[i] * width, (rows[i] + 1) * width);
+        }
+        return out;
     }
 
     private static float[][] column(float[][] rows) {

@@ -30,14 +30,19 @@ import java.util.Map;
  * @param splits      which rows train, validate and test
  * @param targetMean  dense targets' training mean (0 otherwise)
  * @param targetStd   dense targets' training standard deviation (1 otherwise)
+ * @param ignore      npz {@code ignore}, shaped as the targets: 1 where a dense target is not scored (Cosmic's mask); null if absent
+ * @param clips       npz {@code clip}, one id per example: examples with one id are segments of one clip, scored together
+ *                    (FSD50K); null if absent
  */
-public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, float targetStd) {
+public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, float targetStd, float[] ignore, int[] clips) {
 
     public static TaskData load(OrcaExperimentSpec spec, NDManager manager) {
         OrcaExperimentSpec.Task task = spec.task;
         OrcaExperimentSpec.Data data = task.data;
         DataArray inputs;
         DataArray targets;
+        DataArray ignore = null;
+        DataArray clips = null;
         Integer fixedTrain = null;
         Integer fixedTest = null;
         Splits shipped = null;
@@ -98,15 +103,24 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
             DataArray[] train = readFiles(f.train, f.trainLabels, f.format, "spec.task.data.files.train");
             inputs = train[0];
             targets = train[1];
+            ignore = train[2];
+            clips = train[3];
             if (f.test != null) {
                 DataArray[] test = readFiles(f.test, f.testLabels, f.format, "spec.task.data.files.test");
                 fixedTrain = (int) inputs.examples();
                 fixedTest = (int) test[0].examples();
                 inputs = concat(inputs, test[0]);
                 targets = concat(targets, test[1]);
+                if ((ignore == null) != (test[2] == null) || (clips == null) != (test[3] == null)) {
+                    throw new IllegalArgumentException("spec.task.data.files: the train and test files must both hold, or both"
+                            + " lack, the arrays ignore and clip");
+                }
+                ignore = ignore == null ? null : concat(ignore, test[2]);
+                clips = clips == null ? null : concat(clips, test[3]);
             }
         }
         check(spec, inputs, targets);
+        checkExtras(targets, ignore, clips);
         inputs = withShape(inputs, task.inputShape);
         int n = (int) inputs.examples();
         Splits splits = shipped != null ? shipped : fixedTrain != null
@@ -128,7 +142,19 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
         } else if (task.type == TaskType.CLASSIFICATION) {
             y = y.toType(DataType.INT64, false);
         }
-        return new TaskData(x, y, splits, mean, std);
+        return new TaskData(x, y, splits, mean, std, ignore == null ? null : ignore.values(),
+                clips == null ? null : clips.asLabels());
+    }
+
+    private static void checkExtras(DataArray targets, DataArray ignore, DataArray clips) {
+        if (ignore != null && !Arrays.equals(ignore.shape(), targets.shape())) {
+            throw new IllegalArgumentException(ignore.source() + ": ignore has shape " + Arrays.toString(ignore.shape())
+                    + ", the targets " + Arrays.toString(targets.shape()));
+        }
+        if (clips != null && (clips.shape().length != 1 || clips.examples() != targets.examples())) {
+            throw new IllegalArgumentException(clips.source() + ": clip must hold one id per example (" + targets.examples()
+                    + "), has shape " + Arrays.toString(clips.shape()));
+        }
     }
 
     private static NDArray standardise(NDArray x, NDArray train) {
@@ -158,14 +184,15 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
         return Path.of(root, location.substring("pvc://".length()).replaceFirst("^[^/]+/", ""));
     }
 
+    /** {x, y, ignore or null, clip or null}: only npz carries the optional arrays. */
     private static DataArray[] readFiles(String location, String labelsLocation, String format, String field) {
         Path path = volumePath(location);
         if (("idx".equals(format) || "npy".equals(format)) && labelsLocation == null) {
             throw new IllegalArgumentException(field + "Labels: format " + format + " keeps targets in a file of their own; name it");
         }
         return switch (format) {
-            case "npy" -> new DataArray[] {Npy.read(path), Npy.read(volumePath(labelsLocation))};
-            case "idx" -> new DataArray[] {Idx.read(path), Idx.read(volumePath(labelsLocation))};
+            case "npy" -> new DataArray[] {Npy.read(path), Npy.read(volumePath(labelsLocation)), null, null};
+            case "idx" -> new DataArray[] {Idx.read(path), Idx.read(volumePath(labelsLocation)), null, null};
             case "npz" -> {
                 Map<String, DataArray> arrays = Npy.readArchive(path);
                 DataArray x = arrays.get("x");
@@ -173,15 +200,15 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
                 if (x == null || y == null) {
                     throw new IllegalArgumentException(field + ": " + path + " must hold arrays x and y, has " + arrays.keySet());
                 }
-                yield new DataArray[] {x, y};
+                yield new DataArray[] {x, y, arrays.get("ignore"), arrays.get("clip")};
             }
             case "csv" -> {
                 Csv.Table t = Csv.read(path, -1);
-                yield new DataArray[] {t.features(), t.labels()};
+                yield new DataArray[] {t.features(), t.labels(), null, null};
             }
             case "cifar" -> {
                 Cifar.Batch b = Cifar.read(path, false);
-                yield new DataArray[] {b.images(), b.labels()};
+                yield new DataArray[] {b.images(), b.labels(), null, null};
             }
             default -> throw new IllegalArgumentException("spec.task.data.files.format: " + format
                     + " is not a known format (npz, npy, idx, csv, cifar, json)");

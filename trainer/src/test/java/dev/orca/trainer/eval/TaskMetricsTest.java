@@ -73,6 +73,26 @@ class TaskMetricsTest {
     }
 
     @Test
+    void cosmicScoresThresholdedPredictionsOutsideTheIgnoreMask() {
+        float[][] logits = {{2, -1}, {3, -0.5f}};
+        float[][] targets = {{1, 0}, {1, 1}};
+        float[][] ignore = {{0, 0}, {1, 0}};
+        // pixels (score = logit > 0, masked): (1 | 1), (0 | 0), (ignored: 0 | 0), (0 | 1).
+        // positives 1 and 0 against negatives 0, 0: 2 wins and 2 ties of 4 pairs -> AUROC 0.75.
+        assertEquals(0.25, TaskMetrics.cosmicOneMinusAuroc(logits, targets, ignore), 1e-12);
+    }
+
+    @Test
+    void fsdAveragesEachClipsSegmentsBeforeTheAveragePrecision() {
+        float[][] logits = {{2}, {-4}, {0.5f}};
+        float[][] targets = {{1}, {1}, {0}};
+        // clip 7 = rows 0 and 1, mean logit -1, positive; clip 9 = row 2, 0.5, negative: the positive ranks second, AP 1/2.
+        assertEquals(0.5, TaskMetrics.oneMinusMapPerClip(logits, targets, new int[] {7, 7, 9}), 1e-12);
+        // scored per segment instead: positives at ranks 1 and 3, AP (1 + 2/3) / 2.
+        assertEquals(1 - (1 + 2.0 / 3) / 2, TaskMetrics.oneMinusMap(logits, targets), 1e-12);
+    }
+
+    @Test
     void relativeL2PerExampleThenMean() {
         float[][] truth = {{3, 4}, {1, 0}};
         float[][] predictions = {{3, 4}, {1, 1}};
