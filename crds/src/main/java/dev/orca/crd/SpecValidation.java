@@ -234,7 +234,8 @@ public final class SpecValidation {
         if (s == null) {
             return;
         }
-        check(out, s.trials >= 1 && s.trials <= 200, "spec.search.trials", "must be in [1, 200], got " + s.trials);
+        int maxTrials = OrcaExperimentStatus.MAX_TRIALS;
+        check(out, s.trials >= 1 && s.trials <= maxTrials, "spec.search.trials", "must be in [1, " + maxTrials + "], got " + s.trials);
         check(out, spec.task == null || spec.task.data == null || spec.task.data.validationFraction > 0,
                 "spec.task.data.validationFraction", "must be > 0 when spec.search is set: trials are ranked on the validation"
                         + " split (the default 0 trains on the whole training split, as the official code)");

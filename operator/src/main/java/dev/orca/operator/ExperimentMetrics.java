@@ -1,14 +1,13 @@
 package dev.orca.operator;
 
 import dev.orca.crd.OrcaExperiment;
-import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.OrcaExperimentStatus.Phase;
+import dev.orca.crd.OrcaExperimentStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,13 +67,6 @@ public class ExperimentMetrics {
             registry.remove(e.getValue().metricGauge);
             return true;
         });
-    }
-
-    /** Experiments per phase, as the gauges report them. */
-    public Map<Phase, Long> byPhase() {
-        Map<Phase, Long> out = new EnumMap<>(Phase.class);
-        phases.values().forEach(p -> out.merge(p, 1L, Long::sum));
-        return out;
     }
 
     private static String key(OrcaExperiment e) {

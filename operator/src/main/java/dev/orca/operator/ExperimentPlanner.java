@@ -4,6 +4,7 @@ import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.ProgressReport;
+import dev.orca.crd.TrainerStage;
 import dev.orca.operator.dependent.Names;
 import dev.orca.search.Asha;
 import dev.orca.search.BodySelection;
@@ -98,7 +99,7 @@ public final class ExperimentPlanner {
                 c.state = FAILED;
                 c.message = failureMessage(job, report);
             } else if (ExperimentStatusBuilder.jobCondition(job, "Complete").isPresent()) {
-                if (report != null && "succeeded".equals(report.stage()) && latest != null) {
+                if (report != null && report.trainerStage() == TrainerStage.SUCCEEDED && latest != null) {
                     c.state = SUCCEEDED;
                 } else if (graceOver(job, now)) {
                     c.state = FAILED;
@@ -288,7 +289,7 @@ public final class ExperimentPlanner {
     static final int TRIAL_MESSAGE_CHARS = 256;
 
     private static String failureMessage(Job job, ProgressReport report) {
-        if (report != null && "failed".equals(report.stage()) && report.message() != null) {
+        if (report != null && report.trainerStage() == TrainerStage.FAILED && report.message() != null) {
             return report.message(); // bounded by ProgressReport.sanitized
         }
         return ExperimentStatusBuilder.jobCondition(job, "Failed").map(JobCondition::getMessage)

@@ -2,9 +2,10 @@ package dev.orca.operator;
 
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentSpec;
-import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.OrcaExperimentStatus.Phase;
+import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.ProgressReport;
+import dev.orca.crd.TrainerStage;
 import dev.orca.operator.dependent.Names;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -82,7 +83,7 @@ public final class ExperimentStatusBuilder {
             s.completionTime = Optional.ofNullable(job.get().getStatus().getCompletionTime()).orElse(time);
             reason = "Succeeded";
             message = s.metric != null && s.metric.value != null ? "test " + s.metric.name + " = " + s.metric.value : "the trainer finished";
-            s.stage = "succeeded";
+            s.stage = TrainerStage.SUCCEEDED.wireName();
             if (s.progress != null) {
                 s.progress.percent = 100;
                 s.progress.etaSeconds = 0L;
@@ -95,13 +96,13 @@ public final class ExperimentStatusBuilder {
                     .orElse("JobFailed");
             message = terminationMessage(o.pods()).or(() -> report.map(ProgressReport::message))
                     .orElse(Optional.ofNullable(failed.get().getMessage()).orElse("the trainer Job failed"));
-            s.stage = "failed";
+            s.stage = TrainerStage.FAILED.wireName();
         } else if (suspended) {
             s.phase = Phase.Suspended;
             reason = "Suspended";
             message = "spec.runPolicy.suspend is true; the run resumes from its last checkpoint when unsuspended";
         } else {
-            s.phase = report.map(r -> phaseOf(r.stage())).orElse(Phase.Pending);
+            s.phase = report.map(r -> phaseOf(r.trainerStage())).orElse(Phase.Pending);
             reason = s.phase.name();
             message = s.progress != null && s.progress.epoch != null
                     ? s.stage + " epoch " + s.progress.epoch + "/" + s.progress.epochs
@@ -127,7 +128,7 @@ public final class ExperimentStatusBuilder {
         String message;
         if (plan.failure() != null) {
             s.phase = Phase.Failed;
-            s.stage = "failed";
+            s.stage = TrainerStage.FAILED.wireName();
             s.completionTime = previous != null && previous.completionTime != null ? previous.completionTime : time;
             reason = selecting ? "SelectionFailed" : "SearchFailed";
             message = plan.failure();
@@ -165,7 +166,7 @@ public final class ExperimentStatusBuilder {
             List<Double> curve = r.otddCurve();
             otdd.initial = curve.get(0);
             otdd.current = curve.get(curve.size() - 1);
-            otdd.finalValue = "aligning".equals(r.stage()) || "preparing".equals(r.stage()) ? null : otdd.current;
+            otdd.finalValue = r.trainerStage() == TrainerStage.ALIGNING || r.trainerStage() == TrainerStage.PREPARING ? null : otdd.current;
             otdd.curve = ProgressReport.thin(curve, OrcaExperimentStatus.OTDD_CURVE_POINTS);
             s.otdd = otdd;
         }
@@ -183,23 +184,24 @@ public final class ExperimentStatusBuilder {
         p.etaSeconds = r.etaSeconds();
         int align = r.alignEpochs() == null ? 0 : r.alignEpochs();
         int tune = r.tuneEpochs() == null ? 0 : r.tuneEpochs();
-        int done = switch (Objects.toString(r.stage(), "")) {
-            case "aligning" -> r.epoch() == null ? 0 : r.epoch();
-            case "fine-tuning" -> align + (r.epoch() == null ? 0 : r.epoch());
-            case "evaluating", "succeeded" -> align + tune;
-            default -> 0;
+        TrainerStage stage = r.trainerStage();
+        int done = stage == null ? 0 : switch (stage) {
+            case ALIGNING -> r.epoch() == null ? 0 : r.epoch();
+            case FINE_TUNING -> align + (r.epoch() == null ? 0 : r.epoch());
+            case EVALUATING, SUCCEEDED -> align + tune;
+            case PREPARING, FAILED -> 0;
         };
         p.percent = align + tune == 0 ? null : (int) Math.min(100, Math.round(100.0 * done / (align + tune)));
         s.progress = p;
     }
 
-    private static Phase phaseOf(String stage) {
-        return switch (Objects.toString(stage, "")) {
-            case "aligning" -> Phase.Aligning;
-            case "fine-tuning" -> Phase.FineTuning;
+    private static Phase phaseOf(TrainerStage stage) {
+        return stage == null ? Phase.Pending : switch (stage) {
+            case ALIGNING -> Phase.Aligning;
+            case FINE_TUNING -> Phase.FineTuning;
             // The trainer has finished (or failed one attempt); the Job's own conditions decide the outcome.
-            case "evaluating", "succeeded" -> Phase.Evaluating;
-            default -> Phase.Pending;
+            case EVALUATING, SUCCEEDED -> Phase.Evaluating;
+            case PREPARING, FAILED -> Phase.Pending;
         };
     }
 

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.crd.OrcaExperimentStatus.Phase;
+import dev.orca.crd.TrainerStage;
 import dev.orca.operator.dependent.Names;
 import dev.orca.operator.dependent.TrainerJob;
 import dev.orca.trainer.progress.ConfigMapProgressSink;
@@ -75,7 +76,7 @@ class OperatorLifecycleTest {
     }
 
     @Test
-    void applyRunReportSucceed() throws Exception {
+    void theJobRunsTheMountedSpecWithLeastPrivilege() throws Exception {
         create("listops");
         Job job = awaitJob("listops");
         OrcaExperiment pending = awaitExperiment("listops", e -> e.getStatus().phase == Phase.Pending);
@@ -122,33 +123,39 @@ class OperatorLifecycleTest {
                 .readValue(yaml, OrcaExperimentSpec.class);
         assertEquals(5, mounted.alignment.epochs);
         assertEquals("bundled:brown-corpus", mounted.source.dataset);
+    }
 
+    @Test
+    void theTrainersProgressBecomesTheStatus() {
+        create("reporting");
+        awaitJob("reporting");
+        awaitExperiment("reporting", e -> e.getStatus().phase == Phase.Pending);
         // The trainer's own reporting code, against the API, as in the pod.
-        try (ConfigMapProgressSink sink = new ConfigMapProgressSink(client, NS, "listops-progress", new ProgressReports(5, 3), Duration.ZERO)) {
-            sink.accept(ProgressEvent.of(ProgressEvent.Stage.PREPARING, "loading"));
-            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, 1, 5, 1, 12.5, 12.5, 300L));
-            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, 2, 5, 2, 9.0, 9.0, 250L));
-            OrcaExperiment aligning = awaitExperiment("listops", e -> e.getStatus().otdd != null && e.getStatus().otdd.current == 9.0);
+        try (ConfigMapProgressSink sink = new ConfigMapProgressSink(client, NS, "reporting-progress", new ProgressReports(5, 3), Duration.ZERO)) {
+            sink.accept(ProgressEvent.of(TrainerStage.PREPARING, "loading"));
+            sink.accept(ProgressEvent.epoch(TrainerStage.ALIGNING, 1, 5, 1, 12.5, 12.5, 300L));
+            sink.accept(ProgressEvent.epoch(TrainerStage.ALIGNING, 2, 5, 2, 9.0, 9.0, 250L));
+            OrcaExperiment aligning = awaitExperiment("reporting", e -> e.getStatus().otdd != null && e.getStatus().otdd.current == 9.0);
             assertEquals(Phase.Aligning, aligning.getStatus().phase);
             assertEquals(12.5, aligning.getStatus().otdd.initial);
             assertNull(aligning.getStatus().otdd.finalValue);
             assertEquals(25, aligning.getStatus().progress.percent, "2 of 5 + 3 epochs");
             assertEquals(250L, aligning.getStatus().progress.etaSeconds);
 
-            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, 5, 5, 5, 7.0, 7.0, 200L));
-            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, 1, 3, 10, 2.1, null, 100L));
-            OrcaExperiment tuning = awaitExperiment("listops", e -> e.getStatus().phase == Phase.FineTuning);
+            sink.accept(ProgressEvent.epoch(TrainerStage.ALIGNING, 5, 5, 5, 7.0, 7.0, 200L));
+            sink.accept(ProgressEvent.epoch(TrainerStage.FINE_TUNING, 1, 3, 10, 2.1, null, 100L));
+            OrcaExperiment tuning = awaitExperiment("reporting", e -> e.getStatus().phase == Phase.FineTuning);
             assertEquals(7.0, tuning.getStatus().otdd.finalValue);
             assertEquals(List.of(12.5, 9.0, 7.0), tuning.getStatus().otdd.curve);
             assertEquals(2.1, tuning.getStatus().loss);
             assertEquals("fine-tuning", tuning.getStatus().stage);
 
-            sink.accept(ProgressEvent.of(ProgressEvent.Stage.EVALUATING, "v").withMetric("zeroOneError", 0.41, "validation"));
-            sink.accept(ProgressEvent.of(ProgressEvent.Stage.SUCCEEDED, null).withMetric("zeroOneError", 0.38, "test"));
+            sink.accept(ProgressEvent.of(TrainerStage.EVALUATING, "v").withMetric("zeroOneError", 0.41, "validation"));
+            sink.accept(ProgressEvent.of(TrainerStage.SUCCEEDED, null).withMetric("zeroOneError", 0.38, "test"));
         }
-        awaitExperiment("listops", e -> e.getStatus().phase == Phase.Evaluating);
-        jobFinished("listops", "Complete", null);
-        OrcaExperiment done = awaitExperiment("listops", e -> e.getStatus().phase == Phase.Succeeded);
+        awaitExperiment("reporting", e -> e.getStatus().phase == Phase.Evaluating);
+        jobFinished("reporting", "Complete", null);
+        OrcaExperiment done = awaitExperiment("reporting", e -> e.getStatus().phase == Phase.Succeeded);
         assertEquals("zeroOneError", done.getStatus().metric.name);
         assertEquals(0.38, done.getStatus().metric.value);
         assertEquals(0.41, done.getStatus().metric.validation);
@@ -157,15 +164,24 @@ class OperatorLifecycleTest {
         assertEquals("2026-11-28T11:00:00Z", done.getStatus().completionTime);
         assertTrue(done.getStatus().conditions.stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")));
         assertTrue(client.v1().events().inNamespace(NS).list().getItems().stream()
-                .anyMatch(ev -> ev.getInvolvedObject().getName().equals("listops") && ev.getReason().equals("Succeeded")));
+                .anyMatch(ev -> ev.getInvolvedObject().getName().equals("reporting") && ev.getReason().equals("Succeeded")));
+    }
 
-        // Finished is final: the Job's TTL deletion does not start the run again.
-        client.batch().v1().jobs().inNamespace(NS).withName("listops-trainer").delete();
-        client.resources(OrcaExperiment.class).inNamespace(NS).withName("listops")
+    /** Finished is final: the Job's TTL deletion, then any change to the experiment, does not start the run again. */
+    @Test
+    void aFinishedExperimentIsNotRunAgainWhenItsJobGoes() {
+        create("finished");
+        awaitJob("finished");
+        awaitExperiment("finished", e -> e.getStatus().phase == Phase.Pending && e.getStatus().jobName != null);
+        jobFinished("finished", "Complete", null);
+        awaitExperiment("finished", e -> e.getStatus().phase == Phase.Succeeded);
+        client.batch().v1().jobs().inNamespace(NS).withName("finished-trainer").delete();
+        client.resources(OrcaExperiment.class).inNamespace(NS).withName("finished")
                 .edit(e -> { e.getMetadata().getLabels().put("touched", "yes"); return e; });
-        Thread.sleep(1500);
-        assertNull(client.batch().v1().jobs().inNamespace(NS).withName("listops-trainer").get());
-        assertEquals(Phase.Succeeded, client.resources(OrcaExperiment.class).inNamespace(NS).withName("listops").get().getStatus().phase);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() ->
+                client.batch().v1().jobs().inNamespace(NS).withName("finished-trainer").get() == null
+                        && client.resources(OrcaExperiment.class).inNamespace(NS).withName("finished").get().getStatus().phase
+                        == Phase.Succeeded);
     }
 
     @Test
@@ -212,9 +228,16 @@ class OperatorLifecycleTest {
         create("quiet");
         awaitJob("quiet");
         // Settled: the Job has been observed (a first status may be written before the Job's informer sees it).
-        OrcaExperiment first = awaitExperiment("quiet", e -> e.getStatus().phase == Phase.Pending && e.getStatus().jobName != null);
-        Thread.sleep(500);
-        first = client.resources(OrcaExperiment.class).inNamespace(NS).withName("quiet").get();
+        awaitExperiment("quiet", e -> e.getStatus().phase == Phase.Pending && e.getStatus().jobName != null);
+        // Settled: no status write for half a second.
+        String[] version = {""};
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10)).until(() -> {
+            String now = client.resources(OrcaExperiment.class).inNamespace(NS).withName("quiet").get().getMetadata().getResourceVersion();
+            boolean same = now.equals(version[0]);
+            version[0] = now;
+            return same;
+        });
+        OrcaExperiment first = client.resources(OrcaExperiment.class).inNamespace(NS).withName("quiet").get();
         // Unrelated changes trigger reconciliations; the status (and so the resourceVersion) must not move.
         for (int i = 0; i < 3; i++) {
             final int n = i;
@@ -223,9 +246,10 @@ class OperatorLifecycleTest {
                 return c;
             });
         }
-        Thread.sleep(1500);
+        String settled = first.getMetadata().getResourceVersion();
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> settled.equals(
+                client.resources(OrcaExperiment.class).inNamespace(NS).withName("quiet").get().getMetadata().getResourceVersion()));
         OrcaExperiment later = client.resources(OrcaExperiment.class).inNamespace(NS).withName("quiet").get();
-        assertEquals(first.getMetadata().getResourceVersion(), later.getMetadata().getResourceVersion());
         assertNotNull(later.getStatus().conditions.get(0).getLastTransitionTime());
     }
 }

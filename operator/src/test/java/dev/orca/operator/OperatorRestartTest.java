@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentStatus.Phase;
+import dev.orca.crd.TrainerStage;
 import dev.orca.operator.dependent.Names;
 import dev.orca.trainer.progress.ConfigMapProgressSink;
 import dev.orca.trainer.progress.ProgressEvent;
@@ -52,8 +53,8 @@ class OperatorRestartTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> client.batch().v1().jobs().inNamespace(NS).withName("long-run-trainer").get() != null);
         ProgressReports reports = new ProgressReports(5, 3);
         try (ConfigMapProgressSink sink = new ConfigMapProgressSink(client, NS, "long-run-progress", reports, Duration.ZERO)) {
-            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, 5, 5, 5, 4.0, 4.0, 90L));
-            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, 1, 3, 9, 1.5, null, 60L));
+            sink.accept(ProgressEvent.epoch(TrainerStage.ALIGNING, 5, 5, 5, 4.0, 4.0, 90L));
+            sink.accept(ProgressEvent.epoch(TrainerStage.FINE_TUNING, 1, 3, 9, 1.5, null, 60L));
             await().atMost(Duration.ofSeconds(30)).until(() -> experiment().getStatus() != null
                     && experiment().getStatus().phase == Phase.FineTuning);
             String jobUid = client.batch().v1().jobs().inNamespace(NS).withName("long-run-trainer").get().getMetadata().getUid();
@@ -62,7 +63,7 @@ class OperatorRestartTest {
             Operator replacement = TestOperators.replacement(client, metrics);
             try {
                 // Progress written while no operator ran, and after, reaches the status through the new instance.
-                sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, 2, 3, 18, 1.1, null, 30L));
+                sink.accept(ProgressEvent.epoch(TrainerStage.FINE_TUNING, 2, 3, 18, 1.1, null, 30L));
                 await().atMost(Duration.ofSeconds(30)).until(() -> experiment().getStatus().progress.epoch == 2);
                 OrcaExperiment adopted = experiment();
                 assertEquals(Phase.FineTuning, adopted.getStatus().phase);

@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orca.crd.BadExperiments;
 import dev.orca.crd.OrcaExperiment;
-import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.OrcaExperimentStatus.Phase;
+import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.ProgressReport;
+import dev.orca.crd.TrainerStage;
 import dev.orca.operator.dependent.Names;
 import dev.orca.operator.dependent.ProgressWriter;
 import dev.orca.trainer.progress.ConfigMapProgressSink;
@@ -104,10 +105,10 @@ class OperatorSearchTest {
         try (ConfigMapProgressSink sink = new ConfigMapProgressSink(client, NS, ProgressWriter.trial(experiment, trial).configMap(), ProgressReport.trialKey(trial),
                 new ProgressReports(0, 2), Duration.ZERO)) {
             for (int epoch = fromEpoch; epoch <= toEpoch; epoch++) {
-                sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, epoch, 2, epoch, 1.0, null, 10L)
+                sink.accept(ProgressEvent.epoch(TrainerStage.FINE_TUNING, epoch, 2, epoch, 1.0, null, 10L)
                         .withMetric("zeroOneError", epoch == toEpoch ? validation : validation + 0.1, "validation"));
             }
-            sink.accept(ProgressEvent.of(ProgressEvent.Stage.SUCCEEDED, null).withMetric("zeroOneError", validation, "validation"));
+            sink.accept(ProgressEvent.of(TrainerStage.SUCCEEDED, null).withMetric("zeroOneError", validation, "validation"));
         }
         outcome(client, experiment + "-t" + trial + "-r" + (toEpoch == 1 ? 0 : 1), "Complete");
     }
@@ -139,10 +140,10 @@ class OperatorSearchTest {
         try (ConfigMapProgressSink sink = new ConfigMapProgressSink(client, NS, ProgressWriter.candidate(experiment, index).configMap(), ProgressReport.candidateKey(index),
                 new ProgressReports(curve.size(), 0), Duration.ZERO)) {
             for (int epoch = 1; epoch <= curve.size(); epoch++) {
-                sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, epoch, curve.size(), epoch, curve.get(epoch - 1),
+                sink.accept(ProgressEvent.epoch(TrainerStage.ALIGNING, epoch, curve.size(), epoch, curve.get(epoch - 1),
                         curve.get(epoch - 1), 10L));
             }
-            sink.accept(new ProgressEvent(System.currentTimeMillis(), ProgressEvent.Stage.SUCCEEDED, null, null, null, null,
+            sink.accept(new ProgressEvent(System.currentTimeMillis(), TrainerStage.SUCCEEDED, null, null, null, null,
                     curve.get(curve.size() - 1), null, null, null, 0L, null));
         }
         outcome(client, experiment + "-body-" + index, "Complete");

@@ -12,6 +12,7 @@ import dev.orca.crd.CrdAdmission;
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentStatus.Phase;
 import dev.orca.crd.ProgressReport;
+import dev.orca.crd.TrainerStage;
 import dev.orca.operator.cluster.OrcaInstall;
 import dev.orca.operator.cluster.PackagedOperator;
 import dev.orca.operator.cluster.RealCluster;
@@ -123,13 +124,13 @@ class RealClusterIT {
         try (KubernetesClient trainer = cluster.clientAs(ns, "listops-trainer");
              ConfigMapProgressSink sink = new ConfigMapProgressSink(trainer, ns, ProgressReport.configMapName("listops"),
                      new ProgressReports(5, 3), Duration.ZERO)) {
-            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, 2, 5, 2, 51.5, 51.5, 100L));
+            sink.accept(ProgressEvent.epoch(TrainerStage.ALIGNING, 2, 5, 2, 51.5, 51.5, 100L));
             await().atMost(WAIT).untilAsserted(() -> {
                 var status = experiment(ns, "listops").getStatus();
                 assertEquals(Phase.Aligning, status.phase);
                 assertEquals(51.5, status.otdd.current);
             });
-            sink.accept(new ProgressEvent(System.currentTimeMillis(), ProgressEvent.Stage.SUCCEEDED, null, null, null, null,
+            sink.accept(new ProgressEvent(System.currentTimeMillis(), TrainerStage.SUCCEEDED, null, null, null, null,
                     null, "zeroOneError", 0.25, "test", 0L, null));
         }
         podFinished(onlyPod(ns, "listops-trainer"), 0, "Completed");
@@ -333,7 +334,7 @@ class RealClusterIT {
         try (KubernetesClient trainer = cluster.clientAs(ns, "before-trainer");
              ConfigMapProgressSink sink = new ConfigMapProgressSink(trainer, ns, ProgressReport.configMapName("before"),
                      new ProgressReports(5, 3), Duration.ZERO)) {
-            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, 1, 5, 1, 42.0, 42.0, 100L));
+            sink.accept(ProgressEvent.epoch(TrainerStage.ALIGNING, 1, 5, 1, 42.0, 42.0, 100L));
         }
         await().atMost(WAIT).untilAsserted(() -> assertEquals(Phase.Aligning, experiment(ns, "before").getStatus().phase));
         assertEquals(pid, operator.pid(), "the same operator process, not a restarted one");

@@ -1,6 +1,7 @@
 package dev.orca.operator.dependent;
 
 import dev.orca.crd.OrcaExperiment;
+import dev.orca.crd.TrainerCommand;
 import dev.orca.operator.ExperimentPlan;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -25,8 +26,8 @@ public class CandidateJobs extends PlannedJobs {
         return plan.candidateJobs().stream().map(candidate -> {
             Map<String, String> labels = new LinkedHashMap<>(Names.labels(experiment, Names.CANDIDATE));
             labels.put(Names.CANDIDATE_LABEL, Integer.toString(candidate));
-            List<String> args = List.of("align", Names.SPEC_DIR + "/" + Names.SPEC_FILE, "--candidate", Integer.toString(candidate),
-                    "--out", TrainerPods.DATA + "/" + Names.candidatePath(experiment, candidate));
+            List<String> args = TrainerCommand.align(Names.SPEC_DIR + "/" + Names.SPEC_FILE,
+                    TrainerPods.DATA + "/" + Names.candidatePath(experiment, candidate), candidate).args();
             return TrainerPods.job(experiment, config, Names.candidateJob(experiment, candidate), labels, args,
                     ProgressWriter.candidate(experiment, candidate));
         }).toList();

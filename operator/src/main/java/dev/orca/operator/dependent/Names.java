@@ -2,6 +2,7 @@ package dev.orca.operator.dependent;
 
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.ProgressReport;
+import dev.orca.crd.TrainerCommand;
 import java.util.Map;
 
 /** Names and labels of the objects an experiment owns: one place, so that dependents, informers and tests agree. */
@@ -59,10 +60,10 @@ public final class Names {
 
     /** Where a trial's checkpoints and figures go: beside the experiment's results, so a promotion resumes them. */
     public static String trialPath(OrcaExperiment e, int trial) {
-        return resultsPath(e) + "/trials/t" + trial;
+        return resultsPath(e) + "/" + TrainerCommand.trialDirectory(trial);
     }
 
     public static String candidatePath(OrcaExperiment e, int candidate) {
-        return resultsPath(e) + "/bodies/" + candidate;
+        return resultsPath(e) + "/" + TrainerCommand.candidateDirectory(candidate);
     }
 }

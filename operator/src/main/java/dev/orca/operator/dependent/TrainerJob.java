@@ -1,6 +1,7 @@
 package dev.orca.operator.dependent;
 
 import dev.orca.crd.OrcaExperiment;
+import dev.orca.crd.TrainerCommand;
 import dev.orca.operator.ExperimentPlan;
 import dev.orca.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -12,7 +13,6 @@ import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.Updater;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,14 +31,8 @@ public class TrainerJob extends KubernetesDependentResource<Job, OrcaExperiment>
     @Override
     protected Job desired(OrcaExperiment experiment, Context<OrcaExperiment> context) {
         ExperimentPlan plan = ExperimentPlan.of(context);
-        List<String> args = new ArrayList<>(List.of("run", Names.SPEC_DIR + "/" + Names.SPEC_FILE,
-                "--out", TrainerPods.DATA + "/" + Names.resultsPath(experiment)));
-        if (plan.body() != null) {
-            args.addAll(List.of("--body", plan.body()));
-        }
-        if (plan.trial() != null) {
-            args.addAll(List.of("--trial", Integer.toString(plan.trial())));
-        }
+        List<String> args = TrainerCommand.run(Names.SPEC_DIR + "/" + Names.SPEC_FILE,
+                TrainerPods.DATA + "/" + Names.resultsPath(experiment), plan.body(), plan.trial()).args();
         return TrainerPods.job(experiment, config, Names.trainer(experiment), Names.labels(experiment, Names.TRAINER), args,
                 ProgressWriter.own(experiment));
     }

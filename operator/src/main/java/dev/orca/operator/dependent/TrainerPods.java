@@ -2,8 +2,9 @@ package dev.orca.operator.dependent;
 
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentSpec;
-import dev.orca.crd.TrainerExit;
 import dev.orca.crd.ProgressReport;
+import dev.orca.crd.TrainerCommand;
+import dev.orca.crd.TrainerExit;
 import dev.orca.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -11,9 +12,9 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
-import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -84,7 +85,7 @@ public final class TrainerPods {
                 new EnvVarBuilder().withName(ProgressReport.ENV_KEY).withValue(writer.key()).build(),
                 new EnvVarBuilder().withName(ProgressReport.ENV_NAMESPACE).withNewValueFrom().withNewFieldRef()
                         .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build(),
-                new EnvVarBuilder().withName("ORCA_CACHE_DIR").withValue(DATA + "/.cache/orca").build(),
+                new EnvVarBuilder().withName(TrainerCommand.ENV_CACHE_DIR).withValue(DATA + "/.cache/orca").build(),
                 new EnvVarBuilder().withName("ORCA_MODEL_DIR").withValue(DATA + "/models").build(),
                 new EnvVarBuilder().withName("DJL_CACHE_DIR").withValue("/tmp/djl").build(),
                 new EnvVarBuilder().withName("HOME").withValue("/tmp").build(),

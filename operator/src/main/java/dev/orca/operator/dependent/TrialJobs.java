@@ -1,11 +1,11 @@
 package dev.orca.operator.dependent;
 
 import dev.orca.crd.OrcaExperiment;
+import dev.orca.crd.TrainerCommand;
 import dev.orca.operator.ExperimentPlan;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +27,8 @@ public class TrialJobs extends PlannedJobs {
             Map<String, String> labels = new LinkedHashMap<>(Names.labels(experiment, Names.TRIAL));
             labels.put(Names.TRIAL_LABEL, Integer.toString(job.trial()));
             labels.put(Names.RUNG_LABEL, Integer.toString(job.rung()));
-            List<String> args = new ArrayList<>(List.of("trial", Names.SPEC_DIR + "/" + Names.SPEC_FILE,
-                    "--trial", Integer.toString(job.trial()), "--rung", Integer.toString(job.rung()),
-                    "--out", TrainerPods.DATA + "/" + Names.trialPath(experiment, job.trial())));
-            if (plan.body() != null) {
-                args.addAll(List.of("--body", plan.body()));
-            }
+            List<String> args = TrainerCommand.trial(Names.SPEC_DIR + "/" + Names.SPEC_FILE,
+                    TrainerPods.DATA + "/" + Names.trialPath(experiment, job.trial()), job.trial(), job.rung(), plan.body()).args();
             return TrainerPods.job(experiment, config, Names.trialJob(experiment, job.trial(), job.rung()), labels, args,
                     ProgressWriter.trial(experiment, job.trial()));
         }).toList();

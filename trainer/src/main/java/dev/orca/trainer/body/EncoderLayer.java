@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code x = LN(x + Drop(W_2 GELU(W_1 x)))}.
  *
  * <p>Written out because DJL's {@code TransformerEncoderBlock} is not BERT-compatible (BatchNorm, a
- * different residual; FACTS.md).
+ * different residual, and BertBlock pools token 1).
  */
 public final class EncoderLayer extends AbstractBlock implements NamedParameters {
 

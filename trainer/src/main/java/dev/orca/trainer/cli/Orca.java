@@ -1,5 +1,7 @@
 package dev.orca.trainer.cli;
 
+import dev.orca.crd.TrainerStage;
+
 /**
  * The {@code orca} command: {@code orca run experiment.yaml} runs the same YAML that {@code kubectl apply}
  * takes; {@code orca demo} runs a CPU-sized ORCA experiment beside its plain fine-tuning baseline.
@@ -10,7 +12,7 @@ public final class Orca {
         String command = args.length == 0 ? "help" : args[0];
         switch (command) {
             case "demo" -> demo();
-            case "run", "trial", "align" -> System.exit(run(command, args));
+            case "run", "trial", "align" -> System.exit(run(args));
             default -> {
                 System.out.println(USAGE);
                 System.exit(command.equals("help") ? dev.orca.crd.TrainerExit.SUCCEEDED : dev.orca.crd.TrainerExit.INVALID_INPUT);
@@ -26,67 +28,55 @@ public final class Orca {
                    orca trial <experiment.yaml> --trial N --rung K [--body CHECKPOINT] --out DIR   one rung of one search trial
                    orca align <experiment.yaml> --candidate I --out DIR                          one body-selection candidate""";
 
-    /** The command line after the file: {@code --name value} pairs. */
-    record Options(java.util.Map<String, String> values) {
-        static Options parse(String[] args, int from, java.util.Set<String> allowed) {
-            java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
-            for (int i = from; i < args.length; i += 2) {
-                if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                    throw new IllegalArgumentException("expected --option value, got " + args[i]);
-                }
-                String name = args[i].substring(2);
-                if (!allowed.contains(name)) {
-                    throw new IllegalArgumentException("unknown option --" + name + " (" + args[0] + " takes "
-                            + allowed.stream().sorted().map(o -> "--" + o).toList() + ")");
-                }
-                values.put(name, args[i + 1]);
-            }
-            return new Options(values);
-        }
+    /** The options of run, trial and align, named as the operator writes them ({@link dev.orca.crd.TrainerCommand}). */
+    @picocli.CommandLine.Command(name = "orca")
+    static final class Arguments {
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "EXPERIMENT")
+        String spec;
+        @picocli.CommandLine.Option(names = dev.orca.crd.TrainerCommand.OUT)
+        String out;
+        @picocli.CommandLine.Option(names = dev.orca.crd.TrainerCommand.BODY)
+        String body;
+        @picocli.CommandLine.Option(names = dev.orca.crd.TrainerCommand.TRIAL)
+        Integer trial;
+        @picocli.CommandLine.Option(names = dev.orca.crd.TrainerCommand.RUNG)
+        Integer rung;
+        @picocli.CommandLine.Option(names = dev.orca.crd.TrainerCommand.CANDIDATE)
+        Integer candidate;
+    }
 
-        String get(String name) {
-            return values.get(name);
+    /** {@code run|trial|align EXPERIMENT [--option value]...} as the command it names; the message of a bad one says why. */
+    static dev.orca.crd.TrainerCommand parse(String[] args) {
+        dev.orca.crd.TrainerCommand.Kind kind = java.util.Arrays.stream(dev.orca.crd.TrainerCommand.Kind.values())
+                .filter(k -> k.word().equals(args[0])).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown command " + args[0]));
+        Arguments a = new Arguments();
+        try {
+            new picocli.CommandLine(a).parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-
-        Integer integer(String name) {
-            String v = values.get(name);
-            try {
-                return v == null ? null : Integer.valueOf(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + name + " must be a number, got " + v);
-            }
-        }
-
-        int required(String name) {
-            Integer v = integer(name);
-            if (v == null) {
-                throw new IllegalArgumentException("--" + name + " is required");
-            }
-            return v;
-        }
+        return new dev.orca.crd.TrainerCommand(kind, a.spec, a.out, a.body, a.trial, a.rung, a.candidate);
     }
 
     /** {@code orca run|trial|align experiment.yaml ...}: the exit code is one of {@link dev.orca.crd.TrainerExit}'s. */
-    static int run(String command, String[] args) {
+    static int run(String[] args) {
         if (args.length < 2) {
             System.err.println(USAGE);
             return dev.orca.crd.TrainerExit.INVALID_INPUT;
         }
-        java.nio.file.Path file = java.nio.file.Path.of(args[1]);
-        Options options;
+        dev.orca.crd.TrainerCommand options;
         dev.orca.crd.OrcaExperimentSpec spec;
+        java.nio.file.Path file;
         try {
-            options = Options.parse(args, 2, switch (command) {
-                case "trial" -> java.util.Set.of("trial", "rung", "body", "out");
-                case "align" -> java.util.Set.of("candidate", "out");
-                default -> java.util.Set.of("out", "body", "trial");
-            });
+            options = parse(args);
+            file = java.nio.file.Path.of(options.spec());
             spec = dev.orca.trainer.run.ExperimentFiles.read(file);
         } catch (dev.orca.trainer.run.ExperimentFiles.InvalidExperiment | IllegalArgumentException e) {
             System.err.println("orca: " + e.getMessage());
             return dev.orca.crd.TrainerExit.INVALID_INPUT;
         }
-        java.nio.file.Path out = options.get("out") != null ? java.nio.file.Path.of(options.get("out"))
+        java.nio.file.Path out = options.out() != null ? java.nio.file.Path.of(options.out())
                 : java.nio.file.Path.of("runs", file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
         var reports = new dev.orca.trainer.progress.ProgressReports(spec.mode.aligns() ? spec.alignment.epochs : 0, spec.finetune.epochs);
         try (dev.orca.trainer.progress.ConsoleSink console = dev.orca.trainer.progress.ConsoleSink.forStdout();
@@ -99,14 +89,14 @@ public final class Orca {
                 operator.accept(event);
             };
             try {
-                switch (command) {
-                    case "trial" -> {
-                        int trial = options.required("trial");
-                        int rung = options.required("rung");
+                switch (options.kind()) {
+                    case TRIAL -> {
+                        int trial = options.trial();
+                        int rung = options.rung();
                         if (spec.search == null) {
                             throw new IllegalArgumentException("spec.search: orca trial needs a search in the experiment");
                         }
-                        var trialSpec = dev.orca.trainer.search.DerivedSpecs.trial(spec, trial, options.get("body"));
+                        var trialSpec = dev.orca.trainer.search.DerivedSpecs.trial(spec, trial, options.body());
                         var rungs = new dev.orca.search.SearchSpace(spec).asha().rungs();
                         if (rung < 0 || rung >= rungs.size()) {
                             throw new IllegalArgumentException("--rung must be in [0, " + rungs.size() + "), got " + rung);
@@ -115,14 +105,14 @@ public final class Orca {
                         System.out.printf(java.util.Locale.ROOT, "trial %d rung %d (%d epochs): validation %s = %.4f%n", trial, rung,
                                 rungs.get(rung), r.metric(), r.at(rungs.get(rung)));
                     }
-                    case "align" -> {
+                    case ALIGN -> {
                         var r = dev.orca.trainer.run.ExperimentRun.align(
-                                dev.orca.trainer.search.DerivedSpecs.candidate(spec, options.required("candidate")), out, all);
+                                dev.orca.trainer.search.DerivedSpecs.candidate(spec, options.candidate()), out, all);
                         System.out.printf(java.util.Locale.ROOT, "%s: final %s %.4f%n", r.body(), r.metric(), r.last());
                     }
-                    default -> {
-                        String body = options.get("body");
-                        Integer trial = options.integer("trial");
+                    case RUN -> {
+                        String body = options.body();
+                        Integer trial = options.trial();
                         var local = new dev.orca.trainer.search.LocalSearch(System.out, label -> console);
                         if (spec.body.candidates != null && body == null) {
                             var selection = local.selectBody(spec, out);
@@ -160,7 +150,7 @@ public final class Orca {
     private static void fail(dev.orca.trainer.progress.ProgressSink sinks, String text) {
         // One line: what a file or a library says may span several, and the status, the log and the terminal want one.
         String message = text == null ? "unknown error" : text.strip().replaceAll("\\s*\\R\\s*", " ");
-        sinks.accept(dev.orca.trainer.progress.ProgressEvent.of(dev.orca.trainer.progress.ProgressEvent.Stage.FAILED, message));
+        sinks.accept(dev.orca.trainer.progress.ProgressEvent.of(dev.orca.crd.TrainerStage.FAILED, message));
         System.err.println("orca: " + message);
         java.nio.file.Path log = java.nio.file.Path.of("/dev/termination-log");
         if (java.nio.file.Files.isWritable(log)) {

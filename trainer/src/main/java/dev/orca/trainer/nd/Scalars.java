@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>Why this exists: DJL 0.36's {@code NDArray.mul(Number)}, {@code add(Number)} and friends wrap the
  * scalar in a tensor over Java memory and close it immediately; PyTorch's autograd still reads it in
- * backward, so after a GC the gradient silently becomes garbage (see FACTS.md). Every scalar that may
+ * backward, so after a GC the gradient silently becomes garbage (20 of 20 runs of {@code x.div(2f).mul(3f)} went wrong). Every scalar that may
  * take part in a differentiated expression goes through here: the tensor belongs to the operand's
  * manager (and the current {@code NDScope}), so it lives at least until the step's arrays are closed.
  */

@@ -40,7 +40,7 @@ public final class ConsoleSink implements ProgressSink {
     }
 
     static String format(ProgressEvent e) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-11s", e.stage().name().toLowerCase(Locale.ROOT)));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-11s", e.stage().wireName()));
         if (e.epoch() != null && e.epochs() != null) {
             int filled = (int) Math.round(WIDTH * (double) e.epoch() / e.epochs());
             b.append(" [").append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append("] ")

@@ -1,6 +1,7 @@
 package dev.orca.trainer.progress;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.orca.crd.TrainerStage;
 
 /**
  * One report of a run's progress; every sink (terminal, JSON lines, the operator's channel) receives the
@@ -20,17 +21,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param message     free text (errors, notes)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ProgressEvent(long time, Stage stage, Integer epoch, Integer epochs, Long step, Double loss, Double otdd,
+public record ProgressEvent(long time, TrainerStage stage, Integer epoch, Integer epochs, Long step, Double loss, Double otdd,
                             String metric, Double metricValue, String split, Long etaSeconds, String message) {
 
     /** Stages of an ORCA run, in order. */
-    public enum Stage { PREPARING, ALIGNING, FINE_TUNING, EVALUATING, SUCCEEDED, FAILED }
 
-    public static ProgressEvent of(Stage stage, String message) {
+    public static ProgressEvent of(TrainerStage stage, String message) {
         return new ProgressEvent(System.currentTimeMillis(), stage, null, null, null, null, null, null, null, null, null, message);
     }
 
-    public static ProgressEvent epoch(Stage stage, int epoch, int epochs, long step, double loss, Double otdd, Long eta) {
+    public static ProgressEvent epoch(TrainerStage stage, int epoch, int epochs, long step, double loss, Double otdd, Long eta) {
         return new ProgressEvent(System.currentTimeMillis(), stage, epoch, epochs, step, loss, otdd, null, null, null, eta, null);
     }
 

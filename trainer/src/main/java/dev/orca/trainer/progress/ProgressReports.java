@@ -2,9 +2,9 @@ package dev.orca.trainer.progress;
 
 import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.ProgressReport;
+import dev.orca.crd.TrainerStage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Folds the event stream into the operator channel's {@link ProgressReport}: the latest position, the
@@ -31,7 +31,7 @@ public final class ProgressReports {
 
     /** The report after {@code e}; whether it is worth sending at once is {@link #milestone}'s call. */
     public ProgressReport add(ProgressEvent e) {
-        if (e.stage() == ProgressEvent.Stage.ALIGNING && e.otdd() != null) {
+        if (e.stage() == TrainerStage.ALIGNING && e.otdd() != null) {
             curve.add(e.otdd());
             if (curve.size() > 2 * CURVE_POINTS) {
                 List<Double> thinned = ProgressReport.thin(curve, CURVE_POINTS);
@@ -41,12 +41,12 @@ public final class ProgressReports {
         }
         if ("validation".equals(e.split()) && e.metricValue() != null) {
             validation = e.metricValue();
-            if (e.stage() == ProgressEvent.Stage.FINE_TUNING && e.epoch() != null) {
+            if (e.stage() == TrainerStage.FINE_TUNING && e.epoch() != null) {
                 ProgressReport.putEpoch(validationCurve, e.epoch(), e.metricValue());
             }
         }
         ProgressReport previous = latest;
-        latest = new ProgressReport(stageName(e.stage()), e.epoch(), e.epochs(), alignEpochs, tuneEpochs,
+        latest = new ProgressReport(e.stage().wireName(), e.epoch(), e.epochs(), alignEpochs, tuneEpochs,
                 e.loss() != null ? e.loss() : previous != null ? previous.loss() : null, List.copyOf(curve),
                 e.metric() != null ? e.metric() : previous != null ? previous.metric() : null,
                 e.metricValue() != null ? e.metricValue() : previous != null ? previous.metricValue() : null,
@@ -57,12 +57,6 @@ public final class ProgressReports {
 
     /** Stage changes and the end of a run are sent at once; epochs within a stage may be coalesced. */
     public static boolean milestone(ProgressReport previous, ProgressReport next) {
-        return previous == null || !previous.stage().equals(next.stage())
-                || next.stage().equals("succeeded") || next.stage().equals("failed");
-    }
-
-    /** {@code FINE_TUNING} → {@code fine-tuning}: the names the status shows. */
-    public static String stageName(ProgressEvent.Stage stage) {
-        return stage.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return previous == null || !previous.stage().equals(next.stage()) || next.trainerStage().finished();
     }
 }

@@ -8,8 +8,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.crd.OrcaExperimentSpec.TaskType;
+import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.crd.TrainerStage;
 import dev.orca.trainer.cluster.KMeans;
 import dev.orca.trainer.data.DataArray;
 import dev.orca.trainer.data.Npy;
@@ -24,9 +25,9 @@ import dev.orca.trainer.ot.OtddSource;
 import dev.orca.trainer.ot.OtddSourceCache;
 import dev.orca.trainer.ot.SinkhornOptions;
 import dev.orca.trainer.progress.ProgressEvent;
-import dev.orca.trainer.source.SourceFeatures;
 import dev.orca.trainer.progress.ProgressSink;
 import dev.orca.trainer.report.RunReport;
+import dev.orca.trainer.source.SourceFeatures;
 import dev.orca.trainer.train.Alignment;
 import dev.orca.trainer.train.FineTuning;
 import dev.orca.trainer.train.Losses;
@@ -94,11 +95,11 @@ public final class ExperimentRun {
     private static Setup setup(OrcaExperimentSpec spec, Path out, NDManager manager, ProgressSink progress, String kind) {
         if (kind != null) {
             RunIdentity.claim(out, RunIdentity.of(kind, spec))
-                    .ifPresent(message -> progress.accept(ProgressEvent.of(ProgressEvent.Stage.PREPARING, message)));
+                    .ifPresent(message -> progress.accept(ProgressEvent.of(TrainerStage.PREPARING, message)));
         }
         // Initialisation of the embedder and heads draws from the engine's generator: seed it.
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) spec.seed);
-        progress.accept(ProgressEvent.of(ProgressEvent.Stage.PREPARING, "loading data and " + spec.body.checkpoint));
+        progress.accept(ProgressEvent.of(TrainerStage.PREPARING, "loading data and " + spec.body.checkpoint));
         TaskData data = TaskData.load(spec, manager);
         SeededDropout dropout = new SeededDropout(spec.seed, (float) spec.finetune.dropout);
         Architecture architecture = Architecture.of(spec, manager, dropout);
@@ -147,12 +148,12 @@ public final class ExperimentRun {
             List<Double> losses = fineTuning(spec, s, progress).run(s.trainX(), s.trainY());
             double fineSeconds = (System.nanoTime() - fineStart) / 1e9;
 
-            progress.accept(ProgressEvent.of(ProgressEvent.Stage.EVALUATING, "validation and test"));
+            progress.accept(ProgressEvent.of(TrainerStage.EVALUATING, "validation and test"));
             double validation = data.splits().validation().length == 0 ? Double.NaN
                     : evaluate(spec, model, store, data, data.splits().validation());
             double test = evaluate(spec, model, store, data, data.splits().test());
             if (Double.isFinite(validation)) {
-                progress.accept(ProgressEvent.of(ProgressEvent.Stage.EVALUATING, "validation done")
+                progress.accept(ProgressEvent.of(TrainerStage.EVALUATING, "validation done")
                         .withMetric(OrcaExperimentSpec.wireName(spec.task.metric), validation, "validation"));
             }
             Result result = new Result(OrcaExperimentSpec.wireName(spec.mode), spec.body.checkpoint,
@@ -161,7 +162,7 @@ public final class ExperimentRun {
             RunReport.write(out.resolve("report.html"), new RunReport.Content("Orca: " + out.toAbsolutePath().getFileName(),
                     result.mode(), result.body(), result.metric(), test, validation, curve,
                     spec.mode.aligns() ? OrcaExperimentSpec.wireName(spec.alignment.metric) : "none", losses, alignSeconds, fineSeconds));
-            progress.accept(new ProgressEvent(System.currentTimeMillis(), ProgressEvent.Stage.SUCCEEDED, null, null, null,
+            progress.accept(new ProgressEvent(System.currentTimeMillis(), TrainerStage.SUCCEEDED, null, null, null,
                     null, curve.isEmpty() ? null : curve.get(curve.size() - 1), result.metric(), test, "test", 0L, null));
             return result;
         }
@@ -185,7 +186,7 @@ public final class ExperimentRun {
             Path file = out.resolve("trial.json");
             List<Double> curve = new java.util.ArrayList<>(earlierRungs(file, progress));
             ProgressSink recording = event -> {
-                if (event.stage() == ProgressEvent.Stage.FINE_TUNING && "validation".equals(event.split()) && event.epoch() != null) {
+                if (event.stage() == TrainerStage.FINE_TUNING && "validation".equals(event.split()) && event.epoch() != null) {
                     dev.orca.crd.ProgressReport.putEpoch(curve, event.epoch(), event.metricValue());
                     write(file, new TrialResult(metric, curve));
                 }
@@ -197,11 +198,11 @@ public final class ExperimentRun {
                     .run(s.trainX(), s.trainY());
             if (curve.size() < untilEpoch || curve.get(untilEpoch - 1) == null) {
                 // Restarted after the checkpoint of the last epoch but before its figure was written: the model is that epoch's.
-                recording.accept(ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, untilEpoch, spec.finetune.epochs, 0, Double.NaN,
+                recording.accept(ProgressEvent.epoch(TrainerStage.FINE_TUNING, untilEpoch, spec.finetune.epochs, 0, Double.NaN,
                         null, 0L).withMetric(metric, evaluate(spec, s.model(), s.store(), s.data(), validationRows), "validation"));
             }
             TrialResult result = new TrialResult(metric, curve.stream().map(v -> v == null ? Double.NaN : v).toList());
-            progress.accept(new ProgressEvent(System.currentTimeMillis(), ProgressEvent.Stage.SUCCEEDED, untilEpoch,
+            progress.accept(new ProgressEvent(System.currentTimeMillis(), TrainerStage.SUCCEEDED, untilEpoch,
                     spec.finetune.epochs, null, null, null, metric, result.at(untilEpoch), "validation", 0L, null));
             return result;
         }
@@ -219,7 +220,7 @@ public final class ExperimentRun {
             TrialResult earlier = read(file, TrialResult.class);
             return earlier.validation() == null ? List.of() : earlier.validation();
         } catch (UncheckedIOException e) {
-            progress.accept(ProgressEvent.of(ProgressEvent.Stage.PREPARING, file + " is unreadable (" + e.getCause().getMessage()
+            progress.accept(ProgressEvent.of(TrainerStage.PREPARING, file + " is unreadable (" + e.getCause().getMessage()
                     + "); the earlier rungs' figures are dropped and this rung's is measured again"));
             return List.of();
         }
@@ -237,7 +238,7 @@ public final class ExperimentRun {
             AlignmentResult result = new AlignmentResult(spec.body.checkpoint, OrcaExperimentSpec.wireName(spec.alignment.metric),
                     curve, (System.nanoTime() - start) / 1e9);
             write(out.resolve("alignment.json"), result);
-            progress.accept(new ProgressEvent(System.currentTimeMillis(), ProgressEvent.Stage.SUCCEEDED, null, null, null, null,
+            progress.accept(new ProgressEvent(System.currentTimeMillis(), TrainerStage.SUCCEEDED, null, null, null, null,
                     result.last(), null, null, null, 0L, null));
             return result;
         }
@@ -333,7 +334,7 @@ public final class ExperimentRun {
 
     /** Shared across experiments: {@code orca.cacheDir}, {@code $ORCA_CACHE_DIR}, else {@code ~/.cache/orca}. */
     static Path cacheDirectory() {
-        String dir = System.getProperty("orca.cacheDir", System.getenv("ORCA_CACHE_DIR"));
+        String dir = System.getProperty("orca.cacheDir", System.getenv(dev.orca.crd.TrainerCommand.ENV_CACHE_DIR));
         return dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "orca");
     }
 

@@ -1,6 +1,7 @@
 package dev.orca.trainer.search;
 
 import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.crd.TrainerCommand;
 import dev.orca.search.Asha;
 import dev.orca.search.BodySelection;
 import dev.orca.search.SearchSpace;
@@ -41,7 +42,7 @@ public final class LocalSearch {
             String body = spec.body.candidates.get(i);
             log.printf("--- body selection: aligning %s (%d/%d) ---%n", body, i + 1, spec.body.candidates.size());
             try {
-                ExperimentRun.AlignmentResult r = ExperimentRun.align(DerivedSpecs.candidate(spec, i), out.resolve("bodies").resolve("" + i),
+                ExperimentRun.AlignmentResult r = ExperimentRun.align(DerivedSpecs.candidate(spec, i), out.resolve(TrainerCommand.candidateDirectory(i)),
                         sinks.apply("body-" + i));
                 candidates.add(new Candidate(body, r.last(), null));
             } catch (RuntimeException e) {
@@ -93,7 +94,7 @@ public final class LocalSearch {
             Asha.Trial after;
             try {
                 ExperimentRun.TrialResult r = ExperimentRun.trial(DerivedSpecs.trial(spec, job.trial(), body), epochs,
-                        out.resolve("trials").resolve("t" + job.trial()), sinks.apply("trial-" + job.trial()));
+                        out.resolve(TrainerCommand.trialDirectory(job.trial())), sinks.apply("trial-" + job.trial()));
                 List<Double> results = new ArrayList<>(before);
                 results.add(r.at(epochs));
                 after = Asha.Trial.waiting(job.trial(), results);

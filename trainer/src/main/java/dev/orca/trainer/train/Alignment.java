@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.orca.crd.TrainerStage;
 import dev.orca.trainer.nd.Scalars;
 import dev.orca.trainer.ot.AlignmentMetric;
 import dev.orca.trainer.ot.ClassWiseSampler;
@@ -136,7 +137,7 @@ public final class Alignment {
             }
             eta.epochTook((System.nanoTime() - began) / 1e9);
             if (progress != null) {
-                progress.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, epoch + 1, settings.epochs(),
+                progress.accept(ProgressEvent.epoch(TrainerStage.ALIGNING, epoch + 1, settings.epochs(),
                         optimizer.steps(), total, total, eta.remaining(settings.epochs() - epoch - 1, 0, 1)));
             }
         }

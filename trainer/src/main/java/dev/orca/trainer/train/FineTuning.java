@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.orca.crd.TrainerStage;
 import dev.orca.trainer.nd.Scalars;
 import dev.orca.trainer.nn.SeededDropout;
 import dev.orca.trainer.progress.EtaEstimator;
@@ -183,7 +184,7 @@ public final class FineTuning {
                         optimizer.steps(), dropout == null ? 0 : dropout.calls(), mean));
             }
             eta.epochTook((System.nanoTime() - began) / 1e9);
-            ProgressEvent event = ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, epoch + 1, settings.epochs(),
+            ProgressEvent event = ProgressEvent.epoch(TrainerStage.FINE_TUNING, epoch + 1, settings.epochs(),
                     optimizer.steps(), mean, null, eta.remaining(stopAfter - epoch - 1, 0, 1));
             if (validation != null) {
                 event = event.withMetric(validation.metric(), validation.measure().getAsDouble(), "validation");

@@ -7,7 +7,7 @@ import dev.orca.trainer.nd.Scalars;
 /**
  * Task losses, written with array scalars only: DJL's own {@code SoftmaxCrossEntropyLoss},
  * {@code L2Loss} and {@code L1Loss} go through the Number overloads whose temporary scalar autograd reads
- * after it is freed (FACTS.md), so they are not used.
+ * after it is freed ({@link Scalars} says how; NaNs at random after a few steps), so they are not used.
  */
 public final class Losses {
     private Losses() {}

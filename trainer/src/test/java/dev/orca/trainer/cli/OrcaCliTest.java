@@ -30,7 +30,7 @@ class OrcaCliTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(2, Orca.run(args[0], args));
+            assertEquals(2, Orca.run(args));
         } finally {
             System.setErr(err);
         }
@@ -55,7 +55,7 @@ class OrcaCliTest {
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = Orca.run("run", new String[] {"run", yaml.toString(), "--out", dir.resolve("out").toString()});
+            code = Orca.run(new String[] {"run", yaml.toString(), "--out", dir.resolve("out").toString()});
         } finally {
             System.setErr(err);
         }
@@ -67,11 +67,27 @@ class OrcaCliTest {
 
     @Test
     void unknownOptionsAndMissingTrialSettingsAreRefused() throws Exception {
-        assertTrue(stderrOf("run", "", "--outt", "x").contains("unknown option --outt"));
+        String unknown = stderrOf("run", "", "--outt", "x");
+        assertTrue(unknown.contains("Unknown option") && unknown.contains("--outt"), unknown);
+        assertTrue(stderrOf("run", "", "--rung", "1").contains("run takes no --rung"));
+        assertTrue(stderrOf("align", "", "--candidate", "1", "--out", "x", "--body", "b").contains("align takes no --body"));
         assertTrue(stderrOf("trial", "", "--trial", "0", "--out", dir.resolve("t").toString()).contains("--rung is required"));
         assertTrue(stderrOf("trial", "", "--trial", "0", "--rung", "0", "--out", dir.resolve("t").toString())
                 .contains("spec.search"), "a trial needs a search in the spec");
-        assertTrue(stderrOf("align", "", "--candidate", "x").contains("--candidate must be a number"));
+        String notANumber = stderrOf("align", "", "--candidate", "x");
+        assertTrue(notANumber.contains("--candidate") && notANumber.contains("'x' is not an int"), notANumber);
         assertFalse(Files.exists(dir.resolve("t/checkpoints")), "nothing was trained");
+    }
+
+    /** What the operator writes (dev.orca.crd.TrainerCommand.args) the CLI reads back as the same command. */
+    @Test
+    void theOperatorsCommandLinesParseBackToTheSameCommand() {
+        for (dev.orca.crd.TrainerCommand c : java.util.List.of(
+                dev.orca.crd.TrainerCommand.run("/etc/orca/experiment.yaml", "/data/x", null, null),
+                dev.orca.crd.TrainerCommand.run("s", "o", "bundled:e5-small-v2", 3),
+                dev.orca.crd.TrainerCommand.trial("s", "o/trials/t4", 4, 2, "file:/m"),
+                dev.orca.crd.TrainerCommand.align("s", "o/bodies/1", 1))) {
+            assertEquals(c, Orca.parse(c.args().toArray(String[]::new)));
+        }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orca.crd.ProgressReport;
+import dev.orca.crd.TrainerStage;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -28,19 +29,19 @@ class ConfigMapProgressSinkTest {
                 .addToLabels("orca.dev/role", "progress").endMetadata().build()).create();
         ProgressReports reports = new ProgressReports(3, 2);
         try (ConfigMapProgressSink sink = new ConfigMapProgressSink(client, "ml", "exp-progress", reports, Duration.ofHours(1))) {
-            sink.accept(ProgressEvent.of(ProgressEvent.Stage.PREPARING, "loading"));
+            sink.accept(ProgressEvent.of(TrainerStage.PREPARING, "loading"));
             assertEquals("preparing", read().stage());
-            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, 1, 3, 1, 9.0, 9.0, 60L));
+            sink.accept(ProgressEvent.epoch(TrainerStage.ALIGNING, 1, 3, 1, 9.0, 9.0, 60L));
             assertEquals("aligning", read().stage(), "a new stage is sent at once");
-            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, 2, 3, 2, 7.0, 7.0, 50L));
-            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.ALIGNING, 3, 3, 3, 6.0, 6.0, 40L));
+            sink.accept(ProgressEvent.epoch(TrainerStage.ALIGNING, 2, 3, 2, 7.0, 7.0, 50L));
+            sink.accept(ProgressEvent.epoch(TrainerStage.ALIGNING, 3, 3, 3, 6.0, 6.0, 40L));
             assertEquals(1, read().epoch(), "epochs within the interval wait");
-            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, 1, 2, 10, 0.7, null, 20L));
+            sink.accept(ProgressEvent.epoch(TrainerStage.FINE_TUNING, 1, 2, 10, 0.7, null, 20L));
             ProgressReport tuning = read();
             assertEquals("fine-tuning", tuning.stage());
             assertEquals(java.util.List.of(9.0, 7.0, 6.0), tuning.otddCurve(), "the whole curve travels with every report");
             assertEquals(3, tuning.alignEpochs());
-            sink.accept(ProgressEvent.epoch(ProgressEvent.Stage.FINE_TUNING, 2, 2, 20, 0.5, null, 5L));
+            sink.accept(ProgressEvent.epoch(TrainerStage.FINE_TUNING, 2, 2, 20, 0.5, null, 5L));
             assertEquals(1, read().epoch());
         }
         assertEquals(2, read().epoch(), "close flushes the last report");
@@ -52,8 +53,8 @@ class ConfigMapProgressSinkTest {
         client.configMaps().inNamespace("ml").resource(new ConfigMapBuilder().withNewMetadata().withName("exp-progress")
                 .endMetadata().build()).create();
         try (ConfigMapProgressSink sink = new ConfigMapProgressSink(client, "ml", "exp-progress", new ProgressReports(0, 1), Duration.ZERO)) {
-            sink.accept(ProgressEvent.of(ProgressEvent.Stage.EVALUATING, "v").withMetric("zeroOneError", 0.4, "validation"));
-            sink.accept(ProgressEvent.of(ProgressEvent.Stage.SUCCEEDED, null).withMetric("zeroOneError", 0.3, "test"));
+            sink.accept(ProgressEvent.of(TrainerStage.EVALUATING, "v").withMetric("zeroOneError", 0.4, "validation"));
+            sink.accept(ProgressEvent.of(TrainerStage.SUCCEEDED, null).withMetric("zeroOneError", 0.3, "test"));
         }
         ProgressReport end = read();
         assertEquals("succeeded", end.stage());
@@ -66,7 +67,7 @@ class ConfigMapProgressSinkTest {
     @Test
     void aMissingConfigMapIsReportedNotThrown() {
         try (ConfigMapProgressSink sink = new ConfigMapProgressSink(client, "ml", "absent", new ProgressReports(0, 1), Duration.ZERO)) {
-            sink.accept(ProgressEvent.of(ProgressEvent.Stage.PREPARING, "x"));
+            sink.accept(ProgressEvent.of(TrainerStage.PREPARING, "x"));
         }
         assertNull(client.configMaps().inNamespace("ml").withName("absent").get(), "the trainer never creates the channel");
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.crd.TrainerStage;
 import dev.orca.trainer.progress.ProgressEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -135,8 +136,8 @@ class ExperimentRunTest {
         JsonNode json = new ObjectMapper().readTree(out.resolve("result.json").toFile());
         assertEquals("zeroOneError", json.get("metric").asText());
         assertEquals(result.test(), json.get("test").asDouble(), 1e-12);
-        assertTrue(events.stream().anyMatch(e -> e.stage() == ProgressEvent.Stage.ALIGNING));
-        assertEquals(ProgressEvent.Stage.SUCCEEDED, events.get(events.size() - 1).stage());
+        assertTrue(events.stream().anyMatch(e -> e.stage() == TrainerStage.ALIGNING));
+        assertEquals(TrainerStage.SUCCEEDED, events.get(events.size() - 1).stage());
         assertTrue(Files.exists(out.resolve("checkpoints/align/g3/manifest.json")), "epoch 3's checkpoint, complete");
         assertTrue(Files.exists(out.resolve("checkpoints/finetune/g2/model.safetensors")));
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.crd.TrainerStage;
 import dev.orca.search.SearchSpace;
 import dev.orca.trainer.progress.ProgressEvent;
 import dev.orca.trainer.run.ExperimentFiles;
@@ -94,9 +95,9 @@ class SearchRunTest {
         assertEquals(1, rung0.validation().size());
         assertEquals(rung0.at(1), rung1.at(1), 0, "the rung-0 figure is kept across the promotion");
         assertEquals(straight.validation(), rung1.validation(), "resumed rung == uninterrupted run");
-        assertEquals(1, second.stream().filter(e -> e.stage() == ProgressEvent.Stage.FINE_TUNING).count(),
+        assertEquals(1, second.stream().filter(e -> e.stage() == TrainerStage.FINE_TUNING).count(),
                 "the promotion trained one epoch, not two");
-        assertTrue(second.stream().anyMatch(e -> e.stage() == ProgressEvent.Stage.FINE_TUNING && "validation".equals(e.split())));
+        assertTrue(second.stream().anyMatch(e -> e.stage() == TrainerStage.FINE_TUNING && "validation".equals(e.split())));
         for (List<ProgressEvent> events : List.of(first, second)) {
             assertTrue(events.stream().noneMatch(e -> "test".equals(e.split())), "a trial never measures the test split");
         }
