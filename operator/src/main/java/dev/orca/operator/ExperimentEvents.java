@@ -1,5 +1,7 @@
 package dev.orca.operator;
 
+import dev.orca.operator.plan.JobStates;
+
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.OrcaExperimentStatus.Phase;
@@ -38,13 +40,13 @@ public class ExperimentEvents {
     public void searchProgress(OrcaExperiment experiment, OrcaExperimentStatus before, OrcaExperimentStatus after) {
         if (after.search != null) {
             java.util.Set<Integer> failedBefore = before == null || before.search == null ? java.util.Set.of()
-                    : before.search.trials.stream().filter(t -> ExperimentPlanner.FAILED.equals(t.state)).map(t -> t.id).collect(java.util.stream.Collectors.toSet());
-            after.search.trials.stream().filter(t -> ExperimentPlanner.FAILED.equals(t.state) && !failedBefore.contains(t.id)).forEach(t ->
+                    : before.search.trials.stream().filter(t -> JobStates.FAILED.equals(t.state)).map(t -> t.id).collect(java.util.stream.Collectors.toSet());
+            after.search.trials.stream().filter(t -> JobStates.FAILED.equals(t.state) && !failedBefore.contains(t.id)).forEach(t ->
                     record(experiment, "Warning", "TrialFailed", "trial " + t.id + " (rung " + t.rung + ") failed: " + t.message
                             + "; the search goes on"));
             String was = before == null || before.search == null ? null : before.search.state;
-            if (!java.util.Objects.equals(was, after.search.state) && !ExperimentPlanner.RUNNING.equals(after.search.state)) {
-                record(experiment, ExperimentPlanner.FAILED.equals(after.search.state) ? "Warning" : "Normal", "Search" + after.search.state,
+            if (!java.util.Objects.equals(was, after.search.state) && !JobStates.RUNNING.equals(after.search.state)) {
+                record(experiment, JobStates.FAILED.equals(after.search.state) ? "Warning" : "Normal", "Search" + after.search.state,
                         after.search.message);
             }
         }
@@ -53,7 +55,7 @@ public class ExperimentEvents {
                 var c = after.selection.candidates.get(i);
                 var was = before == null || before.selection == null || i >= before.selection.candidates.size() ? null
                         : before.selection.candidates.get(i).state;
-                if (ExperimentPlanner.FAILED.equals(c.state) && !ExperimentPlanner.FAILED.equals(was)) {
+                if (JobStates.FAILED.equals(c.state) && !JobStates.FAILED.equals(was)) {
                     record(experiment, "Warning", "CandidateFailed", c.body + ": " + c.message);
                 }
             }

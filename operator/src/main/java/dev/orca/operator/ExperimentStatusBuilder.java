@@ -1,12 +1,16 @@
 package dev.orca.operator;
 
+
+import dev.orca.operator.plan.ExperimentPlan;
+import dev.orca.operator.plan.JobStates;
+
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentSpec;
-import dev.orca.crd.OrcaExperimentStatus.Phase;
 import dev.orca.crd.OrcaExperimentStatus;
+import dev.orca.crd.OrcaExperimentStatus.Phase;
 import dev.orca.crd.ProgressReport;
 import dev.orca.crd.TrainerStage;
-import dev.orca.operator.dependent.Names;
+import dev.orca.operator.plan.Names;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -74,8 +78,8 @@ public final class ExperimentStatusBuilder {
             s.otdd = previous.otdd;
         }
 
-        Optional<JobCondition> complete = job.flatMap(j -> jobCondition(j, "Complete"));
-        Optional<JobCondition> failed = job.flatMap(j -> jobCondition(j, "Failed"));
+        Optional<JobCondition> complete = job.flatMap(j -> JobStates.condition(j, "Complete"));
+        Optional<JobCondition> failed = job.flatMap(j -> JobStates.condition(j, "Failed"));
         String reason;
         String message;
         if (complete.isPresent()) {
@@ -139,11 +143,11 @@ public final class ExperimentStatusBuilder {
             message = selecting ? "body selection: " + plan.selection().message : "search: " + plan.search().message;
             OrcaExperimentStatus.Progress p = new OrcaExperimentStatus.Progress();
             if (selecting) {
-                long done = plan.selection().candidates.stream().filter(c -> !ExperimentPlanner.RUNNING.equals(c.state)).count();
+                long done = plan.selection().candidates.stream().filter(c -> !JobStates.RUNNING.equals(c.state)).count();
                 p.epoch = (int) done;
                 p.epochs = plan.selection().candidates.size();
             } else {
-                long done = plan.search().trials.stream().filter(t -> !ExperimentPlanner.RUNNING.equals(t.state)).count();
+                long done = plan.search().trials.stream().filter(t -> !JobStates.RUNNING.equals(t.state)).count();
                 p.epoch = (int) done;
                 p.epochs = plan.search().budget;
             }
@@ -203,15 +207,6 @@ public final class ExperimentStatusBuilder {
             case EVALUATING, SUCCEEDED -> Phase.Evaluating;
             case PREPARING, FAILED -> Phase.Pending;
         };
-    }
-
-    /** The Job's condition of {@code type} when it holds (Complete, Failed); empty for no Job or no such condition. */
-    static Optional<JobCondition> jobCondition(Job job, String type) {
-        if (job == null || job.getStatus() == null || job.getStatus().getConditions() == null) {
-            return Optional.empty();
-        }
-        return job.getStatus().getConditions().stream()
-                .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus())).findFirst();
     }
 
     /** The newest trainer pod's termination message (the trainer writes why it failed there). */

@@ -1,5 +1,7 @@
 package dev.orca.operator;
 
+import dev.orca.operator.config.OperatorConfig;
+
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.crd.SpecValidation;

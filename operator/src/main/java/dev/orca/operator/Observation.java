@@ -1,5 +1,7 @@
 package dev.orca.operator;
 
+import dev.orca.operator.plan.ExperimentPlan;
+
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.ProgressReport;
 import dev.orca.crd.SpecValidation;

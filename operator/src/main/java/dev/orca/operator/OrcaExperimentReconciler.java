@@ -1,11 +1,16 @@
 package dev.orca.operator;
 
+import dev.orca.operator.config.OperatorConfig;
+
+import dev.orca.operator.plan.ExperimentPlanner;
+
+import dev.orca.operator.plan.ExperimentPlan;
+
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.ProgressReport;
 import dev.orca.crd.SpecValidation;
 import dev.orca.operator.dependent.CandidateJobs;
-import dev.orca.operator.dependent.Names;
 import dev.orca.operator.dependent.ProgressConfigMap;
 import dev.orca.operator.dependent.SpecConfigMap;
 import dev.orca.operator.dependent.TrainerJob;
@@ -14,6 +19,7 @@ import dev.orca.operator.dependent.TrainerRole;
 import dev.orca.operator.dependent.TrainerRoleBinding;
 import dev.orca.operator.dependent.TrainerServiceAccount;
 import dev.orca.operator.dependent.TrialJobs;
+import dev.orca.operator.plan.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orca.crd.BadExperiments;
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentStatus.Phase;
-import dev.orca.operator.dependent.Names;
+import dev.orca.operator.plan.Names;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;

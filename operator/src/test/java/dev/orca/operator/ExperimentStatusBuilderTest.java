@@ -1,5 +1,7 @@
 package dev.orca.operator;
 
+import dev.orca.operator.plan.ExperimentPlan;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

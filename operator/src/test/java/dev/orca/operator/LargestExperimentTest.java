@@ -1,5 +1,9 @@
 package dev.orca.operator;
 
+import dev.orca.operator.plan.ExperimentPlanner;
+
+import dev.orca.operator.plan.ExperimentPlan;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +11,7 @@ import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.ProgressReport;
-import dev.orca.operator.dependent.Names;
+import dev.orca.operator.plan.Names;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentStatus.Phase;
 import dev.orca.crd.TrainerStage;
-import dev.orca.operator.dependent.Names;
+import dev.orca.operator.plan.Names;
 import dev.orca.trainer.progress.ConfigMapProgressSink;
 import dev.orca.trainer.progress.ProgressEvent;
 import dev.orca.trainer.progress.ProgressReports;

@@ -1,5 +1,7 @@
 package dev.orca.operator;
 
+import dev.orca.operator.config.OperatorConfig;
+
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

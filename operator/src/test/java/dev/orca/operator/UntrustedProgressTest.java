@@ -1,5 +1,9 @@
 package dev.orca.operator;
 
+import dev.orca.operator.plan.ExperimentPlanner;
+
+import dev.orca.operator.plan.ExperimentPlan;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +15,7 @@ import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.OrcaExperimentStatus.Phase;
 import dev.orca.crd.ProgressReport;
-import dev.orca.operator.dependent.Names;
+import dev.orca.operator.plan.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

@@ -1,8 +1,10 @@
 package dev.orca.operator.dependent;
 
+import dev.orca.operator.plan.Names;
+
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.TrainerCommand;
-import dev.orca.operator.ExperimentPlan;
+import dev.orca.operator.plan.ExperimentPlan;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;

@@ -1,9 +1,11 @@
 package dev.orca.operator.dependent;
 
+import dev.orca.operator.plan.Names;
+
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.crd.ProgressReport;
-import dev.orca.operator.ExperimentPlan;
+import dev.orca.operator.plan.ExperimentPlan;
 import java.util.ArrayList;
 import java.util.List;
 

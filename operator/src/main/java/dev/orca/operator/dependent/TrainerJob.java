@@ -1,9 +1,11 @@
 package dev.orca.operator.dependent;
 
+import dev.orca.operator.plan.Names;
+
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.TrainerCommand;
-import dev.orca.operator.ExperimentPlan;
-import dev.orca.operator.OperatorConfig;
+import dev.orca.operator.config.OperatorConfig;
+import dev.orca.operator.plan.ExperimentPlan;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

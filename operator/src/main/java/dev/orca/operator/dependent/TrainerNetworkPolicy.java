@@ -1,7 +1,9 @@
 package dev.orca.operator.dependent;
 
+import dev.orca.operator.plan.Names;
+
 import dev.orca.crd.OrcaExperiment;
-import dev.orca.operator.OperatorConfig;
+import dev.orca.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;

@@ -1,11 +1,13 @@
 package dev.orca.operator.dependent;
 
+import dev.orca.operator.plan.Names;
+
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.crd.ProgressReport;
 import dev.orca.crd.TrainerCommand;
 import dev.orca.crd.TrainerExit;
-import dev.orca.operator.OperatorConfig;
+import dev.orca.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentStatus;
-import dev.orca.operator.ExperimentPlan;
 import dev.orca.operator.TestExperiments;
+import dev.orca.operator.plan.ExperimentPlan;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.lang.management.ManagementFactory;

@@ -1,5 +1,7 @@
 package dev.orca.operator.dependent;
 
+import dev.orca.operator.plan.Names;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.TrainerExit;
-import dev.orca.operator.OperatorConfig;
 import dev.orca.operator.TestExperiments;
+import dev.orca.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

@@ -80,7 +80,7 @@ public final class Orca {
                 : java.nio.file.Path.of("runs", file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
         var reports = new dev.orca.trainer.progress.ProgressReports(spec.mode.aligns() ? spec.alignment.epochs : 0, spec.finetune.epochs);
         try (dev.orca.trainer.progress.ConsoleSink console = dev.orca.trainer.progress.ConsoleSink.forStdout();
-             dev.orca.trainer.progress.JsonLinesSink jsonl = new dev.orca.trainer.progress.JsonLinesSink(out.resolve("progress.jsonl"));
+             dev.orca.trainer.progress.JsonLinesSink jsonl = new dev.orca.trainer.progress.JsonLinesSink(new dev.orca.trainer.run.RunDirectory(out).progress());
              dev.orca.trainer.progress.ProgressSink operator = dev.orca.trainer.progress.ConfigMapProgressSink.fromEnvironment(reports)
                      .<dev.orca.trainer.progress.ProgressSink>map(s -> s).orElse(e -> { })) {
             dev.orca.trainer.progress.ProgressSink all = event -> {
@@ -131,7 +131,7 @@ public final class Orca {
                         var result = dev.orca.trainer.run.ExperimentRun.run(
                                 dev.orca.trainer.search.DerivedSpecs.resolved(spec, body, trial), out, all);
                         System.out.printf("%s on %s: test %s = %.4f (validation %.4f); results in %s%n", result.mode(), result.body(),
-                                result.metric(), result.test(), result.validation(), out.resolve("result.json"));
+                                result.metric(), result.test(), result.validation(), new dev.orca.trainer.run.RunDirectory(out).result());
                     }
                 }
                 return dev.orca.crd.TrainerExit.SUCCEEDED;

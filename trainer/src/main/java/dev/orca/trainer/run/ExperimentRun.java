@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.orca.crd.OrcaExperimentSpec.TaskType;
 import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.crd.OrcaExperimentSpec.TaskType;
 import dev.orca.crd.TrainerStage;
 import dev.orca.trainer.cluster.KMeans;
 import dev.orca.trainer.data.DataArray;
@@ -27,6 +27,7 @@ import dev.orca.trainer.ot.SinkhornOptions;
 import dev.orca.trainer.progress.ProgressEvent;
 import dev.orca.trainer.progress.ProgressSink;
 import dev.orca.trainer.report.RunReport;
+import dev.orca.trainer.source.ProxySources;
 import dev.orca.trainer.source.SourceFeatures;
 import dev.orca.trainer.train.Alignment;
 import dev.orca.trainer.train.FineTuning;
@@ -104,7 +105,7 @@ public final class ExperimentRun {
         SeededDropout dropout = new SeededDropout(spec.seed, (float) spec.finetune.dropout);
         Architecture architecture = Architecture.of(spec, manager, dropout);
         return new Setup(data, dropout, architecture, architecture.model(), new ParameterStore(manager, false),
-                new RunCheckpoint(out.resolve("checkpoints")), data.x().get(rows(manager, data.splits().train())),
+                new RunCheckpoint(new RunDirectory(out).checkpoints()), data.x().get(rows(manager, data.splits().train())),
                 data.y().get(rows(manager, data.splits().train())));
     }
 
@@ -158,8 +159,8 @@ public final class ExperimentRun {
             }
             Result result = new Result(OrcaExperimentSpec.wireName(spec.mode), spec.body.checkpoint,
                     OrcaExperimentSpec.wireName(spec.task.metric), test, validation, curve, losses, alignSeconds, fineSeconds);
-            write(out.resolve("result.json"), result);
-            RunReport.write(out.resolve("report.html"), new RunReport.Content("Orca: " + out.toAbsolutePath().getFileName(),
+            write(new RunDirectory(out).result(), result);
+            RunReport.write(new RunDirectory(out).report(), new RunReport.Content("Orca: " + out.toAbsolutePath().getFileName(),
                     result.mode(), result.body(), result.metric(), test, validation, curve,
                     spec.mode.aligns() ? OrcaExperimentSpec.wireName(spec.alignment.metric) : "none", losses, alignSeconds, fineSeconds));
             progress.accept(new ProgressEvent(System.currentTimeMillis(), TrainerStage.SUCCEEDED, null, null, null,
@@ -183,7 +184,7 @@ public final class ExperimentRun {
                         + " which is empty (raise validationFraction)");
             }
             String metric = OrcaExperimentSpec.wireName(spec.task.metric);
-            Path file = out.resolve("trial.json");
+            Path file = new RunDirectory(out).trial();
             List<Double> curve = new java.util.ArrayList<>(earlierRungs(file, progress));
             ProgressSink recording = event -> {
                 if (event.stage() == TrainerStage.FINE_TUNING && "validation".equals(event.split()) && event.epoch() != null) {
@@ -237,7 +238,7 @@ public final class ExperimentRun {
             List<Double> curve = align(spec, s, manager, progress);
             AlignmentResult result = new AlignmentResult(spec.body.checkpoint, OrcaExperimentSpec.wireName(spec.alignment.metric),
                     curve, (System.nanoTime() - start) / 1e9);
-            write(out.resolve("alignment.json"), result);
+            write(new RunDirectory(out).alignment(), result);
             progress.accept(new ProgressEvent(System.currentTimeMillis(), TrainerStage.SUCCEEDED, null, null, null, null,
                     result.last(), null, null, null, 0L, null));
             return result;
@@ -308,7 +309,7 @@ public final class ExperimentRun {
             case MMD -> new MmdMetric(features);
             case EUCLIDEAN -> new EuclideanMetric(features);
             case OTDD_EXACT, OTDD_GAUSSIAN -> new OtddMetric(OtddSource.prepare(features, labels, otddOptions(spec.alignment),
-                    new OtddSourceCache(cacheDirectory().resolve("otdd"))));
+                    new OtddSourceCache(ProxySources.cacheDirectory().resolve("otdd"))));
         };
     }
 
@@ -330,12 +331,6 @@ public final class ExperimentRun {
      */
     public static void startFresh(Path out) {
         dev.orca.trainer.io.FileTrees.delete(out);
-    }
-
-    /** Shared across experiments: {@code orca.cacheDir}, {@code $ORCA_CACHE_DIR}, else {@code ~/.cache/orca}. */
-    static Path cacheDirectory() {
-        String dir = System.getProperty("orca.cacheDir", System.getenv(dev.orca.crd.TrainerCommand.ENV_CACHE_DIR));
-        return dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "orca");
     }
 
     /** Class labels, or for dense and multi-label tasks k-means pseudo-labels of the flattened targets. */

@@ -39,11 +39,6 @@ import java.util.stream.Stream;
 public final class RunIdentity {
     private RunIdentity() {}
 
-    static final String FILE = "run.json";
-    static final String SUPERSEDED = "superseded";
-    /** The files and directories a run owns in its directory. */
-    static final List<String> OWNED = List.of(FILE, "checkpoints", "result.json", "report.html", "trial.json", "alignment.json");
-
     /** What {@code run.json} holds. */
     public record Recorded(String fingerprint, String kind, Map<String, String> inputs) {}
 
@@ -91,16 +86,17 @@ public final class RunIdentity {
      * moves the other run's files aside and returns what to tell the user.
      */
     public static Optional<String> claim(Path out, Recorded run) {
-        Path file = out.resolve(FILE);
+        RunDirectory directory = new RunDirectory(out);
+        Path file = directory.identity();
         Optional<String> message = Optional.empty();
         Optional<Recorded> held = read(file);
-        List<Path> owned = OWNED.stream().map(out::resolve).filter(Files::exists).toList();
+        List<Path> owned = directory.owned().stream().filter(Files::exists).toList();
         if (held.isPresent() && held.get().fingerprint().equals(run.fingerprint())) {
             return message;
         }
         if (!owned.isEmpty()) {
             String old = held.map(r -> r.fingerprint().substring(0, 12)).orElse("unknown");
-            Path aside = out.resolve(SUPERSEDED).resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + old);
+            Path aside = directory.superseded().resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + old);
             try {
                 Files.createDirectories(aside);
                 for (Path p : owned) {

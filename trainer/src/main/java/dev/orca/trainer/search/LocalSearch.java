@@ -1,12 +1,12 @@
 package dev.orca.trainer.search;
 
 import dev.orca.crd.OrcaExperimentSpec;
-import dev.orca.crd.TrainerCommand;
 import dev.orca.search.Asha;
 import dev.orca.search.BodySelection;
 import dev.orca.search.SearchSpace;
 import dev.orca.trainer.progress.ProgressSink;
 import dev.orca.trainer.run.ExperimentRun;
+import dev.orca.trainer.run.RunDirectory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ public final class LocalSearch {
             String body = spec.body.candidates.get(i);
             log.printf("--- body selection: aligning %s (%d/%d) ---%n", body, i + 1, spec.body.candidates.size());
             try {
-                ExperimentRun.AlignmentResult r = ExperimentRun.align(DerivedSpecs.candidate(spec, i), out.resolve(TrainerCommand.candidateDirectory(i)),
+                ExperimentRun.AlignmentResult r = ExperimentRun.align(DerivedSpecs.candidate(spec, i), new RunDirectory(out).candidateRun(i).root(),
                         sinks.apply("body-" + i));
                 candidates.add(new Candidate(body, r.last(), null));
             } catch (RuntimeException e) {
@@ -94,7 +94,7 @@ public final class LocalSearch {
             Asha.Trial after;
             try {
                 ExperimentRun.TrialResult r = ExperimentRun.trial(DerivedSpecs.trial(spec, job.trial(), body), epochs,
-                        out.resolve(TrainerCommand.trialDirectory(job.trial())), sinks.apply("trial-" + job.trial()));
+                        new RunDirectory(out).trialRun(job.trial()).root(), sinks.apply("trial-" + job.trial()));
                 List<Double> results = new ArrayList<>(before);
                 results.add(r.at(epochs));
                 after = Asha.Trial.waiting(job.trial(), results);
@@ -111,7 +111,7 @@ public final class LocalSearch {
             }
         }
         Optional<Asha.Trial> best = asha.best(table);
-        writeSummary(out.resolve("search.json"), asha, space, table, best);
+        writeSummary(new RunDirectory(out).search(), asha, space, table, best);
         log.printf("search: %d trials, rungs %s epochs; best %s%n", table.size(), asha.rungs(),
                 best.map(t -> "trial " + t.id() + " (" + space.config(t.id()) + "), validation " + t.results()).orElse("none (every trial failed)"));
         return new Search(asha.rungs(), List.copyOf(table), best, List.copyOf(failures));

@@ -1,4 +1,4 @@
-package dev.orca.operator;
+package dev.orca.operator.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +8,6 @@ import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.ProgressReport;
-import dev.orca.operator.dependent.Names;
 import dev.orca.search.Asha;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -86,7 +85,7 @@ class ExperimentPlannerTest {
         ExperimentPlan waiting = ExperimentPlanner.plan(experiment(), null, jobs, Map.of(), NOW);
         assertEquals("Running", waiting.search().trials.get(0).state, "within the grace period the report may still come");
 
-        ExperimentPlan late = ExperimentPlanner.plan(experiment(), null, jobs, Map.of(), NOW.plus(ExperimentPlanner.REPORT_GRACE));
+        ExperimentPlan late = ExperimentPlanner.plan(experiment(), null, jobs, Map.of(), NOW.plus(JobStates.REPORT_GRACE));
         assertEquals("Failed", late.search().trials.get(0).state);
         assertTrue(late.search().trials.get(0).message.contains("without a validation figure"));
 

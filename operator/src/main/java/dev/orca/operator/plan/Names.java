@@ -1,4 +1,4 @@
-package dev.orca.operator.dependent;
+package dev.orca.operator.plan;
 
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.ProgressReport;

@@ -1,8 +1,7 @@
-package dev.orca.operator;
+package dev.orca.operator.plan;
 
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentStatus;
-import dev.orca.operator.dependent.Names;
 import dev.orca.search.Asha;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -27,10 +26,10 @@ import java.util.stream.Collectors;
  */
 public record ExperimentPlan(OrcaExperimentStatus.Selection selection, OrcaExperimentStatus.Search search, List<Integer> candidateJobs,
                              List<Asha.Job> trialJobs, String body, Integer trial, boolean finalRun, String failure) {
-    static final String KEY = "orca.plan";
+    public static final String KEY = "orca.plan";
 
     /** Nothing to select or search: the experiment's own run goes ahead. */
-    static ExperimentPlan direct() {
+    public static ExperimentPlan direct() {
         return new ExperimentPlan(null, null, List.of(), List.of(), null, null, true, null);
     }
 

@@ -1,4 +1,4 @@
-package dev.orca.operator;
+package dev.orca.operator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
