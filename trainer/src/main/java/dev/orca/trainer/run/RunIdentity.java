@@ -60,7 +60,7 @@ public final class RunIdentity {
             var f = spec.task.data.files;
             for (String location : new String[] {f.train, f.test, f.trainLabels, f.testLabels}) {
                 if (location != null) {
-                    inputs.put("data " + location, fileIdentity(TaskData.volumePath(location)));
+                    inputs.put("data " + location, fileIdentity(dev.orca.trainer.data.Volumes.path(location)));
                 }
             }
         }

@@ -6,19 +6,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.crd.OrcaExperimentSpec.TaskType;
-import dev.orca.trainer.data.Cifar;
-import dev.orca.trainer.data.Csv;
-import dev.orca.trainer.data.DarcyFlow;
 import dev.orca.trainer.data.DataArray;
-import dev.orca.trainer.data.Idx;
-import dev.orca.trainer.data.JsbChorales;
-import dev.orca.trainer.data.SphericalProjection;
-import dev.orca.trainer.data.ListOps;
-import dev.orca.trainer.data.Npy;
+import dev.orca.trainer.data.FileFormats;
+import dev.orca.trainer.data.Generators;
+import dev.orca.trainer.data.RawData;
 import dev.orca.trainer.data.Splits;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * A task's data as the spec describes it, checked against the spec (shapes, label range, NaN) before
@@ -39,92 +32,18 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
     public static TaskData load(OrcaExperimentSpec spec, NDManager manager) {
         OrcaExperimentSpec.Task task = spec.task;
         OrcaExperimentSpec.Data data = task.data;
-        DataArray inputs;
-        DataArray targets;
-        DataArray ignore = null;
-        DataArray clips = null;
-        Integer fixedTrain = null;
-        Integer fixedTest = null;
-        Splits shipped = null;
-        if (data.generator != null) {
-            OrcaExperimentSpec.Generator g = data.generator;
-            int samples = g.samples == null ? 1000 : g.samples;
-            switch (g.name) {
-                case "listops" -> {
-                    int length = g.resolution == null ? 128 : g.resolution;
-                    int depth = Integer.parseInt(g.options.getOrDefault("maxDepth", "6"));
-                    int args = Integer.parseInt(g.options.getOrDefault("maxArgs", "5"));
-                    int minLength = Integer.parseInt(g.options.getOrDefault("minLength", Integer.toString(Math.max(5, length / 4))));
-                    ListOps.Samples s = ListOps.generate(samples, depth, args, minLength, length, spec.seed);
-                    inputs = oneHot(s.tokens(), ListOps.VOCABULARY);
-                    targets = s.labels();
-                }
-                case "darcy-flow" -> {
-                    DarcyFlow.Samples s = DarcyFlow.generate(samples, g.resolution == null ? 85 : g.resolution, spec.seed);
-                    inputs = s.coefficients();
-                    targets = s.solutions();
-                }
-                case "spherical-mnist", "spherical-fashion-mnist" -> {
-                    String images = g.options.get("images");
-                    String labels = g.options.get("labels");
-                    if (images == null && g.name.equals("spherical-fashion-mnist")) {
-                        images = FASHION_MNIST + "train-images-idx3-ubyte.gz";
-                        labels = labels != null ? labels : FASHION_MNIST + "train-labels-idx1-ubyte.gz";
-                    }
-                    if (images == null || labels == null) {
-                        throw new IllegalArgumentException("spec.task.data.generator.options: " + g.name
-                                + " needs options images and labels (IDX files of the planar set)");
-                    }
-                    DataArray planar = Idx.read(volumePath(images));
-                    DataArray planarLabels = Idx.read(volumePath(labels));
-                    int n = (int) Math.min(samples, planar.examples());
-                    int bandwidth = (g.resolution == null ? 60 : g.resolution) / 2;
-                    inputs = SphericalProjection.project(firstRows(planar, n), bandwidth, spec.seed, true);
-                    targets = firstRows(planarLabels, n);
-                }
-                default -> throw new IllegalArgumentException("spec.task.data.generator.name: " + g.name
-                        + " is not available in this build (listops, darcy-flow, spherical-mnist, spherical-fashion-mnist are)");
-            }
-        } else if ("json".equals(data.files.format)) {
-            // JSB Chorales: the file carries the paper's train / valid / test split, used as it is.
-            Path file = volumePath(data.files.train);
-            int context = task.inputShape.size() == 2 ? (int) (long) task.inputShape.get(1) : 1;
-            JsbChorales.NextFrame[] parts = new JsbChorales.NextFrame[3];
-            String[] names = {"train", "valid", "test"};
-            for (int i = 0; i < 3; i++) {
-                parts[i] = JsbChorales.nextFrameExamples(JsbChorales.read(file, names[i]), context, file + " [" + names[i] + "]");
-            }
-            inputs = concat(concat(parts[0].context(), parts[1].context()), parts[2].context());
-            targets = concat(concat(parts[0].next(), parts[1].next()), parts[2].next());
-            shipped = Splits.fixed((int) parts[0].next().examples(), (int) parts[1].next().examples(),
-                    (int) parts[2].next().examples());
-        } else {
-            OrcaExperimentSpec.Files f = data.files;
-            DataArray[] train = readFiles(f.train, f.trainLabels, f.format, "spec.task.data.files.train");
-            inputs = train[0];
-            targets = train[1];
-            ignore = train[2];
-            clips = train[3];
-            if (f.test != null) {
-                DataArray[] test = readFiles(f.test, f.testLabels, f.format, "spec.task.data.files.test");
-                fixedTrain = (int) inputs.examples();
-                fixedTest = (int) test[0].examples();
-                inputs = concat(inputs, test[0]);
-                targets = concat(targets, test[1]);
-                if ((ignore == null) != (test[2] == null) || (clips == null) != (test[3] == null)) {
-                    throw new IllegalArgumentException("spec.task.data.files: the train and test files must both hold, or both"
-                            + " lack, the arrays ignore and clip");
-                }
-                ignore = ignore == null ? null : concat(ignore, test[2]);
-                clips = clips == null ? null : concat(clips, test[3]);
-            }
-        }
+        RawData raw = data.generator != null ? Generators.generate(data.generator, spec.seed)
+                : FileFormats.read(data.files, task.inputShape.size() == 2 ? (int) (long) task.inputShape.get(1) : 1);
+        DataArray inputs = raw.inputs();
+        DataArray targets = raw.targets();
+        DataArray ignore = raw.ignore();
+        DataArray clips = raw.clips();
         check(spec, inputs, targets);
         checkExtras(targets, ignore, clips);
         inputs = withShape(inputs, task.inputShape);
         int n = (int) inputs.examples();
-        Splits splits = shipped != null ? shipped : fixedTrain != null
-                ? Splits.withFixedTest(fixedTrain, fixedTest, data.validationFraction, spec.seed)
+        Splits splits = raw.shipped() != null ? raw.shipped() : raw.fixedTrain() != null
+                ? Splits.withFixedTest(raw.fixedTrain(), n - raw.fixedTrain(), data.validationFraction, spec.seed)
                 : Splits.of(n, data.validationFraction, data.testFraction, spec.seed);
         splits = splits.keepTraining(data.trainFraction, spec.seed);
         NDArray x = manager.create(inputs.values(), new Shape(inputs.shape()));
@@ -167,52 +86,6 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
         java.util.Arrays.fill(shape, 1);
         shape[1] = channels;
         return x.sub(mean.reshape(shape)).div(std.reshape(shape));
-    }
-
-    /** Debian's dataset-fashion-mnist package. */
-    static final String FASHION_MNIST = "/usr/share/datasets/fashion-mnist/";
-
-    /**
-     * {@code pvc://<claim>/<path>} is the claim mounted at {@code /data} in the trainer pod (or, for local runs of
-     * cluster specs, at {@code orca.dataDir} / {@code $ORCA_DATA_DIR}); anything else is a local path.
-     */
-    static Path volumePath(String location) {
-        if (!location.startsWith("pvc://")) {
-            return Path.of(location);
-        }
-        String root = System.getProperty("orca.dataDir", System.getenv().getOrDefault("ORCA_DATA_DIR", "/data"));
-        return Path.of(root, location.substring("pvc://".length()).replaceFirst("^[^/]+/", ""));
-    }
-
-    /** {x, y, ignore or null, clip or null}: only npz carries the optional arrays. */
-    private static DataArray[] readFiles(String location, String labelsLocation, String format, String field) {
-        Path path = volumePath(location);
-        if (("idx".equals(format) || "npy".equals(format)) && labelsLocation == null) {
-            throw new IllegalArgumentException(field + "Labels: format " + format + " keeps targets in a file of their own; name it");
-        }
-        return switch (format) {
-            case "npy" -> new DataArray[] {Npy.read(path), Npy.read(volumePath(labelsLocation)), null, null};
-            case "idx" -> new DataArray[] {Idx.read(path), Idx.read(volumePath(labelsLocation)), null, null};
-            case "npz" -> {
-                Map<String, DataArray> arrays = Npy.readArchive(path);
-                DataArray x = arrays.get("x");
-                DataArray y = arrays.get("y");
-                if (x == null || y == null) {
-                    throw new IllegalArgumentException(field + ": " + path + " must hold arrays x and y, has " + arrays.keySet());
-                }
-                yield new DataArray[] {x, y, arrays.get("ignore"), arrays.get("clip")};
-            }
-            case "csv" -> {
-                Csv.Table t = Csv.read(path, -1);
-                yield new DataArray[] {t.features(), t.labels(), null, null};
-            }
-            case "cifar" -> {
-                Cifar.Batch b = Cifar.read(path, false);
-                yield new DataArray[] {b.images(), b.labels(), null, null};
-            }
-            default -> throw new IllegalArgumentException("spec.task.data.files.format: " + format
-                    + " is not a known format (npz, npy, idx, csv, cifar, json)");
-        };
     }
 
     private static void check(OrcaExperimentSpec spec, DataArray inputs, DataArray targets) {
@@ -282,37 +155,5 @@ public record TaskData(NDArray x, NDArray y, Splits splits, float targetMean, fl
             shape[i + 1] = perExample.get(i);
         }
         return new DataArray(a.source(), shape, a.values());
-    }
-
-    private static DataArray firstRows(DataArray a, int n) {
-        long[] shape = a.shape().clone();
-        int width = (int) (a.values().length / Math.max(1, a.examples()));
-        shape[0] = n;
-        return new DataArray(a.source(), shape, Arrays.copyOf(a.values(), n * width));
-    }
-
-    private static DataArray oneHot(DataArray tokens, int vocabulary) {
-        int n = (int) tokens.shape()[0];
-        int length = (int) tokens.shape()[1];
-        float[] out = new float[n * vocabulary * length];
-        for (int i = 0; i < n; i++) {
-            for (int t = 0; t < length; t++) {
-                int v = (int) tokens.values()[i * length + t];
-                out[(i * vocabulary + v) * length + t] = 1f;
-            }
-        }
-        return new DataArray(tokens.source() + " (one-hot)", new long[] {n, vocabulary, length}, out);
-    }
-
-    private static DataArray concat(DataArray a, DataArray b) {
-        if (!Arrays.equals(Arrays.copyOfRange(a.shape(), 1, a.shape().length), Arrays.copyOfRange(b.shape(), 1, b.shape().length))) {
-            throw new IllegalArgumentException(b.source() + ": examples of shape " + Arrays.toString(b.shape())
-                    + " do not match the training data's " + Arrays.toString(a.shape()));
-        }
-        float[] values = Arrays.copyOf(a.values(), a.values().length + b.values().length);
-        System.arraycopy(b.values(), 0, values, a.values().length, b.values().length);
-        long[] shape = a.shape().clone();
-        shape[0] += b.shape()[0];
-        return new DataArray(a.source() + " + " + b.source(), shape, values);
     }
 }

@@ -15,10 +15,10 @@ class VolumePathTest {
 
     @Test
     void claimPathsResolveUnderTheMountAndLocalPathsStay() {
-        assertEquals(Path.of("/data/datasets/jsb.json"), TaskData.volumePath("pvc://orca-data/datasets/jsb.json"));
-        assertEquals(Path.of("/tmp/x.npz"), TaskData.volumePath("/tmp/x.npz"));
+        assertEquals(Path.of("/data/datasets/jsb.json"), dev.orca.trainer.data.Volumes.path("pvc://orca-data/datasets/jsb.json"));
+        assertEquals(Path.of("/tmp/x.npz"), dev.orca.trainer.data.Volumes.path("/tmp/x.npz"));
         System.setProperty("orca.dataDir", "/home/me/orca-data");
-        assertEquals(Path.of("/home/me/orca-data/datasets/jsb.json"), TaskData.volumePath("pvc://orca-data/datasets/jsb.json"),
+        assertEquals(Path.of("/home/me/orca-data/datasets/jsb.json"), dev.orca.trainer.data.Volumes.path("pvc://orca-data/datasets/jsb.json"),
                 "a local run of a cluster spec reads the claim's copy");
     }
 }

@@ -1,4 +1,4 @@
-package dev.orca.trainer.bench;
+package dev.orca.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;

@@ -1,4 +1,4 @@
-package dev.orca.trainer.bench;
+package dev.orca.bench;
 
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.trainer.run.ExperimentFiles;

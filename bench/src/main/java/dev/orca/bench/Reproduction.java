@@ -1,4 +1,4 @@
-package dev.orca.trainer.bench;
+package dev.orca.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

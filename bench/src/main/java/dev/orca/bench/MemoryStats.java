@@ -1,4 +1,4 @@
-package dev.orca.trainer.bench;
+package dev.orca.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;

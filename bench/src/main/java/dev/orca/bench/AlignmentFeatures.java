@@ -1,4 +1,4 @@
-package dev.orca.trainer.bench;
+package dev.orca.bench;
 
 import dev.orca.trainer.run.ExperimentFiles;
 import dev.orca.trainer.run.ExperimentRun;
