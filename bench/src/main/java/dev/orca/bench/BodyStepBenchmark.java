@@ -20,7 +20,7 @@ import java.util.List;
 
 /**
  * One full fine-tuning step of a pretrained body (forward, backward, AdamW) at a fixed batch, timed
- * after warm-up. Not a test: run with {@code trainer/bench/body-step.sh} (or the {@code bench} profile).
+ * after warm-up. Not a test: run with {@code bench/run body-step}.
  *
  * <p>Arguments: {@code [checkpoint] [batch] [length] [steps]}; defaults: bundled MiniLM, 16, 128, 10.
  */

@@ -107,6 +107,9 @@ public final class Alignment {
         ParameterStore store = new ParameterStore(inputs.getManager(), false);
         EtaEstimator eta = new EtaEstimator();
         List<Double> curve = new ArrayList<>();
+        if (progress != null && start < settings.epochs()) {
+            progress.accept(ProgressEvent.of(TrainerStage.ALIGNING, "epoch " + (start + 1) + " of " + settings.epochs()));
+        }
         for (int epoch = start; epoch < settings.epochs(); epoch++) {
             long began = System.nanoTime();
             List<ClassWiseSampler.Batch> batches = epochBatches(labels, settings, epoch);

@@ -146,6 +146,10 @@ public final class FineTuning {
         ParameterStore store = new ParameterStore(inputs.getManager(), false);
         EtaEstimator eta = new EtaEstimator();
         List<Double> losses = new ArrayList<>();
+        if (progress != null && start < stopAfter) {
+            // Said at once, not after the first epoch (which can take hours): the status shows the stage the run is in.
+            progress.accept(ProgressEvent.of(TrainerStage.FINE_TUNING, "epoch " + (start + 1) + " of " + settings.epochs()));
+        }
         for (int epoch = start; epoch < stopAfter; epoch++) {
             long began = System.nanoTime();
             int[] order = order((int) n, epoch);
