@@ -351,21 +351,15 @@ public class OrcaExperimentSpec {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Embedder {
-        /** The official default target_seq_len (task_configs.py:78). */
-        public static final int DEFAULT_TARGET_SEQUENCE_LENGTH = 512;
         @JsonPropertyDescription("Most tokens the embedder makes (the official target_seq_len): k is the smallest kernel = stride"
                 + " that gives at most this many, and at most the body's maximum sequence length. Default 512.")
         @Min(1)
         @Max(65_536)
-        public Integer targetSequenceLength;
+        public int targetSequenceLength = 512; // the official default target_seq_len (task_configs.py:78)
         @JsonPropertyDescription("Where the embedder's LayerNorm sits: afterPositions (default; LayerNorm(conv(x) + positions), as a"
                 + " BERT body embeds words) or beforePositions (LayerNorm(conv(x)) + positions, the official embedder, whose tokens keep"
                 + " only their sign when they carry one value; docs/official-recipe.md).")
         public EmbedderLayerNorm layerNorm = EmbedderLayerNorm.AFTER_POSITIONS;
-
-        public int targetSequenceLength() {
-            return targetSequenceLength != null ? targetSequenceLength : DEFAULT_TARGET_SEQUENCE_LENGTH;
-        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -487,14 +481,17 @@ public class OrcaExperimentSpec {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @ValidationRule(value = "!has(self.decayEpochs) || self.decayEpochs > (has(self.warmupEpochs) ? self.warmupEpochs : 5)",
+    @ValidationRule(value = "!has(self.decayEpochs) || self.decayEpochs > (has(self.warmupEpochs) ? self.warmupEpochs : "
+            + Schedule.DEFAULT_WARMUP_EPOCHS + ")",
             message = "schedule.decayEpochs must be greater than warmupEpochs", fieldPath = ".decayEpochs")
     public static class Schedule {
+        /** The official WarmupLR's warm-up (configs/*.yaml); named once for the field and its CEL rule. */
+        static final int DEFAULT_WARMUP_EPOCHS = 5;
         @JsonPropertyDescription("Epochs of linear warm-up before the linear decay; default 5, as the official WarmupLR. A run"
                 + " shorter than its warm-up never reaches the peak rate, as in the official code.")
         @Min(0)
         @Max(MAX_EPOCHS)
-        public int warmupEpochs = 5;
+        public int warmupEpochs = DEFAULT_WARMUP_EPOCHS;
         @JsonPropertyDescription("Epoch at which the linear decay reaches zero (the official decay_epochs); finetune.epochs when"
                 + " absent. Larger than epochs, the run ends before the rate reaches zero.")
         @Min(1)

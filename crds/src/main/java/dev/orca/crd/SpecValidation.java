@@ -218,10 +218,8 @@ public final class SpecValidation {
         check(out, f.batchSize >= 1, "spec.finetune.batchSize", "must be >= 1, got " + f.batchSize);
         check(out, f.gradientAccumulation >= 1, "spec.finetune.gradientAccumulation", "must be >= 1, got " + f.gradientAccumulation);
         check(out, f.clipNorm >= 0, "spec.finetune.clipNorm", "must be >= 0, got " + f.clipNorm);
-        check(out, f.dropout >= 0 && f.dropout < 1, "spec.finetune.dropout", "must be in [0, 1), got " + f.dropout);
+        // dropout's and warmupEpochs' ranges are their schema bounds (SchemaBounds); what the annotations cannot say is here.
         if (f.schedule != null) {
-            check(out, f.schedule.warmupEpochs >= 0, "spec.finetune.schedule.warmupEpochs", "must be >= 0, got "
-                    + f.schedule.warmupEpochs);
             check(out, f.schedule.decayEpochs == null || f.schedule.decayEpochs > f.schedule.warmupEpochs,
                     "spec.finetune.schedule.decayEpochs", "must be greater than warmupEpochs (" + f.schedule.warmupEpochs + "), got "
                             + f.schedule.decayEpochs);

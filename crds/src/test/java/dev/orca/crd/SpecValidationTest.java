@@ -138,7 +138,7 @@ class SpecValidationTest {
         assertEquals(List.of(0.9, 0.98), spec.finetune.optimizer.betas);
         assertEquals(5, spec.finetune.schedule.warmupEpochs);
         assertEquals(0, spec.task.data.validationFraction);
-        assertEquals(512, spec.embedder.targetSequenceLength());
+        assertEquals(512, spec.embedder.targetSequenceLength);
         // The one default that is not the official code's, chosen on validation (docs/official-recipe.md).
         assertEquals(OrcaExperimentSpec.EmbedderLayerNorm.AFTER_POSITIONS, spec.embedder.layerNorm);
         assertEquals(60, spec.alignment.epochs);

@@ -70,7 +70,7 @@ public record Architecture(OrcaModel model, Block embedder, SourceEmbedding sour
         List<Long> in = spec.task.inputShape;
         long[] spatial = in.subList(1, in.size()).stream().mapToLong(Long::longValue).toArray();
         PatchGeometry geometry = PatchGeometry.of(spatial,
-                Math.min(spec.embedder.targetSequenceLength(), body.config().maxSequenceLength()));
+                Math.min(spec.embedder.targetSequenceLength, body.config().maxSequenceLength()));
         TaskEmbedder embedder = new TaskEmbedder(geometry, body.config().hidden(),
                 spec.embedder.layerNorm == OrcaExperimentSpec.EmbedderLayerNorm.AFTER_POSITIONS
                         ? TaskEmbedder.Order.POSITIONS_THEN_NORM : TaskEmbedder.Order.NORM_THEN_POSITIONS);

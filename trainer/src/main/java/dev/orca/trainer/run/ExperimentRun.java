@@ -159,8 +159,9 @@ public final class ExperimentRun {
             }
             Result result = new Result(OrcaExperimentSpec.wireName(spec.mode), spec.body.checkpoint,
                     OrcaExperimentSpec.wireName(spec.task.metric), test, validation, curve, losses, alignSeconds, fineSeconds);
-            write(new RunDirectory(out).result(), result);
-            RunReport.write(new RunDirectory(out).report(), new RunReport.Content("Orca: " + out.toAbsolutePath().getFileName(),
+            RunDirectory directory = new RunDirectory(out);
+            write(directory.result(), result);
+            RunReport.write(directory.report(), new RunReport.Content("Orca: " + out.toAbsolutePath().getFileName(),
                     result.mode(), result.body(), result.metric(), test, validation, curve,
                     spec.mode.aligns() ? OrcaExperimentSpec.wireName(spec.alignment.metric) : "none", losses, alignSeconds, fineSeconds));
             progress.accept(new ProgressEvent(System.currentTimeMillis(), TrainerStage.SUCCEEDED, null, null, null,

@@ -14,6 +14,7 @@ import ai.djl.nn.convolutional.Convolution;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.orca.trainer.nn.Initialisation;
 import java.nio.FloatBuffer;
 
 /**
@@ -102,14 +103,8 @@ public final class TaskEmbedder extends AbstractBlock {
         for (int i = 2; i < shape.length; i++) {
             receptive *= shape[i];
         }
-        double fanIn = shape[1] * receptive;
-        double fanOut = shape[0] * receptive;
-        double bound = Math.sqrt(2) * Math.sqrt(6 / (fanIn + fanOut));
-        float[] values = new float[Math.toIntExact(weight.size())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) ((2 * random.nextDouble() - 1) * bound);
-        }
-        fill(values, gamma, beta);
+        fill(Initialisation.xavierUniform(random, Math.toIntExact(weight.size()), shape[1] * receptive, shape[0] * receptive,
+                Math.sqrt(2)), gamma, beta);
     }
 
     /**
@@ -118,17 +113,8 @@ public final class TaskEmbedder extends AbstractBlock {
      * and zero bias, the LayerNorm 1 and 0.
      */
     public void initializePlain(java.util.Random random) {
-        float[] values = new float[Math.toIntExact(conv.getParameters().get("weight").getArray().size())];
-        for (int i = 0; i < values.length; i++) {
-            double v;
-            do {
-                v = random.nextGaussian() * 0.02;
-            } while (Math.abs(v) > 2);
-            values[i] = (float) v;
-        }
-        float[] ones = new float[hidden];
-        java.util.Arrays.fill(ones, 1f);
-        fill(values, ones, new float[hidden]);
+        fill(Initialisation.truncatedNormal(random, Math.toIntExact(conv.getParameters().get("weight").getArray().size()), 0.02),
+                Initialisation.filled(hidden, 1f), new float[hidden]);
     }
 
     private void fill(float[] weight, float[] gamma, float[] beta) {

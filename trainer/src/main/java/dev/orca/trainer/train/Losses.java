@@ -21,14 +21,10 @@ public final class Losses {
 
     /**
      * Binary cross-entropy with logits, summed over the last axis and averaged over the rest: per example
-     * (or frame), the negative log-likelihood of independent Bernoullis. Stable form
-     * {@code max(z, 0) − y z + log(1 + exp(−|z|))}.
+     * (or frame), the negative log-likelihood of independent Bernoullis.
      */
     public static NDArray binaryCrossEntropySum(NDArray logits, NDArray targets) {
-        NDArray y = targets.toType(logits.getDataType(), false);
-        NDArray perValue = Scalars.maximum(logits, 0).sub(logits.mul(y))
-                .add(Scalars.add(logits.abs().neg().exp(), 1).log());
-        return perValue.sum(new int[] {-1}).mean();
+        return binaryCrossEntropy(logits, targets, 1).sum(new int[] {-1}).mean();
     }
 
     /** Mean squared error. */
@@ -40,13 +36,21 @@ public final class Losses {
     /**
      * Binary cross-entropy with logits and a weight on the positive term, averaged over every value, as PyTorch's
      * {@code BCEWithLogitsLoss(pos_weight=w)} (the official DeepSEA, w = 4, and FSD50K, w = 10, task_configs.py:118,135):
-     * {@code −[w y log σ(z) + (1 − y) log(1 − σ(z))]} in the stable form {@code (1 − y) z + (1 + (w − 1) y) softplus(−z)}.
+     * {@code −[w y log σ(z) + (1 − y) log(1 − σ(z))]}.
      */
     public static NDArray binaryCrossEntropyMean(NDArray logits, NDArray targets, double positiveWeight) {
+        return binaryCrossEntropy(logits, targets, positiveWeight).mean();
+    }
+
+    /**
+     * Per value, {@code −[w y log σ(z) + (1 − y) log(1 − σ(z))]} in the stable form {@code (1 − y) z + (1 + (w − 1) y)
+     * softplus(−z)}, {@code softplus(−z) = max(−z, 0) + log(1 + exp(−|z|))}; with w = 1 it is the unweighted loss.
+     */
+    private static NDArray binaryCrossEntropy(NDArray logits, NDArray targets, double positiveWeight) {
         NDArray y = targets.toType(logits.getDataType(), false);
         NDArray softplusNeg = Scalars.maximum(logits.neg(), 0).add(Scalars.add(logits.abs().neg().exp(), 1).log());
         NDArray weight = Scalars.add(Scalars.mul(y, positiveWeight - 1), 1);
-        return Scalars.rsub(1, y).mul(logits).add(weight.mul(softplusNeg)).mean();
+        return Scalars.rsub(1, y).mul(logits).add(weight.mul(softplusNeg));
     }
 
     /**

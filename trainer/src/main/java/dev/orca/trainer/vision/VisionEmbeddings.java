@@ -16,6 +16,7 @@ import ai.djl.util.PairList;
 import dev.orca.trainer.body.Blocks;
 import dev.orca.trainer.body.NamedParameters;
 import dev.orca.trainer.body.ParameterSlot;
+import dev.orca.trainer.nn.Initialisation;
 import java.util.Map;
 
 /**
@@ -103,16 +104,10 @@ public final class VisionEmbeddings extends AbstractBlock implements NamedParame
     public void initializePlain(java.util.Random random, VisionEmbeddings pretrained) {
         copyFrom(pretrained);
         NDArray weight = patches.getParameters().get("weight").getArray();
-        float[] values = new float[Math.toIntExact(weight.size())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (random.nextGaussian() * 0.02);
-        }
-        weight.set(values);
+        weight.set(Initialisation.truncatedNormal(random, Math.toIntExact(weight.size()), 0.02));
         patches.getParameters().get("bias").getArray().set(new float[config.width()]);
         if (norm != null) {
-            float[] ones = new float[config.width()];
-            java.util.Arrays.fill(ones, 1f);
-            norm.getParameters().get("gamma").getArray().set(ones);
+            norm.getParameters().get("gamma").getArray().set(Initialisation.filled(config.width(), 1f));
             norm.getParameters().get("beta").getArray().set(new float[config.width()]);
         }
     }
