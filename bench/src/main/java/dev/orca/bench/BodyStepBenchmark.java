@@ -14,7 +14,7 @@ import dev.orca.trainer.body.TextBody;
 import dev.orca.trainer.checkpoint.BodyCheckpoint;
 import dev.orca.trainer.checkpoint.BodyCheckpoints;
 import dev.orca.trainer.checkpoint.PretrainedBodies;
-import dev.orca.trainer.train.Optimizer;
+import dev.orca.trainer.train.ParameterUpdater;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,7 +43,7 @@ public final class BodyStepBenchmark {
             TextBody body = PretrainedBodies.create(checkpoint, manager);
             List<Parameter> params = new ArrayList<>();
             body.getParameters().forEach(p -> params.add(p.getValue()));
-            Optimizer updater = new Optimizer(Optimizer.Kind.ADAMW, params, 0.01, 0);
+            ParameterUpdater updater = new ParameterUpdater(ParameterUpdater.Kind.ADAMW, params, 0.01, 0);
             ParameterStore store = new ParameterStore(manager, false);
             Engine.getInstance().setRandomSeed(0);
             NDArray ids = manager.randomInteger(1000, checkpoint.config().vocabSize(), new Shape(batch, length), DataType.INT64);

@@ -3,8 +3,10 @@ package dev.orca.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.orca.trainer.cli.Orca;
+import dev.orca.trainer.io.AtomicFiles;
 import dev.orca.trainer.run.ExperimentFiles;
 import dev.orca.trainer.run.ExperimentRun;
+import dev.orca.trainer.run.RunDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +110,7 @@ public final class Reproduction {
             throw new IOException(experiment + " failed (exit " + exit + "); the end of " + log + ":\n"
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
         }
-        return ExperimentRun.read(dir.resolve("result.json"), ExperimentRun.Result.class);
+        return AtomicFiles.readJson(new RunDirectory(dir).result(), ExperimentRun.Result.class);
     }
 
     /** The alignment curve's first and last epoch, averaged over the runs; "–" for modes that do not align. */

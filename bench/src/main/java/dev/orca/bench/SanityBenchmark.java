@@ -20,7 +20,7 @@ import dev.orca.trainer.run.ExperimentRun;
 import dev.orca.trainer.run.TaskData;
 import dev.orca.trainer.train.FineTuning;
 import dev.orca.trainer.train.Losses;
-import dev.orca.trainer.train.Optimizer;
+import dev.orca.trainer.train.ParameterUpdater;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,7 +149,7 @@ public final class SanityBenchmark {
                 model.getParameters().forEach(p -> parameters.add(p.getValue()));
                 OrcaExperimentSpec.Finetune f = spec.finetune;
                 new FineTuning(model, parameters, Losses::crossEntropy, new FineTuning.Settings(f.epochs, f.batchSize, 1,
-                        Optimizer.Kind.ADAMW, lr, 0, 0, new double[] {0.9, 0.999}, 0, 0, f.epochs, spec.seed), null, null, null)
+                        ParameterUpdater.Kind.ADAMW, lr, 0, 0, new double[] {0.9, 0.999}, 0, 0, f.epochs, spec.seed), null, null, null)
                         .run(trainX, trainY);
                 double selected = error(model, manager, flat, labels, selection);
                 if (selected < best) {

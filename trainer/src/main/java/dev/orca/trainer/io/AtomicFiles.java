@@ -1,7 +1,9 @@
 package dev.orca.trainer.io;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -24,7 +26,8 @@ public final class AtomicFiles {
         void writeTo(Path file) throws IOException;
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     public static void write(Path target, Content content) {
         Path tmp = null;
@@ -53,6 +56,15 @@ public final class AtomicFiles {
 
     public static void writeJson(Path target, Object value) {
         write(target, file -> JSON.writeValue(file.toFile(), value));
+    }
+
+    /** Reads what {@link #writeJson} wrote (NaN and infinities included, which the metrics can be). */
+    public static <T> T readJson(Path file, Class<T> type) {
+        try {
+            return JSON.readValue(file.toFile(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     public static void writeString(Path target, String text) {

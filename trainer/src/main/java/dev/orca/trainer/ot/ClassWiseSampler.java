@@ -27,7 +27,7 @@ public final class ClassWiseSampler {
      * {@code Σ batch.weight · metric(features[batch], label)}: the class-wise distance in one
      * differentiable expression (for large targets, call the metric per batch and back-propagate each).
      */
-    public static ai.djl.ndarray.NDArray weightedDistance(AlignmentMetric metric, ai.djl.ndarray.NDArray features,
+    public static ai.djl.ndarray.NDArray weightedDistance(DatasetDistance metric, ai.djl.ndarray.NDArray features,
                                                           List<Batch> batches) {
         ai.djl.ndarray.NDArray total = null;
         for (Batch b : batches) {

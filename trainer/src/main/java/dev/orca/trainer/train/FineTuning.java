@@ -41,7 +41,7 @@ public final class FineTuning {
      * @param decayEpochs   epoch at which the linear decay reaches zero (official decay_epochs)
      * @param seed          shuffling seed
      */
-    public record Settings(int epochs, int batchSize, int accumulation, Optimizer.Kind optimizer, double learningRate,
+    public record Settings(int epochs, int batchSize, int accumulation, ParameterUpdater.Kind optimizer, double learningRate,
                            double weightDecay, double momentum, double[] betas, double clipNorm, int warmupEpochs,
                            int decayEpochs, long seed) {
         public Settings {
@@ -128,7 +128,7 @@ public final class FineTuning {
         if (n == 0 || targets.getShape().get(0) != n) {
             throw new IllegalArgumentException("training data has " + n + " inputs and " + targets.getShape().get(0) + " targets");
         }
-        Optimizer optimizer = new Optimizer(settings.optimizer(), trainable, settings.weightDecay(), settings.momentum(),
+        ParameterUpdater optimizer = new ParameterUpdater(settings.optimizer(), trainable, settings.weightDecay(), settings.momentum(),
                 settings.betas()[0], settings.betas()[1]);
         int start = 0;
         RunCheckpoint.Restored restored = checkpoint == null ? null : checkpoint.restore(STAGE, model).orElse(null);

@@ -69,7 +69,7 @@ public final class RunCheckpoint {
         this.warnings = warnings;
     }
 
-    public void save(String stage, Block model, Optimizer.State optimizer, Progress progress) {
+    public void save(String stage, Block model, ParameterUpdater.State optimizer, Progress progress) {
         List<Path> before = generations(stage);
         int next = before.isEmpty() ? 1 : generation(before.get(0)) + 1;
         Path dir = directory.resolve(stage).resolve("g" + next);
@@ -154,7 +154,7 @@ public final class RunCheckpoint {
             }
             Map<String, float[]> moments = new LinkedHashMap<>();
             Safetensors.read(dir.resolve(OPTIMIZER)).forEach((name, t) -> moments.put(name, t.values()));
-            return new Restored(progress, new Optimizer.State(progress.optimizerSteps(), moments));
+            return new Restored(progress, new ParameterUpdater.State(progress.optimizerSteps(), moments));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint in " + dir, e);
         }
@@ -213,5 +213,5 @@ public final class RunCheckpoint {
     }
 
     /** A loaded checkpoint. */
-    public record Restored(Progress progress, Optimizer.State optimizer) {}
+    public record Restored(Progress progress, ParameterUpdater.State optimizer) {}
 }

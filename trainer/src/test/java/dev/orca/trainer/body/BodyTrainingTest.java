@@ -18,7 +18,7 @@ import dev.orca.trainer.checkpoint.BodyCheckpoint;
 import dev.orca.trainer.checkpoint.BodyCheckpoints;
 import dev.orca.trainer.checkpoint.PretrainedBodies;
 import dev.orca.trainer.checkpoint.RandomCheckpoints;
-import dev.orca.trainer.train.Optimizer;
+import dev.orca.trainer.train.ParameterUpdater;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +56,7 @@ class BodyTrainingTest {
             Engine.getInstance().setRandomSeed(seed);
             TextBody body = PretrainedBodies.create(miniLm, manager);
             List<Parameter> params = parameters(body);
-            Optimizer updater = new Optimizer(Optimizer.Kind.ADAMW, params, 0, 0);
+            ParameterUpdater updater = new ParameterUpdater(ParameterUpdater.Kind.ADAMW, params, 0, 0);
             Map<String, float[]> before = new LinkedHashMap<>();
             params.forEach(p -> before.put(p.getId(), p.getArray().toFloatArray()));
 

@@ -14,7 +14,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.orca.trainer.nd.Scalars;
-import dev.orca.trainer.train.Optimizer;
+import dev.orca.trainer.train.ParameterUpdater;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -73,12 +73,12 @@ class AlignmentTrainingTest {
                 // ε = 1 against costs of ~20 keeps the 500 solves of this test quick; the small-ε regime is
                 // covered by OtddTest and the benchmark.
                 OtddOptions options = new OtddOptions(SinkhornOptions.converged(1.0, 1e-3, 1000), 1, 1, cost, labelGradient);
-                OtddMetric metric = new OtddMetric(OtddSource.prepare(source, sourceLabels, options));
+                OtddDistance metric = new OtddDistance(OtddSource.prepare(source, sourceLabels, options));
                 Linear embedder = Linear.builder().setUnits(d).build();
                 embedder.initialize(m, DataType.FLOAT32, new Shape(60, 5));
                 List<Parameter> params = new ArrayList<>();
                 embedder.getParameters().forEach(p -> params.add(p.getValue()));
-                Optimizer updater = new Optimizer(Optimizer.Kind.ADAM, params, 0, 0);
+                ParameterUpdater updater = new ParameterUpdater(ParameterUpdater.Kind.ADAM, params, 0, 0);
                 ParameterStore store = new ParameterStore(m, false);
 
                 double first = Double.NaN;

@@ -50,7 +50,7 @@ class ClassWiseSamplerTest {
             var xt = m.create(Fixtures.matrix(otdd.get("xt"))).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
             int[] ys = Fixtures.labels(otdd.get("ys"));
             int[] yt = Fixtures.labels(otdd.get("yt"));
-            OtddMetric metric = new OtddMetric(OtddSource.prepare(xs, ys, OtddOptions.DEFAULT));
+            OtddDistance metric = new OtddDistance(OtddSource.prepare(xs, ys, OtddOptions.DEFAULT));
             List<ClassWiseSampler.Batch> batches = ClassWiseSampler.sample(yt, 1000, 2, new Random(3));
             double total = dev.orca.trainer.nd.Scalars.value(ClassWiseSampler.weightedDistance(metric, xt, batches));
             double expected = 0;

@@ -21,7 +21,7 @@ class MetricsTest {
             NDArray source = m.create(new float[][] {{0, 0}, {3, 4}});
             NDArray target = m.create(new float[][] {{0, 0}, {6, 8}});
             // pairs: 0, 5, 10, 5 -> mean 5
-            assertEquals(5.0, Scalars.value(new EuclideanMetric(source).distance(target, new int[2])), 1e-5);
+            assertEquals(5.0, Scalars.value(new EuclideanDistance(source).distance(target, new int[2])), 1e-5);
         }
     }
 
@@ -30,7 +30,7 @@ class MetricsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(1);
             NDArray source = m.randomNormal(new Shape(300, 6));
-            MmdMetric mmd = new MmdMetric(source);
+            MmdDistance mmd = new MmdDistance(source);
             assertEquals(0, Scalars.value(mmd.distance(source, new int[300])), 1e-4);
             double previous = -1;
             for (float shift : new float[] {0.25f, 0.5f, 1f, 2f}) {
@@ -48,7 +48,7 @@ class MetricsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(2);
             NDArray source = m.randomNormal(new Shape(40, 3)).toType(DataType.FLOAT64, false);
-            for (AlignmentMetric metric : new AlignmentMetric[] {new MmdMetric(source), new EuclideanMetric(source)}) {
+            for (DatasetDistance metric : new DatasetDistance[] {new MmdDistance(source), new EuclideanDistance(source)}) {
                 NDArray x = m.randomNormal(1f, 1f, new Shape(20, 3), DataType.FLOAT32).toType(DataType.FLOAT64, false);
                 x.setRequiresGradient(true);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -70,8 +70,8 @@ class MetricsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray source = m.randomNormal(new Shape(10, 3));
             NDArray bad = m.create(new float[] {0, Float.NaN, 0}).reshape(1, 3);
-            assertThrows(IllegalArgumentException.class, () -> new MmdMetric(source).distance(bad, new int[1]));
-            assertThrows(IllegalArgumentException.class, () -> new EuclideanMetric(source).distance(bad, new int[1]));
+            assertThrows(IllegalArgumentException.class, () -> new MmdDistance(source).distance(bad, new int[1]));
+            assertThrows(IllegalArgumentException.class, () -> new EuclideanDistance(source).distance(bad, new int[1]));
         }
     }
 }

@@ -65,7 +65,7 @@ class FineTuningTest {
     }
 
     private static final FineTuning.Settings SETTINGS =
-            new FineTuning.Settings(6, 8, 2, Optimizer.Kind.ADAMW, 0.01, 0.01, 0, new double[] {0.9, 0.999}, 1.0, 1, 6, 11);
+            new FineTuning.Settings(6, 8, 2, ParameterUpdater.Kind.ADAMW, 0.01, 0.01, 0, new double[] {0.9, 0.999}, 1.0, 1, 6, 11);
 
     private static NDArray[] data(NDManager m) {
         Engine.getInstance().setRandomSeed(5);
@@ -157,7 +157,7 @@ class FineTuningTest {
     void aDamagedNewestCheckpointFallsBackToThePreviousOne(@TempDir Path dir) throws java.io.IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray[] d = data(m);
-            FineTuning.Settings three = new FineTuning.Settings(3, 8, 2, Optimizer.Kind.ADAMW, 0.01, 0.01, 0, new double[] {0.9, 0.999}, 1.0, 1, 3, 11);
+            FineTuning.Settings three = new FineTuning.Settings(3, 8, 2, ParameterUpdater.Kind.ADAMW, 0.01, 0.01, 0, new double[] {0.9, 0.999}, 1.0, 1, 3, 11);
             SeededDropout dropout = new SeededDropout(3);
             SequentialBlock model = model(m, 1, dropout);
             new FineTuning(model, parameters(model), Losses::crossEntropy, three, new RunCheckpoint(dir), dropout, null).run(d[0], d[1]);
@@ -198,9 +198,9 @@ class FineTuningTest {
     @Test
     void settingsNameTheField() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new FineTuning.Settings(0, 8, 1, Optimizer.Kind.SGD, 0.1, 0, 0, new double[] {0.9, 0.999}, 0, 0, 1, 1));
+                () -> new FineTuning.Settings(0, 8, 1, ParameterUpdater.Kind.SGD, 0.1, 0, 0, new double[] {0.9, 0.999}, 0, 0, 1, 1));
         assertTrue(e.getMessage().contains("finetune.epochs"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new FineTuning.Settings(3, 8, 1, Optimizer.Kind.SGD, -1, 0, 0, new double[] {0.9, 0.999}, 0, 0, 3, 1)).getMessage().contains("lr"));
+                () -> new FineTuning.Settings(3, 8, 1, ParameterUpdater.Kind.SGD, -1, 0, 0, new double[] {0.9, 0.999}, 0, 0, 3, 1)).getMessage().contains("lr"));
     }
 }

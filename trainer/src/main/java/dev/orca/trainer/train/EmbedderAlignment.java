@@ -10,7 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.orca.crd.TrainerStage;
 import dev.orca.trainer.nd.Scalars;
-import dev.orca.trainer.ot.AlignmentMetric;
+import dev.orca.trainer.ot.DatasetDistance;
 import dev.orca.trainer.ot.ClassWiseSampler;
 import dev.orca.trainer.progress.EtaEstimator;
 import dev.orca.trainer.progress.ProgressEvent;
@@ -22,12 +22,12 @@ import java.util.Random;
 
 /**
  * ORCA's stage 2: train only the task embedder so that the embedded target data (tokens mean-pooled to
- * one feature vector per example) moves towards the proxy source under an {@link AlignmentMetric}.
+ * one feature vector per example) moves towards the proxy source under an {@link DatasetDistance}.
  * Each epoch draws the class-wise batches (Algorithm 1), back-propagates {@code w_i · d(batch_i)} batch by
  * batch (so memory stays at one batch × the source), then takes one optimizer step; the learning rate
  * follows StepLR. The per-epoch distance forms the recorded curve; a checkpoint follows every epoch.
  */
-public final class Alignment {
+public final class EmbedderAlignment {
 
     /**
      * @param epochs          alignment epochs (optimizer steps)
@@ -42,7 +42,7 @@ public final class Alignment {
      * @param gamma           StepLR factor (official: 0.2)
      * @param seed            sampling seed
      */
-    public record Settings(int epochs, int samplesPerClass, int rounds, Optimizer.Kind optimizer, double learningRate,
+    public record Settings(int epochs, int samplesPerClass, int rounds, ParameterUpdater.Kind optimizer, double learningRate,
                            double weightDecay, double momentum, double[] betas, int[] milestones, double gamma, long seed) {
         /** The official no_warmup_scheduler of every config: StepLR, × 0.2 after epochs 20, 40 and 60. */
         public static final int[] OFFICIAL_MILESTONES = {20, 40, 60};
@@ -63,12 +63,12 @@ public final class Alignment {
 
     private final Block embedder;
     private final List<Parameter> trainable;
-    private final AlignmentMetric metric;
+    private final DatasetDistance metric;
     private final Settings settings;
     private final RunCheckpoint checkpoint;
     private final ProgressSink progress;
 
-    public Alignment(Block embedder, List<Parameter> trainable, AlignmentMetric metric, Settings settings,
+    public EmbedderAlignment(Block embedder, List<Parameter> trainable, DatasetDistance metric, Settings settings,
                      RunCheckpoint checkpoint, ProgressSink progress) {
         this.embedder = embedder;
         this.trainable = List.copyOf(trainable);
@@ -96,7 +96,7 @@ public final class Alignment {
             throw new IllegalArgumentException("alignment data has " + inputs.getShape().get(0) + " inputs and "
                     + labels.length + " labels");
         }
-        Optimizer optimizer = new Optimizer(settings.optimizer(), trainable, settings.weightDecay(), settings.momentum(),
+        ParameterUpdater optimizer = new ParameterUpdater(settings.optimizer(), trainable, settings.weightDecay(), settings.momentum(),
                 settings.betas()[0], settings.betas()[1]);
         int start = 0;
         RunCheckpoint.Restored restored = checkpoint == null ? null : checkpoint.restore(STAGE, embedder).orElse(null);

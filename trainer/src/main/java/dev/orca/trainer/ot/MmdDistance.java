@@ -11,7 +11,7 @@ import java.util.Arrays;
  * {@code {1/4, 1/2, 1, 2, 4}} (the median heuristic). Biased (V-statistic) estimate; the source–source
  * term is computed once. Labels are ignored.
  */
-public final class MmdMetric implements AlignmentMetric {
+public final class MmdDistance implements DatasetDistance {
 
     static final double[] BANDWIDTH_FACTORS = {0.25, 0.5, 1, 2, 4};
 
@@ -19,7 +19,7 @@ public final class MmdMetric implements AlignmentMetric {
     private final double[] twoSigmaSquared;
     private final double sourceTerm;
 
-    public MmdMetric(NDArray sourceFeatures) {
+    public MmdDistance(NDArray sourceFeatures) {
         OtddChecks.features(sourceFeatures, new int[(int) sourceFeatures.getShape().get(0)], "source");
         this.source = sourceFeatures.stopGradient();
         try (NDScope scope = new NDScope()) {

@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import dev.orca.trainer.ot.OtddMetric;
+import dev.orca.trainer.ot.OtddDistance;
 import dev.orca.trainer.ot.OtddOptions;
 import dev.orca.trainer.ot.OtddSource;
 import dev.orca.trainer.ot.SinkhornOptions;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Stage 2 with the real task embedder (conv + LayerNorm + positions) on 1D inputs: the OTDD curve falls. */
-class AlignmentStageTest {
+class EmbedderAlignmentTest {
 
     @Test
     void classWiseOtddFallsAndEachEpochIsCheckpointed(@TempDir Path dir) {
@@ -38,7 +38,7 @@ class AlignmentStageTest {
             NDArray means = m.randomNormal(0, 1, new Shape(4, d), DataType.FLOAT32);
             NDArray source = means.get(m.create(java.util.Arrays.stream(sourceLabels).asLongStream().toArray()))
                     .add(m.randomNormal(0, 0.3f, new Shape(120, d), DataType.FLOAT32));
-            OtddMetric metric = new OtddMetric(OtddSource.prepare(source, sourceLabels,
+            OtddDistance metric = new OtddDistance(OtddSource.prepare(source, sourceLabels,
                     new OtddOptions(SinkhornOptions.converged(0.5, 1e-3, 1000), 1, 1, OtddOptions.LabelCost.EXACT, true)));
 
             int[] labels = new int[60];
@@ -53,9 +53,9 @@ class AlignmentStageTest {
             List<Parameter> params = new ArrayList<>();
             embedder.getParameters().forEach(p -> params.add(p.getValue()));
             List<ProgressEvent> events = new ArrayList<>();
-            Alignment.Settings settings = new Alignment.Settings(25, 16, 1, Optimizer.Kind.ADAM, 0.05, 0, 0, new double[] {0.9, 0.999}, new int[] {20}, 0.2, 3);
+            EmbedderAlignment.Settings settings = new EmbedderAlignment.Settings(25, 16, 1, ParameterUpdater.Kind.ADAM, 0.05, 0, 0, new double[] {0.9, 0.999}, new int[] {20}, 0.2, 3);
             RunCheckpoint checkpoint = new RunCheckpoint(dir);
-            List<Double> curve = new Alignment(embedder, params, metric, settings, checkpoint, events::add).run(inputs, labels);
+            List<Double> curve = new EmbedderAlignment(embedder, params, metric, settings, checkpoint, events::add).run(inputs, labels);
             assertEquals(25, curve.size());
             // LayerNorm bounds what a small embedder can reach; the point is that stage 2 lowers the distance.
             assertTrue(curve.get(24) < 0.7 * curve.get(0), "OTDD curve " + curve);
@@ -65,9 +65,9 @@ class AlignmentStageTest {
             assertEquals(curve.get(24), epochs.get(24).otdd(), 1e-12);
             // Resuming a finished stage does nothing and keeps the weights.
             float[] weights = embedder.getParameters().get(0).getValue().getArray().toFloatArray();
-            assertTrue(new Alignment(embedder, params, metric, settings, checkpoint, null).run(inputs, labels).isEmpty());
+            assertTrue(new EmbedderAlignment(embedder, params, metric, settings, checkpoint, null).run(inputs, labels).isEmpty());
             assertEquals(weights.length, embedder.getParameters().get(0).getValue().getArray().toFloatArray().length);
-            NDArray features = Alignment.features(embedder, new ParameterStore(m, false), inputs, false);
+            NDArray features = EmbedderAlignment.features(embedder, new ParameterStore(m, false), inputs, false);
             assertEquals(new Shape(60, d), features.getShape());
         }
     }

@@ -15,7 +15,7 @@ import java.util.Map;
  * itself is libtorch's fused kernel through DJL's {@code NDArrayEx}; it also zeroes each gradient.
  * Call {@link #step} outside the step's {@code NDScope}.
  */
-public final class Optimizer {
+public final class ParameterUpdater {
 
     /** The supported algorithms (the experiment spec's {@code optimizer.name}). */
     public enum Kind { SGD, ADAM, ADAMW }
@@ -31,11 +31,11 @@ public final class Optimizer {
     private long steps;
 
     /** With Adam's own betas (0.9, 0.999). */
-    public Optimizer(Kind kind, List<Parameter> parameters, double weightDecay, double momentum) {
+    public ParameterUpdater(Kind kind, List<Parameter> parameters, double weightDecay, double momentum) {
         this(kind, parameters, weightDecay, momentum, 0.9, 0.999);
     }
 
-    public Optimizer(Kind kind, List<Parameter> parameters, double weightDecay, double momentum, double beta1, double beta2) {
+    public ParameterUpdater(Kind kind, List<Parameter> parameters, double weightDecay, double momentum, double beta1, double beta2) {
         if (!(weightDecay >= 0) || !(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("optimizer.weightDecay must be >= 0 and momentum in [0, 1), got "
                     + weightDecay + ", " + momentum);

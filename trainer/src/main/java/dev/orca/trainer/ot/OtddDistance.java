@@ -2,12 +2,12 @@ package dev.orca.trainer.ot;
 
 import ai.djl.ndarray.NDArray;
 
-/** OTDD against a prepared source, as an {@link AlignmentMetric}. */
-public final class OtddMetric implements AlignmentMetric {
+/** OTDD against a prepared source, as an {@link DatasetDistance}. */
+public final class OtddDistance implements DatasetDistance {
 
     private final OtddSource source;
 
-    public OtddMetric(OtddSource source) {
+    public OtddDistance(OtddSource source) {
         this.source = source;
     }
 

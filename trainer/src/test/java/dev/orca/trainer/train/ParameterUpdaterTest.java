@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class OptimizerTest {
+class ParameterUpdaterTest {
 
     private static List<Parameter> params(Linear linear) {
         List<Parameter> out = new ArrayList<>();
@@ -53,7 +53,7 @@ class OptimizerTest {
             NDArray x = m.randomNormal(new Shape(4, 3));
             backward(m, l, x, m.zeros(new Shape(4, 2)));
             float[] grad = p.get(0).getArray().getGradient().toFloatArray();
-            new Optimizer(Optimizer.Kind.ADAM, p, 0, 0).step(0.01);
+            new ParameterUpdater(ParameterUpdater.Kind.ADAM, p, 0, 0).step(0.01);
             float[] after = p.get(0).getArray().toFloatArray();
             for (int i = 0; i < before.length; i++) {
                 assertEquals(before[i] - 0.01 * Math.signum(grad[i]), after[i], 1e-5);
@@ -64,12 +64,12 @@ class OptimizerTest {
     /** Resuming from a saved state continues exactly as an uninterrupted optimizer would. */
     @Test
     void stateRoundTripContinuesIdentically() {
-        for (Optimizer.Kind kind : Optimizer.Kind.values()) {
+        for (ParameterUpdater.Kind kind : ParameterUpdater.Kind.values()) {
             try (NDManager m = NDManager.newBaseManager()) {
                 NDArray x = m.randomNormal(new Shape(4, 3));
                 NDArray y = m.randomNormal(new Shape(4, 2));
                 Linear a = linear(m, 2);
-                Optimizer oa = new Optimizer(kind, params(a), 0.01, kind == Optimizer.Kind.SGD ? 0.9 : 0);
+                ParameterUpdater oa = new ParameterUpdater(kind, params(a), 0.01, kind == ParameterUpdater.Kind.SGD ? 0.9 : 0);
                 for (int i = 0; i < 3; i++) {
                     backward(m, a, x, y);
                     oa.step(0.05);
@@ -78,7 +78,7 @@ class OptimizerTest {
                 for (int i = 0; i < 2; i++) {
                     params(b).get(i).getArray().set(java.nio.FloatBuffer.wrap(params(a).get(i).getArray().toFloatArray()));
                 }
-                Optimizer ob = new Optimizer(kind, params(b), 0.01, kind == Optimizer.Kind.SGD ? 0.9 : 0);
+                ParameterUpdater ob = new ParameterUpdater(kind, params(b), 0.01, kind == ParameterUpdater.Kind.SGD ? 0.9 : 0);
                 ob.load(oa.state());
                 assertEquals(3, ob.steps());
                 for (int i = 0; i < 2; i++) {
@@ -98,7 +98,7 @@ class OptimizerTest {
     void clippingBoundsTheGlobalNorm() {
         try (NDManager m = NDManager.newBaseManager()) {
             Linear l = linear(m, 3);
-            Optimizer o = new Optimizer(Optimizer.Kind.SGD, params(l), 0, 0);
+            ParameterUpdater o = new ParameterUpdater(ParameterUpdater.Kind.SGD, params(l), 0, 0);
             backward(m, l, m.randomNormal(new Shape(4, 3)).mul(m.full(new Shape(), 100f)), m.zeros(new Shape(4, 2)));
             double before = o.clipGradientNorm(1.0);
             assertEquals(1.0, o.clipGradientNorm(0), 1e-4, "norm after clipping from " + before);
@@ -110,7 +110,7 @@ class OptimizerTest {
     void updatesLeaveNoArraysBehind() {
         try (NDManager m = NDManager.newBaseManager()) {
             Linear l = linear(m, 4);
-            Optimizer o = new Optimizer(Optimizer.Kind.ADAMW, params(l), 0.01, 0);
+            ParameterUpdater o = new ParameterUpdater(ParameterUpdater.Kind.ADAMW, params(l), 0.01, 0);
             NDArray x = m.randomNormal(new Shape(4, 3));
             NDArray y = m.zeros(new Shape(4, 2));
             backward(m, l, x, y);
@@ -139,6 +139,6 @@ class OptimizerTest {
         assertEquals(1.0, LearningRateSchedule.warmupLinear(1, 4, 4, 10), 1e-12);
         assertEquals(0.5, LearningRateSchedule.warmupLinear(1, 7, 4, 10), 1e-12);
         assertEquals(0.0, LearningRateSchedule.warmupLinear(1, 10, 4, 10), 1e-12);
-        assertThrows(IllegalArgumentException.class, () -> new Optimizer(Optimizer.Kind.SGD, List.of(), -1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ParameterUpdater(ParameterUpdater.Kind.SGD, List.of(), -1, 0));
     }
 }

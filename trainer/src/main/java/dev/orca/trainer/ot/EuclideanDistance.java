@@ -8,11 +8,11 @@ import dev.orca.trainer.nd.Scalars;
  * the simplest feature-space alignment of the paper's ablation. Labels are ignored. A tiny constant
  * inside the square root keeps the gradient finite where a target point sits on a source point.
  */
-public final class EuclideanMetric implements AlignmentMetric {
+public final class EuclideanDistance implements DatasetDistance {
 
     private final NDArray source;
 
-    public EuclideanMetric(NDArray sourceFeatures) {
+    public EuclideanDistance(NDArray sourceFeatures) {
         OtddChecks.features(sourceFeatures, new int[(int) sourceFeatures.getShape().get(0)], "source");
         this.source = sourceFeatures.stopGradient();
     }
