@@ -20,7 +20,7 @@ Rscript -e '
   x <- x[, c(seq(1, 180, 3), seq(2, 180, 3), seq(3, 180, 3))]
   write.table(cbind(x, y), file.path(out, "dna-splice.csv"), sep = ",", row.names = FALSE, col.names = FALSE)
 ' "$out"
-# scikit-learn's 8 x 8 digits (bench/sanity): 64 pixel values (0-16), then the digit.
+# scikit-learn's 8 x 8 digits: 64 pixel values (0-16), then the digit.
 /usr/bin/python3 -c '
 import sys, numpy as np
 from sklearn.datasets import load_digits
@@ -28,4 +28,11 @@ d = load_digits()
 np.savetxt(sys.argv[1], np.c_[d.data, d.target], fmt="%g", delimiter=",")
 ' "$out/digits.csv"
 cp /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz /usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz "$out/"
+# The first 4000 Fashion-MNIST training images (bench/sanity): 784 pixel values (0-255), then the class.
+/usr/bin/python3 -c '
+import gzip, sys, numpy as np
+images = np.frombuffer(gzip.open(sys.argv[1]).read()[16:], np.uint8).reshape(-1, 784)[:4000]
+labels = np.frombuffer(gzip.open(sys.argv[2]).read()[8:], np.uint8)[:4000]
+np.savetxt(sys.argv[3], np.c_[images, labels], fmt="%d", delimiter=",")
+' "$out/train-images-idx3-ubyte.gz" "$out/train-labels-idx1-ubyte.gz" "$out/fashion-mnist-4000.csv"
 wc -l "$out"/*.csv

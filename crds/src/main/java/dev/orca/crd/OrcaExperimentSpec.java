@@ -358,7 +358,8 @@ public class OrcaExperimentSpec {
         public int targetSequenceLength = 512; // the official default target_seq_len (task_configs.py:78)
         @JsonPropertyDescription("Where the embedder's LayerNorm sits: afterPositions (default; LayerNorm(conv(x) + positions), as a"
                 + " BERT body embeds words) or beforePositions (LayerNorm(conv(x)) + positions, the official embedder, whose tokens keep"
-                + " only their sign when they carry one value; docs/official-recipe.md).")
+                + " only their sign when they carry one value). It also sets an aligned embedder's starting projection: truncated normal"
+                + " 0.02 after the positions, the official xavier-uniform before them (docs/official-recipe.md).")
         public EmbedderLayerNorm layerNorm = EmbedderLayerNorm.AFTER_POSITIONS;
     }
 

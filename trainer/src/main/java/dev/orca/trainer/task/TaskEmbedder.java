@@ -92,12 +92,22 @@ public final class TaskEmbedder extends AbstractBlock {
     }
 
     /**
-     * The official initialisation of an embedder that stage 2 trains ({@code utils.py} {@code conv_init}, lines 666-671, and
-     * {@code embedder_init}, lines 697-701): the convolution xavier-uniform with gain √2 and zero bias, the LayerNorm the
-     * body's own embedding LayerNorm ({@code gamma}, {@code beta}).
+     * The initialisation of an embedder that stage 2 trains: the LayerNorm is the body's own embedding LayerNorm
+     * ({@code gamma}, {@code beta}) and the bias zero, as the official {@code embedder_init} (utils.py:697-701). The
+     * projection follows the order. {@link Order#NORM_THEN_POSITIONS}: the official {@code conv_init} (utils.py:666-671),
+     * xavier-uniform with gain √2 — its scale does not matter there, the norm comes straight after it.
+     * {@link Order#POSITIONS_THEN_NORM}: truncated normal with standard deviation 0.02, as a BERT-family body initialises
+     * the word embeddings the projection stands in for. There the projection's scale decides how much of a token is its
+     * value and how much its position: xavier × √2 (≈ 0.10 for one input channel and D = 384) makes the content five
+     * times the pretrained positions' norm, and the normalised token is again mostly the value's sign, the failure the
+     * order exists to avoid.
      */
     public void initializeForAlignment(java.util.Random random, float[] gamma, float[] beta) {
         NDArray weight = conv.getParameters().get("weight").getArray();
+        if (order == Order.POSITIONS_THEN_NORM) {
+            fill(Initialisation.truncatedNormal(random, Math.toIntExact(weight.size()), 0.02), gamma, beta);
+            return;
+        }
         long[] shape = weight.getShape().getShape();
         long receptive = 1;
         for (int i = 2; i < shape.length; i++) {

@@ -29,6 +29,14 @@ class TaskEmbedderTest {
         return e;
     }
 
+    private static double rootMeanSquare(float[] values) {
+        double sumSquares = 0;
+        for (float v : values) {
+            sumSquares += v * v;
+        }
+        return Math.sqrt(sumSquares / values.length);
+    }
+
     private static float[] positionsOfNormFiveTenths(long tokens) {
         Random r = new Random(1);
         float[] p = new float[(int) (tokens * D)];
@@ -71,12 +79,7 @@ class TaskEmbedderTest {
             TaskEmbedder e = new TaskEmbedder(PatchGeometry.of(new long[] {64}, 16), D); // k 4
             e.initialize(m, DataType.FLOAT32, new Shape(1, 3, 64));
             e.initializePlain(new Random(4));
-            float[] w = parameter(e, "conv_weight").toFloatArray();
-            double sumSquares = 0;
-            for (float v : w) {
-                sumSquares += v * v;
-            }
-            assertEquals(0.02, Math.sqrt(sumSquares / w.length), 0.002);
+            assertEquals(0.02, rootMeanSquare(parameter(e, "conv_weight").toFloatArray()), 0.002);
             assertEquals(1f, parameter(e, "norm_gamma").toFloatArray()[0], 0);
             assertEquals(0f, parameter(e, "norm_beta").toFloatArray()[0], 0);
         }
@@ -109,6 +112,44 @@ class TaskEmbedderTest {
                     assertTrue(difference > 0.1, "positions before the LayerNorm keep the magnitude, max difference " + difference);
                 }
             }
+        }
+    }
+
+    /**
+     * After the positions, the aligned start is truncated normal 0.02 with the body's LayerNorm: one value repeated at
+     * four positions gives four clearly different tokens. (xavier × √2 there makes the value ~4× the positions' norm and
+     * the tokens differ by about a third of this.)
+     */
+    @Test
+    void alignedStartAfterThePositionsKeepsThePositionsVisible() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TaskEmbedder e = embedder(m, TaskEmbedder.Order.POSITIONS_THEN_NORM, 4);
+            float[] ones = new float[D];
+            Arrays.fill(ones, 1f);
+            float[] beta = new float[D];
+            beta[3] = 0.25f;
+            e.initializeForAlignment(new Random(6), ones, beta);
+            assertEquals(0.02, rootMeanSquare(parameter(e, "conv_weight").toFloatArray()), 0.006);
+            assertEquals(0.25f, parameter(e, "norm_beta").toFloatArray()[3], 0);
+            e.initializePositions(m.create(positionsOfNormFiveTenths(4), new Shape(4, D)));
+            beta[3] = 0;
+            parameter(e, "norm_beta").set(java.nio.FloatBuffer.wrap(beta));
+            float[] t = tokens(m, e, new float[] {1f, 1f, 1f, 1f});
+            double mean = 0;
+            int pairs = 0;
+            for (int a = 0; a < 4; a++) {
+                for (int b = a + 1; b < 4; b++) {
+                    double squares = 0;
+                    for (int i = 0; i < D; i++) {
+                        double d = t[a * D + i] - t[b * D + i];
+                        squares += d * d;
+                    }
+                    mean += Math.sqrt(squares / D);
+                    pairs++;
+                }
+            }
+            mean /= pairs;
+            assertTrue(mean > 0.8, "tokens of one value at different positions differ by " + mean + " of their norm");
         }
     }
 }
