@@ -75,8 +75,9 @@ public record Architecture(OrcaModel model, Block embedder, SourceEmbedding sour
                 spec.embedder.layerNorm == OrcaExperimentSpec.EmbedderLayerNorm.AFTER_POSITIONS
                         ? TaskEmbedder.Order.POSITIONS_THEN_NORM : TaskEmbedder.Order.NORM_THEN_POSITIONS);
         embedder.initialize(manager, DataType.FLOAT32, oneExample(spec));
-        // The official embedder_init (utils.py:678-717): an embedder that is aligned starts from conv_init and the body's
-        // embedding LayerNorm, one that is not from small truncated-normal weights and a unit LayerNorm.
+        // The official embedder_init (utils.py:678-717): an embedder that is aligned starts from the body's embedding LayerNorm
+        // (its projection as TaskEmbedder.initializeForAlignment says for its order), one that is not from small
+        // truncated-normal weights and a unit LayerNorm.
         java.util.Random init = new java.util.Random(spec.seed);
         if (spec.mode.aligns()) {
             float[][] norm = body.embeddings().layerNorm();

@@ -18,19 +18,35 @@ import dev.orca.trainer.train.ParameterUpdater;
  * @param fineTuning the fine-tuning settings
  * @param loss       the task loss: {@code task.loss}, or the task type's default
  */
-public record RunPlan(OrcaExperimentSpec spec, String mode, String metric, boolean aligns, boolean layerNormOnly,
-                      EmbedderAlignment.Settings alignment, OtddOptions otdd, FineTuning.Settings fineTuning,
-                      OrcaExperimentSpec.Loss loss) {
+public record RunPlan(OrcaExperimentSpec spec, EmbedderAlignment.Settings alignment, OtddOptions otdd,
+                      FineTuning.Settings fineTuning, OrcaExperimentSpec.Loss loss) {
 
     public static RunPlan of(OrcaExperimentSpec spec) {
-        return new RunPlan(spec, OrcaExperimentSpec.wireName(spec.mode), OrcaExperimentSpec.wireName(spec.task.metric),
-                spec.mode.aligns(), spec.mode.layerNormOnly(), alignmentSettings(spec),
-                otddOptions(spec.alignment), fineTuningSettings(spec), loss(spec.task));
+        return new RunPlan(spec, alignmentSettings(spec), otddOptions(spec.alignment), fineTuningSettings(spec), loss(spec.task));
+    }
+
+    /** The mode's wire name. */
+    public String mode() {
+        return OrcaExperimentSpec.wireName(spec.mode);
+    }
+
+    /** The task metric's wire name. */
+    public String metric() {
+        return OrcaExperimentSpec.wireName(spec.task.metric);
+    }
+
+    public boolean aligns() {
+        return spec.mode.aligns();
+    }
+
+    /** Whether fine-tuning trains only the LayerNorms (the FPT setting). */
+    public boolean layerNormOnly() {
+        return spec.mode.layerNormOnly();
     }
 
     /** The alignment metric's wire name, or "none" for a mode that does not align. */
     public String alignmentMetric() {
-        return aligns ? OrcaExperimentSpec.wireName(spec.alignment.metric) : "none";
+        return aligns() ? OrcaExperimentSpec.wireName(spec.alignment.metric) : "none";
     }
 
     private static EmbedderAlignment.Settings alignmentSettings(OrcaExperimentSpec spec) {
