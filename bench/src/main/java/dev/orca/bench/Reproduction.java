@@ -41,8 +41,9 @@ public final class Reproduction {
             }
         }
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        StringBuilder table = new StringBuilder("| task | metric | mode | test (mean ± std) | validation (mean ± std) | alignment distance, first → last epoch (mean) | align s | fine-tune s | align / fine-tune |\n"
-                + "|---|---|---|---|---|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder("| task | metric | mode | test (mean ± std) | validation (mean ± std) | test per seed"
+                + " | evaluated epoch per seed | test, last epoch (mean ± std) | alignment distance, first → last epoch (mean) | align s"
+                + " | fine-tune s | align / fine-tune |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Path experiment : experiments) {
           for (double fraction : fractions) {
             String task = experiment.getFileName().toString().replaceFirst("\\.ya?ml$", "")
@@ -64,14 +65,18 @@ public final class Reproduction {
                     ExperimentFiles.read(file); // a bad file fails here, naming the field, before any run starts
                     long start = System.nanoTime();
                     ExperimentRun.Result r = runAlone(file, dir);
-                    System.out.printf(Locale.ROOT, "%s %s seed %d: test %.4f, validation %.4f (%.0f s)%n", task, mode, seed, r.test(),
-                            r.validation(), (System.nanoTime() - start) / 1e9);
+                    System.out.printf(Locale.ROOT, "%s %s seed %d: test %.4f, validation %.4f (epoch %d; last epoch's test %.4f) (%.0f s)%n",
+                            task, mode, seed, r.test(), r.validation(), r.evaluatedEpoch(), r.testLastEpoch(),
+                            (System.nanoTime() - start) / 1e9);
                     byMode.computeIfAbsent(mode, m -> new ArrayList<>()).add(r);
                 }
             }
-            byMode.forEach((mode, results) -> table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %.0f | %.0f | %s |%n", task,
+            byMode.forEach((mode, results) -> table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f | %s |%n", task,
                     results.get(0).metric(), mode, meanStd(results.stream().mapToDouble(ExperimentRun.Result::test).toArray()),
-                    meanStd(results.stream().mapToDouble(ExperimentRun.Result::validation).toArray()), firstToLast(results),
+                    meanStd(results.stream().mapToDouble(ExperimentRun.Result::validation).toArray()),
+                    String.join(", ", results.stream().map(r -> String.format(Locale.ROOT, "%.3f", r.test())).toList()),
+                    String.join(", ", results.stream().map(r -> Integer.toString(r.evaluatedEpoch())).toList()),
+                    meanStd(results.stream().mapToDouble(ExperimentRun.Result::testLastEpoch).toArray()), firstToLast(results),
                     results.stream().mapToDouble(ExperimentRun.Result::alignmentSeconds).average().orElse(0),
                     results.stream().mapToDouble(ExperimentRun.Result::fineTuningSeconds).average().orElse(0),
                     results.get(0).mode().startsWith("orca") ? String.format(Locale.ROOT, "%.2f",

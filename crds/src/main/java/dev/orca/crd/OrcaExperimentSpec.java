@@ -200,6 +200,13 @@ public class OrcaExperimentSpec {
         @JsonProperty("afterPositions") AFTER_POSITIONS
     }
 
+    public enum EvaluatedModel {
+        /** The epoch with the best validation figure (the official "[test best-validated]"). */
+        @JsonProperty("bestValidated") BEST_VALIDATED,
+        /** The model after the last epoch (the official "[test last]"). */
+        @JsonProperty("lastEpoch") LAST_EPOCH
+    }
+
     public enum OptimizerName {
         @JsonProperty("sgd") SGD,
         @JsonProperty("adam") ADAM,
@@ -452,6 +459,11 @@ public class OrcaExperimentSpec {
         public Optimizer optimizer = Optimizer.of(OptimizerName.ADAMW, 1e-4, 1e-2);
         @JsonPropertyDescription("Learning-rate schedule.")
         public Schedule schedule = new Schedule();
+        @JsonPropertyDescription("Which model the test split scores: bestValidated (default: the epoch with the best figure on"
+                + " the validation split, as the official main.py tests its best-validated checkpoint) or lastEpoch. Without a"
+                + " validation split the last epoch is scored (the official code then validates on the test split, which Orca"
+                + " never does).")
+        public EvaluatedModel evaluatedModel = EvaluatedModel.BEST_VALIDATED;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -130,8 +130,9 @@ public final class Orca {
                         }
                         var result = dev.orca.trainer.run.ExperimentRun.run(
                                 dev.orca.trainer.search.DerivedSpecs.resolved(spec, body, trial), out, all);
-                        System.out.printf("%s on %s: test %s = %.4f (validation %.4f); results in %s%n", result.mode(), result.body(),
-                                result.metric(), result.test(), result.validation(), new dev.orca.trainer.run.RunDirectory(out).result());
+                        System.out.printf("%s on %s: test %s = %.4f (validation %.4f, epoch %d of %d); results in %s%n",
+                                result.mode(), result.body(), result.metric(), result.test(), result.validation(),
+                                result.evaluatedEpoch(), spec.finetune.epochs, new dev.orca.trainer.run.RunDirectory(out).result());
                     }
                 }
                 return dev.orca.crd.TrainerExit.SUCCEEDED;

@@ -2,6 +2,7 @@ package dev.orca.trainer.run;
 
 import ai.djl.ndarray.NDManager;
 import dev.orca.crd.OrcaExperimentSpec;
+import dev.orca.crd.OrcaExperimentSpec.EvaluatedModel;
 import dev.orca.crd.TrainerStage;
 import dev.orca.trainer.io.AtomicFiles;
 import dev.orca.trainer.progress.ProgressEvent;
@@ -22,10 +23,15 @@ import java.util.List;
 public final class ExperimentRun {
     private ExperimentRun() {}
 
-    /** What {@code result.json} holds. */
-    public record Result(String mode, String body, String metric, double test, double validation,
-                         List<Double> alignmentCurve, List<Double> trainingLoss, double alignmentSeconds,
-                         double fineTuningSeconds) {}
+    /**
+     * What {@code result.json} holds. {@code test} and {@code validation} score the evaluated model: the epoch
+     * {@code evaluatedEpoch} (1-based; the best-validated one under {@code finetune.evaluatedModel: bestValidated}, else
+     * the last); {@code testLastEpoch} scores the last epoch's model either way, as the official code prints both.
+     * {@code validationCurve}: the validation figure after each epoch, empty when there is no validation split.
+     */
+    public record Result(String mode, String body, String metric, double test, double validation, int evaluatedEpoch,
+                         double testLastEpoch, List<Double> validationCurve, List<Double> alignmentCurve,
+                         List<Double> trainingLoss, double alignmentSeconds, double fineTuningSeconds) {}
 
     /** What {@code trial.json} holds: the validation metric after each epoch trained so far (index epoch - 1). */
     public record TrialResult(String metric, List<Double> validation) {
@@ -67,19 +73,35 @@ public final class ExperimentRun {
             double alignSeconds = (System.nanoTime() - alignStart) / 1e9;
 
             long fineStart = System.nanoTime();
-            List<Double> losses = FineTuningStage.of(plan, run, progress).run(run.trainX(), run.trainY());
+            int[] validationRows = run.data().splits().validation();
+            FineTuning fineTuning = FineTuningStage.of(plan, run, progress);
+            boolean selects = validationRows.length > 0 && spec.finetune.evaluatedModel == EvaluatedModel.BEST_VALIDATED;
+            if (validationRows.length > 0) {
+                FineTuning.EpochValidation each = new FineTuning.EpochValidation(plan.metric(),
+                        () -> Evaluation.evaluate(plan, run, validationRows));
+                fineTuning = selects ? fineTuning.keepBestValidated(each) : fineTuning.validateEachEpoch(each);
+            }
+            List<Double> losses = fineTuning.run(run.trainX(), run.trainY());
             double fineSeconds = (System.nanoTime() - fineStart) / 1e9;
 
             progress.accept(ProgressEvent.of(TrainerStage.EVALUATING, "validation and test"));
-            int[] validationRows = run.data().splits().validation();
-            double validation = validationRows.length == 0 ? Double.NaN : Evaluation.evaluate(plan, run, validationRows);
-            double test = Evaluation.evaluate(plan, run, run.data().splits().test());
-            if (Double.isFinite(validation)) {
-                progress.accept(ProgressEvent.of(TrainerStage.EVALUATING, "validation done")
-                        .withMetric(plan.metric(), validation, "validation"));
+            double testLastEpoch = Evaluation.evaluate(plan, run, run.data().splits().test());
+            int evaluatedEpoch = spec.finetune.epochs;
+            double test = testLastEpoch;
+            if (selects) {
+                java.util.OptionalInt best = fineTuning.restoreBestValidated();
+                if (best.isPresent() && best.getAsInt() != spec.finetune.epochs) {
+                    evaluatedEpoch = best.getAsInt();
+                    test = Evaluation.evaluate(plan, run, run.data().splits().test());
+                }
             }
-            Result result = new Result(plan.mode(), spec.body.checkpoint, plan.metric(), test, validation, curve, losses,
-                    alignSeconds, fineSeconds);
+            double validation = validationRows.length == 0 ? Double.NaN : Evaluation.evaluate(plan, run, validationRows);
+            if (Double.isFinite(validation)) {
+                progress.accept(ProgressEvent.of(TrainerStage.EVALUATING, "validation done, epoch " + evaluatedEpoch
+                        + " evaluated").withMetric(plan.metric(), validation, "validation"));
+            }
+            Result result = new Result(plan.mode(), spec.body.checkpoint, plan.metric(), test, validation, evaluatedEpoch,
+                    testLastEpoch, fineTuning.validationCurve(), curve, losses, alignSeconds, fineSeconds);
             RunDirectory directory = new RunDirectory(out);
             AtomicFiles.writeJson(directory.result(), result);
             RunReport.write(directory.report(), new RunReport.Content("Orca: " + out.toAbsolutePath().getFileName(),

@@ -136,7 +136,7 @@ public final class EmbedderAlignment {
             curve.add(total);
             if (checkpoint != null) {
                 checkpoint.save(STAGE, embedder, optimizer.state(),
-                        new RunCheckpoint.Progress(STAGE, epoch + 1, optimizer.steps(), 0, total));
+                        new RunCheckpoint.Progress(STAGE, epoch + 1, optimizer.steps(), 0, total, null));
             }
             eta.epochTook((System.nanoTime() - began) / 1e9);
             if (progress != null) {

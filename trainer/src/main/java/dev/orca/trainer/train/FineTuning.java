@@ -77,6 +77,8 @@ public final class FineTuning {
     }
 
     public static final String STAGE = "finetune";
+    /** The checkpoint stage holding the best-validated epoch's parameters. */
+    public static final String BEST_STAGE = "finetune-best";
 
     private final Block model;
     private final List<Parameter> trainable;
@@ -87,8 +89,13 @@ public final class FineTuning {
     private final ProgressSink progress;
     private int stopAfter;
     private EpochValidation validation;
+    private boolean keepBestValidated;
+    private final List<Double> validationCurve = new ArrayList<>();
 
-    /** A validation measurement after every epoch (search trials rank configurations by it). */
+    /**
+     * A validation measurement after every epoch (search trials rank configurations by it; a run keeps its best-validated
+     * epoch). Lower is better: every NAS-Bench-360 metric is an error.
+     */
     public record EpochValidation(String metric, java.util.function.DoubleSupplier measure) {}
 
     public FineTuning(Block model, List<Parameter> trainable, LossFunction loss, Settings settings,
@@ -122,6 +129,38 @@ public final class FineTuning {
         return this;
     }
 
+    /**
+     * Measures {@code validation} after every epoch and keeps the parameters of the best-validated epoch (the latest
+     * among equals, as the official main.py:102-106 does) in the checkpoint's {@link #BEST_STAGE}, saved before the
+     * epoch's own checkpoint so that a restart between the two replays the epoch and saves both again.
+     * {@link #restoreBestValidated} loads them once training is over.
+     */
+    public FineTuning keepBestValidated(EpochValidation validation) {
+        if (checkpoint == null) {
+            throw new IllegalStateException("keeping the best-validated epoch needs a run checkpoint");
+        }
+        this.validation = validation;
+        this.keepBestValidated = true;
+        return this;
+    }
+
+    /** The validation figure after each epoch, from the first (resumed runs included); empty when not validated. */
+    public List<Double> validationCurve() {
+        return List.copyOf(validationCurve);
+    }
+
+    /**
+     * Loads the best-validated epoch's parameters into the model and returns that epoch (1-based); empty, the model
+     * untouched, when no epoch had a finite figure. Call after {@link #run} with {@link #keepBestValidated}.
+     */
+    public java.util.OptionalInt restoreBestValidated() {
+        if (!keepBestValidated) {
+            throw new IllegalStateException("keepBestValidated was not asked for");
+        }
+        return checkpoint.restore(BEST_STAGE, model).map(r -> java.util.OptionalInt.of(r.progress().completedEpochs()))
+                .orElse(java.util.OptionalInt.empty());
+    }
+
     /** Trains on {@code inputs[i] → targets[i]}; returns the mean loss of every epoch run by this call. */
     public List<Double> run(NDArray inputs, NDArray targets) {
         long n = inputs.getShape().get(0);
@@ -137,6 +176,9 @@ public final class FineTuning {
             start = restored.progress().completedEpochs();
             if (dropout != null) {
                 dropout.restore(restored.progress().dropoutCalls());
+            }
+            if (restored.progress().validation() != null) {
+                validationCurve.addAll(restored.progress().validation());
             }
         }
         int batches = (int) ((n + settings.batchSize() - 1) / settings.batchSize());
@@ -183,21 +225,44 @@ public final class FineTuning {
             }
             double mean = sum / batches;
             losses.add(mean);
+            Double validated = null;
+            if (validation != null) {
+                validated = validation.measure().getAsDouble();
+                validationCurve.add(validated);
+                if (keepBestValidated && isBest(validated)) {
+                    checkpoint.save(BEST_STAGE, model, new ParameterUpdater.State(optimizer.steps(), java.util.Map.of()),
+                            new RunCheckpoint.Progress(BEST_STAGE, epoch + 1, optimizer.steps(), 0, mean, null));
+                }
+            }
             if (checkpoint != null) {
                 checkpoint.save(STAGE, model, optimizer.state(), new RunCheckpoint.Progress(STAGE, epoch + 1,
-                        optimizer.steps(), dropout == null ? 0 : dropout.calls(), mean));
+                        optimizer.steps(), dropout == null ? 0 : dropout.calls(), mean,
+                        validation == null ? null : List.copyOf(validationCurve)));
             }
             eta.epochTook((System.nanoTime() - began) / 1e9);
             ProgressEvent event = ProgressEvent.epoch(TrainerStage.FINE_TUNING, epoch + 1, settings.epochs(),
                     optimizer.steps(), mean, null, eta.remaining(stopAfter - epoch - 1, 0, 1));
-            if (validation != null) {
-                event = event.withMetric(validation.metric(), validation.measure().getAsDouble(), "validation");
+            if (validated != null) {
+                event = event.withMetric(validation.metric(), validated, "validation");
             }
             if (progress != null) {
                 progress.accept(event);
             }
         }
         return losses;
+    }
+
+    /** Whether the newest validation figure is at least as good as every earlier one (NaN never is). */
+    private boolean isBest(double newest) {
+        if (Double.isNaN(newest)) {
+            return false;
+        }
+        for (int i = 0; i < validationCurve.size() - 1; i++) {
+            if (validationCurve.get(i) < newest) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The example order of an epoch: a function of the seed and the epoch only, so resumption replays it. */

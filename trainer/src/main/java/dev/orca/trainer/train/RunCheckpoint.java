@@ -36,8 +36,12 @@ import java.util.stream.Stream;
  */
 public final class RunCheckpoint {
 
-    /** Where a run stands; what {@code progress.json} holds. */
-    public record Progress(String stage, int completedEpochs, long optimizerSteps, long dropoutCalls, double lastLoss) {}
+    /**
+     * Where a run stands; what {@code progress.json} holds. {@code validation}: the validation figure after each completed
+     * epoch when the run measures one, else null (absent in checkpoints written before it existed).
+     */
+    public record Progress(String stage, int completedEpochs, long optimizerSteps, long dropoutCalls, double lastLoss,
+                           List<Double> validation) {}
 
     /** What {@code manifest.json} holds: file name to its size and SHA-256. */
     record Manifest(Map<String, FileDigest> files) {}

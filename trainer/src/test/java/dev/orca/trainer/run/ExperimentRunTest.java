@@ -153,6 +153,26 @@ class ExperimentRunTest {
         ExperimentRun.Result result = ExperimentRun.run(spec, dir.resolve("out-ft"), e -> { });
         assertTrue(result.alignmentCurve().isEmpty());
         assertEquals(2, result.trainingLoss().size());
+
+        // The default scores the best-validated epoch: its model, restored and measured again, gives the figure recorded
+        // after that epoch, and no epoch validated better.
+        List<Double> curve = result.validationCurve();
+        assertEquals(2, curve.size());
+        int chosen = result.evaluatedEpoch();
+        assertTrue(chosen == 1 || chosen == 2, "epoch " + chosen);
+        assertEquals(curve.get(chosen - 1), result.validation(), 1e-12);
+        assertTrue(curve.stream().allMatch(v -> v >= result.validation()), curve + " vs " + result.validation());
+        if (chosen == 1) {
+            assertTrue(curve.get(1) > curve.get(0), "a tie keeps the later epoch " + curve);
+        }
+
+        // lastEpoch scores the model after the last epoch: the same training, so the first run's last-epoch test figure.
+        spec.finetune.evaluatedModel = OrcaExperimentSpec.EvaluatedModel.LAST_EPOCH;
+        ExperimentRun.Result last = ExperimentRun.run(spec, dir.resolve("out-ft-last"), e -> { });
+        assertEquals(2, last.evaluatedEpoch());
+        assertEquals(last.testLastEpoch(), last.test(), 1e-12);
+        assertEquals(result.testLastEpoch(), last.test(), 1e-12);
+        assertEquals(curve.get(1), last.validation(), 1e-12);
     }
 
     /** Another experiment on a directory that holds a finished run trains from scratch; the first run's files are kept aside. */

@@ -176,6 +176,67 @@ class FineTuningTest {
         }
     }
 
+    /**
+     * The best-validated epoch (the latest among equal figures, as the official code keeps it) is what
+     * {@code restoreBestValidated} loads, also when the pod died after it and the run resumed; the validation curve
+     * spans the whole run.
+     */
+    @Test
+    void theBestValidatedEpochSurvivesARestartAndIsRestored(@TempDir Path dir) {
+        double[] figures = {0.5, 0.2, 0.3, 0.2, 0.4, 0.6}; // epoch 4 ties epoch 2 and is later: epoch 4 is kept
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray[] d = data(m);
+            SeededDropout dropout = new SeededDropout(3);
+            SequentialBlock model = model(m, 1, dropout);
+            List<float[]> atEpoch = new ArrayList<>();
+            AtomicInteger epoch = new AtomicInteger();
+            FineTuning.EpochValidation scripted = new FineTuning.EpochValidation("zeroOneError", () -> {
+                atEpoch.add(parameters(model).get(0).getArray().toFloatArray());
+                return figures[epoch.getAndIncrement()];
+            });
+            RunCheckpoint checkpoint = new RunCheckpoint(dir);
+            // The pod dies in epoch 6, after epoch 4 was kept and epoch 5 was not.
+            AtomicInteger batches = new AtomicInteger();
+            FineTuning.LossFunction dying = (out, target) -> {
+                if (batches.incrementAndGet() == 5 * 7 + 2) {
+                    throw new IllegalStateException("SIGKILL");
+                }
+                return Losses.crossEntropy(out, target);
+            };
+            assertThrows(IllegalStateException.class, () -> new FineTuning(model, parameters(model), dying, SETTINGS,
+                    checkpoint, dropout, null).keepBestValidated(scripted).run(d[0], d[1]));
+            assertEquals(5, epoch.get());
+
+            SeededDropout fresh = new SeededDropout(3);
+            SequentialBlock resumed = model(m, 99, fresh);
+            FineTuning.EpochValidation rest = new FineTuning.EpochValidation("zeroOneError", () -> figures[epoch.getAndIncrement()]);
+            FineTuning tuning = new FineTuning(resumed, parameters(resumed), Losses::crossEntropy, SETTINGS, checkpoint, fresh, null)
+                    .keepBestValidated(rest);
+            assertEquals(1, tuning.run(d[0], d[1]).size(), "epoch 6 only");
+            assertEquals(List.of(0.5, 0.2, 0.3, 0.2, 0.4, 0.6), tuning.validationCurve());
+            float[] last = parameters(resumed).get(0).getArray().toFloatArray();
+            assertEquals(4, tuning.restoreBestValidated().orElseThrow());
+            float[] restored = parameters(resumed).get(0).getArray().toFloatArray();
+            assertArrayEquals(atEpoch.get(3), restored, "epoch 4's weights");
+            assertTrue(!java.util.Arrays.equals(last, restored), "the last epoch's weights differ from epoch 4's");
+        }
+    }
+
+    @Test
+    void withoutAFiniteValidationFigureNothingIsRestored(@TempDir Path dir) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray[] d = data(m);
+            SeededDropout dropout = new SeededDropout(3);
+            SequentialBlock model = model(m, 1, dropout);
+            FineTuning tuning = new FineTuning(model, parameters(model), Losses::crossEntropy, SETTINGS, new RunCheckpoint(dir),
+                    dropout, null).keepBestValidated(new FineTuning.EpochValidation("nll", () -> Double.NaN));
+            tuning.run(d[0], d[1]);
+            float[] last = parameters(model).get(0).getArray().toFloatArray();
+            assertTrue(tuning.restoreBestValidated().isEmpty());
+            assertArrayEquals(last, parameters(model).get(0).getArray().toFloatArray());
+        }
+    }
+
     @Test
     void nanLossStopsNamingTheEpochAndKeepsTheCheckpoint(@TempDir Path dir) {
         try (NDManager m = NDManager.newBaseManager()) {
