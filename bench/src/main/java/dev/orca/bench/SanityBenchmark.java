@@ -30,7 +30,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Not a test: {@code bench/run sanity <classification experiment.yaml>... [--modes m,m] [--seeds n] [--out dir]}. Does each
+ * Not a test: {@code bench/run sanity <classification experiment.yaml>... [--modes m,m] [--seeds n] [--out dir]}
+ * ({@code --modes ""}: the majority class and the linear model only, beside a reproduction table's runs). Does each
  * mode learn what a simple model learns? Per task: the majority rate of the test split, a linear softmax classifier on the
  * same standardised inputs trained for the same epochs and batch size (AdamW, its rate chosen from 1e-3, 1e-2, 1e-1 on
  * the validation split), and every mode (fresh runs, each in a JVM of its own, as {@code bench/run reproduce}).
@@ -45,7 +46,7 @@ public final class SanityBenchmark {
         Path out = Path.of("runs", "sanity");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--modes" -> modes = List.of(args[++i].split(","));
+                case "--modes" -> modes = args[++i].isBlank() ? List.of() : List.of(args[i].split(",")); // "": the baselines only
                 case "--seeds" -> seeds = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> experiments.add(Path.of(args[i]));

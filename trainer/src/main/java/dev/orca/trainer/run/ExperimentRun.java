@@ -81,7 +81,7 @@ public final class ExperimentRun {
                         () -> Evaluation.evaluate(plan, run, validationRows));
                 fineTuning = selects ? fineTuning.keepBestValidated(each) : fineTuning.validateEachEpoch(each);
             }
-            List<Double> losses = fineTuning.run(run.trainX(), run.trainY());
+            List<Double> losses = fineTuning.run(run.trainX(), FineTuningStage.targets(run));
             double fineSeconds = (System.nanoTime() - fineStart) / 1e9;
 
             progress.accept(ProgressEvent.of(TrainerStage.EVALUATING, "validation and test"));
@@ -140,7 +140,7 @@ public final class ExperimentRun {
             };
             FineTuningStage.of(plan, run, recording).stopAfter(untilEpoch)
                     .validateEachEpoch(new FineTuning.EpochValidation(metric, () -> Evaluation.evaluate(plan, run, validationRows)))
-                    .run(run.trainX(), run.trainY());
+                    .run(run.trainX(), FineTuningStage.targets(run));
             if (curve.size() < untilEpoch || curve.get(untilEpoch - 1) == null) {
                 // Restarted after the checkpoint of the last epoch but before its figure was written: the model is that epoch's.
                 recording.accept(ProgressEvent.epoch(TrainerStage.FINE_TUNING, untilEpoch, spec.finetune.epochs, 0, Double.NaN,

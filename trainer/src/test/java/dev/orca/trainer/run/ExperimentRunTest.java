@@ -322,6 +322,55 @@ class ExperimentRunTest {
         assertTrue(missing.getMessage().contains("spec.task.data.files.trainLabels"), missing.getMessage());
     }
 
+    /**
+     * Cosmic's ignore mask reaches the training loss, as the official train_one_epoch applies it: two datasets that differ
+     * only in the targets of ignored pixels train identically; without the mask the same two datasets do not.
+     */
+    @Test
+    void ignoredPixelsDoNotTrain() throws IOException {
+        int n = 24;
+        int w = 16;
+        Random random = new Random(4);
+        float[] x = new float[n * w];
+        float[] y = new float[n * w];
+        float[] other = new float[n * w];
+        float[] ignore = new float[n * w];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+            y[i] = x[i] > 0 ? 1 : 0;
+            ignore[i] = i % 4 == 0 ? 1 : 0;
+            other[i] = ignore[i] == 1 ? 1 - y[i] : y[i];
+        }
+        List<List<Double>> losses = new ArrayList<>();
+        for (boolean masked : new boolean[] {true, false}) {
+            for (float[] targets : List.of(y, other)) {
+                Path npz = dir.resolve("cosmic-" + masked + "-" + losses.size() + ".npz");
+                try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(npz))) {
+                    zip.putNextEntry(new ZipEntry("x.npy"));
+                    zip.write(npy(x, "(" + n + ", 1, " + w + ")"));
+                    zip.putNextEntry(new ZipEntry("y.npy"));
+                    zip.write(npy(targets, "(" + n + ", 1, " + w + ")"));
+                    if (masked) {
+                        zip.putNextEntry(new ZipEntry("ignore.npy"));
+                        zip.write(npy(ignore, "(" + n + ", 1, " + w + ")"));
+                    }
+                }
+                Path yaml = Files.writeString(dir.resolve("cosmic.yaml"), """
+                        task: { type: dense, inputShape: [1, %d], outputShape: [1, %d], metric: oneMinusAuroc, loss: binaryCrossEntropy,
+                                data: { files: { train: "%s", format: npz }, testFraction: 0.25 } }
+                        body: { checkpoint: bundled:all-minilm-l6-v2 }
+                        mode: finetune
+                        finetune: { epochs: 2, batchSize: 6, optimizer: { name: adamw, lr: 1.0e-3 } }
+                        seed: 2
+                        """.formatted(w, w, npz));
+                ExperimentRun.Result result = ExperimentRun.run(ExperimentFiles.read(yaml), dir.resolve("out-" + npz.getFileName()), e -> { });
+                losses.add(result.trainingLoss());
+            }
+        }
+        assertEquals(losses.get(0), losses.get(1), "masked: the ignored pixels' targets do not matter");
+        assertTrue(!losses.get(2).equals(losses.get(3)), "unmasked, they do: " + losses.get(2) + " vs " + losses.get(3));
+    }
+
     /** CIFAR-10's binary format: label byte, then 1024 R, G, B bytes; class c is brightest in channel c % 3. */
     private static void writeCifar(Path file, int n) throws IOException {
         Random random = new Random(9);
