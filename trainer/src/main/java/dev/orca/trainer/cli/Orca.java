@@ -217,9 +217,10 @@ public final class Orca {
             }
         }
         System.out.println();
-        System.out.printf("%-10s %-14s %-14s %-12s %-12s%n", "mode", "test 0-1 err", "val 0-1 err", "align (s)", "finetune (s)");
-        results.forEach((mode, r) -> System.out.printf("%-10s %-14.4f %-14.4f %-12.1f %-12.1f%n", mode, r.test(), r.validation(),
-                r.alignmentSeconds(), r.fineTuningSeconds()));
+        System.out.printf("%-10s %-14s %-14s %-16s %-12s %-12s%n", "mode", "test 0-1 err", "val 0-1 err", "best-val. epoch",
+                "align (s)", "finetune (s)");
+        results.forEach((mode, r) -> System.out.printf("%-10s %-14.4f %-14.4f %-16s %-12.1f %-12.1f%n", mode, r.test(),
+                r.validation(), r.evaluatedEpoch() + " of " + r.trainingLoss().size(), r.alignmentSeconds(), r.fineTuningSeconds()));
         var orca = results.get("orca");
         if (!orca.alignmentCurve().isEmpty()) {
             System.out.printf("OTDD during alignment: %.3f -> %.3f%n", orca.alignmentCurve().get(0),
