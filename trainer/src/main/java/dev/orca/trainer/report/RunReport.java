@@ -18,7 +18,7 @@ public final class RunReport {
 
     /** What the report shows; curves may be empty (a mode without alignment, a resumed finished run). */
     public record Content(String title, String mode, String body, String metric, double test, double validation,
-                          List<Double> alignmentCurve, String alignmentMetric, List<Double> trainingLoss,
+                          int evaluatedEpoch, List<Double> alignmentCurve, String alignmentMetric, List<Double> trainingLoss,
                           double alignmentSeconds, double fineTuningSeconds) {}
 
     public static void write(Path file, Content c) {
@@ -28,15 +28,15 @@ public final class RunReport {
                         + "td,th{padding:.2em .8em;text-align:left}svg{border:1px solid #ddd;margin:.5em 0}</style></head><body>\n")
                 .append("<h1>").append(escape(c.title())).append("</h1>\n<table>\n")
                 .append(row("mode", c.mode())).append(row("body", c.body()))
-                .append(row(c.metric() + " (test, last epoch)", number(c.test())))
-                .append(row(c.metric() + " (validation)", number(c.validation())))
+                .append(row(c.metric() + " (test, epoch " + c.evaluatedEpoch() + ")", number(c.test())))
+                .append(row(c.metric() + " (validation, epoch " + c.evaluatedEpoch() + ")", number(c.validation())))
                 .append(row("alignment time", String.format(Locale.ROOT, "%.1f s", c.alignmentSeconds())))
                 .append(row("fine-tuning time", String.format(Locale.ROOT, "%.1f s", c.fineTuningSeconds())))
                 .append("</table>\n");
         html.append("<h2>Alignment: ").append(escape(c.alignmentMetric())).append(" per epoch</h2>\n")
                 .append(c.alignmentCurve().isEmpty() ? "<p>No alignment in this run.</p>\n" : chart(c.alignmentCurve(), "#c0392b"));
         html.append("<h2>Training loss per epoch</h2>\n")
-                .append(c.trainingLoss().isEmpty() ? "<p>No training epochs in this run (resumed after completion).</p>\n"
+                .append(c.trainingLoss().isEmpty() ? "<p>No training epochs recorded (a checkpoint from before Orca kept its curve).</p>\n"
                         : chart(c.trainingLoss(), "#2c3e80"));
         html.append("</body></html>\n");
         dev.orca.trainer.io.AtomicFiles.writeString(file, html.toString());

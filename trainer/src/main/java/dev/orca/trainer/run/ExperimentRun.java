@@ -81,7 +81,8 @@ public final class ExperimentRun {
                         () -> Evaluation.evaluate(plan, run, validationRows));
                 fineTuning = selects ? fineTuning.keepBestValidated(each) : fineTuning.validateEachEpoch(each);
             }
-            List<Double> losses = fineTuning.run(run.trainX(), FineTuningStage.targets(run));
+            fineTuning.run(run.trainX(), FineTuningStage.targets(run));
+            List<Double> losses = fineTuning.lossCurve();
             double fineSeconds = (System.nanoTime() - fineStart) / 1e9;
 
             progress.accept(ProgressEvent.of(TrainerStage.EVALUATING, "validation and test"));
@@ -105,7 +106,7 @@ public final class ExperimentRun {
             RunDirectory directory = new RunDirectory(out);
             AtomicFiles.writeJson(directory.result(), result);
             RunReport.write(directory.report(), new RunReport.Content("Orca: " + out.toAbsolutePath().getFileName(),
-                    result.mode(), result.body(), result.metric(), test, validation, curve, plan.alignmentMetric(), losses,
+                    result.mode(), result.body(), result.metric(), test, validation, evaluatedEpoch, curve, plan.alignmentMetric(), losses,
                     alignSeconds, fineSeconds));
             progress.accept(new ProgressEvent(System.currentTimeMillis(), TrainerStage.SUCCEEDED, null, null, null,
                     null, curve.isEmpty() ? null : curve.get(curve.size() - 1), result.metric(), test, "test", 0L, null));

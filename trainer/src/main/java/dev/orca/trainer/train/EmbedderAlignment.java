@@ -90,7 +90,7 @@ public final class EmbedderAlignment {
                 new Random(settings.seed() * 1_000_003L + epoch));
     }
 
-    /** Aligns on {@code inputs} with (pseudo-)labels; returns the distance of every epoch run by this call. */
+    /** Aligns on {@code inputs} with (pseudo-)labels; returns the distance of every epoch, those of an earlier, resumed run first. */
     public List<Double> run(NDArray inputs, int[] labels) {
         if (inputs.getShape().get(0) != labels.length || labels.length == 0) {
             throw new IllegalArgumentException("alignment data has " + inputs.getShape().get(0) + " inputs and "
@@ -107,6 +107,9 @@ public final class EmbedderAlignment {
         ParameterStore store = new ParameterStore(inputs.getManager(), false);
         EtaEstimator eta = new EtaEstimator();
         List<Double> curve = new ArrayList<>();
+        if (restored != null && restored.progress().curve() != null) {
+            curve.addAll(restored.progress().curve());
+        }
         if (progress != null && start < settings.epochs()) {
             progress.accept(ProgressEvent.of(TrainerStage.ALIGNING, "epoch " + (start + 1) + " of " + settings.epochs()));
         }
@@ -136,7 +139,7 @@ public final class EmbedderAlignment {
             curve.add(total);
             if (checkpoint != null) {
                 checkpoint.save(STAGE, embedder, optimizer.state(),
-                        new RunCheckpoint.Progress(STAGE, epoch + 1, optimizer.steps(), 0, total, null));
+                        new RunCheckpoint.Progress(STAGE, epoch + 1, optimizer.steps(), 0, total, List.copyOf(curve), null));
             }
             eta.epochTook((System.nanoTime() - began) / 1e9);
             if (progress != null) {

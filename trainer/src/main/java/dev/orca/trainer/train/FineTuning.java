@@ -91,6 +91,7 @@ public final class FineTuning {
     private EpochValidation validation;
     private boolean keepBestValidated;
     private final List<Double> validationCurve = new ArrayList<>();
+    private final List<Double> lossCurve = new ArrayList<>();
 
     /**
      * A validation measurement after every epoch (search trials rank configurations by it; a run keeps its best-validated
@@ -149,6 +150,11 @@ public final class FineTuning {
         return List.copyOf(validationCurve);
     }
 
+    /** The mean training loss of each epoch, from the first (resumed runs included, unlike {@link #run}'s). */
+    public List<Double> lossCurve() {
+        return List.copyOf(lossCurve);
+    }
+
     /**
      * Loads the best-validated epoch's parameters into the model and returns that epoch (1-based); empty, the model
      * untouched, when no epoch had a finite figure. Call after {@link #run} with {@link #keepBestValidated}.
@@ -179,6 +185,9 @@ public final class FineTuning {
             }
             if (restored.progress().validation() != null) {
                 validationCurve.addAll(restored.progress().validation());
+            }
+            if (restored.progress().curve() != null) {
+                lossCurve.addAll(restored.progress().curve());
             }
         }
         int batches = (int) ((n + settings.batchSize() - 1) / settings.batchSize());
@@ -225,18 +234,19 @@ public final class FineTuning {
             }
             double mean = sum / batches;
             losses.add(mean);
+            lossCurve.add(mean);
             Double validated = null;
             if (validation != null) {
                 validated = validation.measure().getAsDouble();
                 validationCurve.add(validated);
                 if (keepBestValidated && isBest(validated)) {
                     checkpoint.save(BEST_STAGE, model, new ParameterUpdater.State(optimizer.steps(), java.util.Map.of()),
-                            new RunCheckpoint.Progress(BEST_STAGE, epoch + 1, optimizer.steps(), 0, mean, null));
+                            new RunCheckpoint.Progress(BEST_STAGE, epoch + 1, optimizer.steps(), 0, mean, null, null));
                 }
             }
             if (checkpoint != null) {
                 checkpoint.save(STAGE, model, optimizer.state(), new RunCheckpoint.Progress(STAGE, epoch + 1,
-                        optimizer.steps(), dropout == null ? 0 : dropout.calls(), mean,
+                        optimizer.steps(), dropout == null ? 0 : dropout.calls(), mean, List.copyOf(lossCurve),
                         validation == null ? null : List.copyOf(validationCurve)));
             }
             eta.epochTook((System.nanoTime() - began) / 1e9);

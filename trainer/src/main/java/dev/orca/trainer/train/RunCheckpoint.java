@@ -37,11 +37,13 @@ import java.util.stream.Stream;
 public final class RunCheckpoint {
 
     /**
-     * Where a run stands; what {@code progress.json} holds. {@code validation}: the validation figure after each completed
-     * epoch when the run measures one, else null (absent in checkpoints written before it existed).
+     * Where a run stands; what {@code progress.json} holds. {@code curve}: the stage's figure after each completed epoch
+     * (the mean training loss, or the alignment distance), so that a resumed run reports its whole curve;
+     * {@code validation}: the validation figure after each completed epoch when the run measures one. Either is null when
+     * not kept (and in checkpoints written before they existed).
      */
     public record Progress(String stage, int completedEpochs, long optimizerSteps, long dropoutCalls, double lastLoss,
-                           List<Double> validation) {}
+                           List<Double> curve, List<Double> validation) {}
 
     /** What {@code manifest.json} holds: file name to its size and SHA-256. */
     record Manifest(Map<String, FileDigest> files) {}
