@@ -16,11 +16,11 @@ RUN apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-
 ENV PYTORCH_LIBRARY_PATH=/opt/libtorch/lib PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128
 
 FROM base-${VARIANT}
-# jemalloc with the settings FACTS.md measured: default glibc/jemalloc return memory every step on these nodes.
+# jemalloc as ./orca configures it (its comment says why: pages reused across steps, RSS bounded by a 10 s decay).
 RUN apt-get update && apt-get install -y --no-install-recommends libjemalloc2 && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 1000 --no-create-home --home-dir /tmp orca
 ENV LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
-    MALLOC_CONF=oversize_threshold:1,background_thread:true,metadata_thp:auto,dirty_decay_ms:-1,muzzy_decay_ms:-1 \
+    MALLOC_CONF=oversize_threshold:1,background_thread:true,metadata_thp:auto,dirty_decay_ms:10000,muzzy_decay_ms:0 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -Dai.djl.offline=true -Dai.djl.default_engine=PyTorch"
 COPY trainer/target/lib/ /opt/orca/lib/
 COPY trainer/target/orca-trainer-0.1.0-SNAPSHOT.jar /opt/orca/lib/
