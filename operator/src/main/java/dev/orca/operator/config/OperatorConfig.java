@@ -24,6 +24,12 @@ public interface OperatorConfig {
     @WithDefault("IfNotPresent")
     String imagePullPolicy();
 
+    /**
+     * Secrets for pulling the trainer images (the chart's imagePullSecrets, the operator's own), named in every trainer,
+     * trial and candidate pod: a private registry needs them in each experiment's namespace as well.
+     */
+    java.util.Optional<java.util.List<String>> imagePullSecrets();
+
     /** Upper bound on {@code spec.resources.gpus}; an experiment asking for more fails validation instead of pending forever. */
     @WithDefault("8")
     int maxGpusPerExperiment();

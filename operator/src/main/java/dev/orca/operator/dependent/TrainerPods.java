@@ -11,6 +11,7 @@ import dev.orca.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
@@ -118,6 +119,7 @@ public final class TrainerPods {
                 .withRestartPolicy("Never")
                 .withServiceAccountName(writer.identity())
                 .withAutomountServiceAccountToken(false)
+                .withImagePullSecrets(config.imagePullSecrets().orElse(List.of()).stream().map(LocalObjectReference::new).toList())
                 .withNodeSelector(resources.nodeSelector.isEmpty() ? null : resources.nodeSelector)
                 .withTolerations(resources.tolerations.stream().map(TrainerPods::toleration).toList())
                 .withPriorityClassName(resources.priorityClassName)

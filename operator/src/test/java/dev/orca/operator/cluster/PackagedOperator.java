@@ -51,7 +51,7 @@ public final class PackagedOperator implements AutoCloseable {
                             continue;
                         }
                         if (env.getName().equals("JAVA_OPTS_APPEND")) {
-                            // The image's launcher (run-java.sh) passes these to the JVM; so does this stand-in.
+                            // The image's entrypoint passes these to the JVM (images/operator.Dockerfile); so does this launch.
                             command.addAll(1, List.of(env.getValue().trim().split("\\s+")));
                         } else {
                             builder.environment().put(env.getName(), env.getValue());

@@ -124,6 +124,9 @@ public final class RealCluster implements AutoCloseable {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(false);
             builder.environment().put("ORCA_E2E_STATE", state.toString());
+            // The control plane alone: these tests run the operator themselves and assert on API objects, and a real
+            // node would start every Job's trainer (e2e/run is where pods run).
+            builder.environment().put("ORCA_E2E_NODE", "none");
             Path errors = Files.createTempFile("orca-e2e", ".err");
             builder.redirectError(errors.toFile());
             Process process = builder.start();

@@ -32,6 +32,7 @@ class TrainerPodsTest {
         public String trainerImage() { return "ghcr.io/orca-dev/orca-trainer:0.1.0"; }
         public String trainerCpuImage() { return "ghcr.io/orca-dev/orca-trainer-cpu:0.1.0"; }
         public String imagePullPolicy() { return "IfNotPresent"; }
+        public java.util.Optional<List<String>> imagePullSecrets() { return java.util.Optional.of(List.of("regcred")); }
         public int maxGpusPerExperiment() { return 8; }
         public boolean networkPolicy() { return true; }
         public List<String> networkPolicyApiServerCidrs() { return List.of("0.0.0.0/0"); }
@@ -52,6 +53,8 @@ class TrainerPodsTest {
         PodSpec pod = trialJob(e).getSpec().getTemplate().getSpec();
         assertEquals("x-t3", pod.getServiceAccountName());
         assertFalse(pod.getAutomountServiceAccountToken(), "no token for every container");
+        assertEquals(List.of("regcred"), pod.getImagePullSecrets().stream().map(r -> r.getName()).toList(),
+                "the chart's pull secrets reach every trainer pod");
         var env = pod.getContainers().get(0).getEnv().stream().filter(v -> v.getValue() != null)
                 .collect(java.util.stream.Collectors.toMap(v -> v.getName(), v -> v.getValue()));
         assertEquals("x-progress-t3", env.get(dev.orca.crd.ProgressReport.ENV_CONFIG_MAP));

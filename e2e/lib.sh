@@ -1,0 +1,96 @@
+# The steps every e2e command shares (e2e/run, e2e/scenarios/*), sourced with $here set to the repository: a cluster with
+# its real node, Orca's images built and pushed to the node's registry, Orca installed with its Helm chart by digest,
+# and claims bound to real PersistentVolumes on the node. Nothing here plays a kubelet: pods run in containerd.
+e2e_state=${ORCA_E2E_RUN_STATE:-${XDG_CACHE_HOME:-$HOME/.cache}/orca-e2e/run}
+export ORCA_E2E_STATE=$e2e_state/cluster
+log() { echo "e2e: $*" >&2; }
+
+# Starts (or reuses) the cluster; sets KUBECONFIG, $kubectl and $registry.
+e2e_cluster() {
+  eval "$("$here/e2e/cluster" start | tail -1)"; export KUBECONFIG
+  kubectl="$(cat "$ORCA_E2E_STATE/bin")/kubectl"
+  registry=$("$here/e2e/node" registry)
+  mkdir -p "$e2e_state"
+}
+
+# Builds the operator and trainer images and pushes them to the node's registry; sets $operator_image and $trainer_image
+# (repository@digest, as the registry stored them).
+e2e_images() {
+  "$here/images/build" --push "$registry" > "$e2e_state/images.txt"
+  operator_image=$(grep -m1 "^$registry/orca-dev/orca-operator@" "$e2e_state/images.txt")
+  trainer_image=$(grep -m1 "^$registry/orca-dev/orca-trainer-cpu@" "$e2e_state/images.txt")
+  [ -n "$operator_image" ] && [ -n "$trainer_image" ] || { log "images/build printed no pushed digests"; cat "$e2e_state/images.txt" >&2; exit 1; }
+}
+
+# helm from its own Go module (e2e/tools); $helm.
+e2e_helm() { helm=$("$here/e2e/tools" helm); }
+
+# Installs (or upgrades) the chart with the built images by digest, and waits for the operator pod to be Ready through its
+# probes. The GPU image is the CPU one: no CUDA libtorch runs here, and a pod given a GPU by the node still computes on CPU.
+e2e_install() {
+  e2e_helm
+  "$helm" upgrade --install orca "$here/charts/orca-operator" --namespace orca-system --create-namespace \
+    --set "image.repository=${operator_image%@*}" --set "image.digest=${operator_image#*@}" \
+    --set "trainer.cpuImage=${trainer_image%@*}" --set "trainer.cpuDigest=${trainer_image#*@}" \
+    --set "trainer.image=${trainer_image%@*}" --set "trainer.digest=${trainer_image#*@}" "$@" >/dev/null
+  "$kubectl" -n orca-system rollout status deployment/orca-operator --timeout=300s >&2
+}
+
+# A claim bound to a PersistentVolume on the node: a directory under the run's state, owned by the trainer's user (a
+# hostPath volume keeps its owner; fsGroup does not apply to it). Prints the directory.
+e2e_claim() {
+  local namespace=$1 claim=$2 dir=$e2e_state/volumes/$1-$2
+  mkdir -p "$dir"
+  chown 1000:1000 "$dir"
+  "$kubectl" get namespace "$namespace" >/dev/null 2>&1 || "$kubectl" create namespace "$namespace" >/dev/null
+  "$kubectl" apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: PersistentVolume
+metadata: { name: $namespace-$claim }
+spec:
+  capacity: { storage: 20Gi }
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: ""
+  claimRef: { namespace: $namespace, name: $claim }
+  hostPath: { path: $dir, type: Directory }
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: $claim, namespace: $namespace }
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: ""
+  volumeName: $namespace-$claim
+  resources: { requests: { storage: 20Gi } }
+YAML
+  # Bound before any pod names it: a pod the scheduler found with an unbound claim may wait out its back-off (minutes).
+  "$kubectl" -n "$namespace" wait --for=jsonpath='{.status.phase}'=Bound "pvc/$claim" --timeout=120s >/dev/null
+  echo "$dir"
+}
+
+# The value at a JSON path of an experiment file, read by the API server (a server-side dry run: defaults applied).
+e2e_field() { "$kubectl" apply --dry-run=server -f "$1" -o jsonpath="{$2}"; }
+
+# Samples every second, until killed, each pod of the namespace with the label selector: "<epoch> <pod> <phase> <node>".
+e2e_sample_pods() {
+  local namespace=$1 selector=$2 out=$3
+  while true; do
+    "$kubectl" -n "$namespace" get pods -l "$selector" \
+      -o jsonpath='{range .items[*]}{.metadata.name} {.status.phase} {.spec.nodeName}{"\n"}{end}' 2>/dev/null |
+      sed "s/^/$(date +%s) /" >> "$out"
+    sleep 1
+  done
+}
+
+# The most pods whose names match the regular expression $2 that one sample of $1 saw Running at once.
+e2e_most_running() {
+  awk -v pattern="^($2)\$" '$3 == "Running" && $2 ~ pattern { n[$1]++ } END { m = 0; for (t in n) if (n[t] > m) m = n[t]; print m }' "$1"
+}
+
+# The container's main process on the node, for a pod's first container (killing it is what a crash looks like).
+e2e_container_pid() {
+  local id
+  id=$("$kubectl" -n "$1" get pod "$2" -o jsonpath='{.status.containerStatuses[0].containerID}')
+  "$here/e2e/node" crictl inspect --output go-template --template '{{.info.pid}}' "${id#containerd://}"
+}
