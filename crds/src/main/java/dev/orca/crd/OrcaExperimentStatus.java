@@ -15,15 +15,15 @@ public class OrcaExperimentStatus {
     public static final int OTDD_CURVE_POINTS = 50;
 
     public enum Phase {
-        Pending, Selecting, Searching, Aligning, FineTuning, Evaluating, Succeeded, Failed, Suspended;
+        Pending, Queued, Selecting, Searching, Aligning, FineTuning, Evaluating, Succeeded, Failed, Suspended;
 
         public boolean finished() {
             return this == Succeeded || this == Failed;
         }
     }
 
-    @JsonPropertyDescription("Pending, Selecting (body selection), Searching (hyper-parameter search), Aligning, FineTuning, Evaluating,"
-            + " Succeeded, Failed or Suspended.")
+    @JsonPropertyDescription("Pending, Queued (Kueue holds the trainer Job; the Running condition says why), Selecting (body selection),"
+            + " Searching (hyper-parameter search), Aligning, FineTuning, Evaluating, Succeeded, Failed or Suspended.")
     public Phase phase;
     @JsonPropertyDescription("The trainer's current stage (preparing, aligning, fine-tuning, evaluating).")
     public String stage;

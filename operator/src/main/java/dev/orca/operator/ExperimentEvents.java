@@ -32,7 +32,10 @@ public class ExperimentEvents {
         }
         String message = after.conditions.stream().filter(c -> ExperimentStatusBuilder.READY.equals(c.getType()))
                 .map(c -> c.getMessage()).findFirst().orElse("");
-        record(experiment, after.phase == Phase.Failed ? "Warning" : "Normal", after.phase.name(),
+        // A queued experiment's Event names Kueue's cause (Preempted, Deactivated or Queued) rather than the phase.
+        String reason = after.phase != Phase.Queued ? after.phase.name() : after.conditions.stream()
+                .filter(c -> ExperimentStatusBuilder.RUNNING.equals(c.getType())).map(c -> c.getReason()).findFirst().orElse("Queued");
+        record(experiment, after.phase == Phase.Failed || "Preempted".equals(reason) ? "Warning" : "Normal", reason,
                 (from == null ? "" : from + " -> ") + after.phase + ": " + message);
     }
 

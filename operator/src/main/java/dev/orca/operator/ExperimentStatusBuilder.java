@@ -105,6 +105,11 @@ public final class ExperimentStatusBuilder {
             s.phase = Phase.Suspended;
             reason = "Suspended";
             message = "spec.runPolicy.suspend is true; the run resumes from its last checkpoint when unsuspended";
+        } else if (o.queue().filter(q -> !q.admitted()).isPresent()) {
+            // Kueue holds the Job: waiting for quota, or preempted (the run resumes from its checkpoint when readmitted).
+            s.phase = Phase.Queued;
+            reason = o.queue().get().reason();
+            message = o.queue().get().message();
         } else {
             s.phase = report.map(r -> phaseOf(r.trainerStage())).orElse(Phase.Pending);
             reason = s.phase.name();
@@ -112,7 +117,7 @@ public final class ExperimentStatusBuilder {
                     ? s.stage + " epoch " + s.progress.epoch + "/" + s.progress.epochs
                     : job.isPresent() ? "the trainer Job is starting" : "creating the trainer Job";
         }
-        boolean running = !s.phase.finished() && s.phase != Phase.Suspended && job.isPresent();
+        boolean running = !s.phase.finished() && s.phase != Phase.Suspended && s.phase != Phase.Queued && job.isPresent();
         s.conditions = List.of(
                 condition(before, SPEC_VALID, true, "Valid", "the spec passed validation", time),
                 condition(before, RUNNING, running, reason, message, time),

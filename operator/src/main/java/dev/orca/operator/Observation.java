@@ -1,5 +1,6 @@
 package dev.orca.operator;
 
+import dev.orca.operator.kueue.QueueState;
 import dev.orca.operator.plan.ExperimentPlan;
 
 import dev.orca.crd.OrcaExperiment;
@@ -12,8 +13,15 @@ import java.util.Optional;
 
 /**
  * What the reconciler saw of one experiment in one pass: the resource, why it cannot run (if it cannot),
- * its trainer Job and pods, the trainer's latest report, and what selection and search decided (null for an invalid spec).
+ * its trainer Job and pods, the trainer's latest report, what selection and search decided (null for an invalid spec),
+ * and, while Kueue holds the Job suspended, where it stands in its queue.
  */
 public record Observation(OrcaExperiment experiment, List<SpecValidation.Violation> violations, Optional<Job> job, List<Pod> pods,
-                          Optional<ProgressReport> progress, ExperimentPlan plan) {
+                          Optional<ProgressReport> progress, ExperimentPlan plan, Optional<QueueState> queue) {
+
+    /** An experiment outside Kueue. */
+    public Observation(OrcaExperiment experiment, List<SpecValidation.Violation> violations, Optional<Job> job, List<Pod> pods,
+                       Optional<ProgressReport> progress, ExperimentPlan plan) {
+        this(experiment, violations, job, pods, progress, plan, Optional.empty());
+    }
 }

@@ -36,7 +36,11 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quarkus.logging.Log;
+import dev.orca.operator.kueue.KueueLabels;
+import dev.orca.operator.kueue.KueueWorkloads;
+import dev.orca.operator.kueue.QueueState;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,6 +73,8 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
     static final String POD_EVENT_SOURCE = "trainer-pods";
     /** Resources watched beside the dependents' own informers (the RBAC rules are derived from these and the workflow). */
     public static final List<Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>> WATCHED = List.of(Pod.class);
+    /** How often a Job that Kueue holds is looked at again. */
+    static final Duration QUEUE_RECHECK = Duration.ofSeconds(10);
 
     private final OperatorConfig config;
     private final ExperimentEvents events;
@@ -118,19 +124,26 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
                 context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
             }
             Optional<Job> trainer = ExperimentPlan.jobsWithRole(context, Names.TRAINER).values().stream().findFirst();
+            // Kueue's word on a Job it holds suspended (read on demand: Kueue is optional and only queued experiments ask).
+            Optional<QueueState> queue = trainer.filter(j -> KueueLabels.queued(experiment) && Boolean.TRUE.equals(j.getSpec().getSuspend()))
+                    .map(j -> KueueWorkloads.state(context.getClient(), j).orElseGet(() -> QueueState.awaiting(KueueLabels.queue(experiment))));
             Observation observed = new Observation(experiment, violations, trainer,
-                    List.copyOf(context.getSecondaryResources(Pod.class)), Optional.ofNullable(reports.get(ProgressReport.KEY)), plan);
+                    List.copyOf(context.getSecondaryResources(Pod.class)), Optional.ofNullable(reports.get(ProgressReport.KEY)), plan, queue);
             next = ExperimentStatusBuilder.build(observed, previous, clock.instant());
         }
+        // Workloads are not watched: a queued experiment looks again for its admission (or a changed reason).
+        Duration recheck = next.phase == OrcaExperimentStatus.Phase.Queued ? QUEUE_RECHECK : null;
         metrics.record(experiment, next);
         metrics.retainOnly(context.getPrimaryCache().list().toList());
         if (next.equals(previous)) {
-            return UpdateControl.noUpdate();
+            UpdateControl<OrcaExperiment> none = UpdateControl.noUpdate();
+            return recheck == null ? none : none.rescheduleAfter(recheck);
         }
         events.transition(experiment, previous, next);
         events.searchProgress(experiment, previous, next);
         experiment.setStatus(next);
-        return UpdateControl.patchStatus(experiment);
+        UpdateControl<OrcaExperiment> patch = UpdateControl.patchStatus(experiment);
+        return recheck == null ? patch : patch.rescheduleAfter(recheck);
     }
 
     @Override

@@ -57,11 +57,11 @@ abstract class PlannedJobs extends KubernetesDependentResource<Job, OrcaExperime
 
     @Override
     public Matcher.Result<Job> match(Job actual, Job desired, OrcaExperiment primary, Context<OrcaExperiment> context) {
-        return TrainerPods.matchSuspension(actual, desired);
+        return TrainerPods.matchSuspension(primary, context, actual, desired);
     }
 
     @Override
     public Job update(Job actual, Job desired, OrcaExperiment primary, Context<OrcaExperiment> context) {
-        return TrainerPods.updateSuspension(context, actual, desired);
+        return TrainerPods.updateSuspension(primary, context, actual, desired);
     }
 }

@@ -50,11 +50,11 @@ public class TrainerJob extends KubernetesDependentResource<Job, OrcaExperiment>
 
     @Override
     public Matcher.Result<Job> match(Job actual, OrcaExperiment primary, Context<OrcaExperiment> context) {
-        return TrainerPods.matchSuspension(actual, desired(primary, context));
+        return TrainerPods.matchSuspension(primary, context, actual, desired(primary, context));
     }
 
     @Override
     public Job update(Job actual, Job desired, OrcaExperiment primary, Context<OrcaExperiment> context) {
-        return TrainerPods.updateSuspension(context, actual, desired);
+        return TrainerPods.updateSuspension(primary, context, actual, desired);
     }
 }

@@ -8,6 +8,8 @@ import dev.orca.crd.ProgressReport;
 import dev.orca.crd.TrainerCommand;
 import dev.orca.crd.TrainerExit;
 import dev.orca.operator.config.OperatorConfig;
+import dev.orca.operator.kueue.KueueLabels;
+import dev.orca.operator.kueue.KueueWorkloads;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -97,13 +99,16 @@ public final class TrainerPods {
                 new EnvVarBuilder().withName("OMP_NUM_THREADS").withValue(Integer.toString(threads(resources.cpu))).build());
 
         long uid = config.trainerUid();
+        Map<String, String> jobLabels = new LinkedHashMap<>(labels);
+        jobLabels.putAll(KueueLabels.forJob(experiment));
         return new JobBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
+                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(jobLabels).endMetadata()
                 .withNewSpec()
                 .withBackoffLimit(policy.backoffLimit)
                 .withActiveDeadlineSeconds(policy.activeDeadlineSeconds)
                 .withTtlSecondsAfterFinished(policy.ttlSecondsAfterFinished == null ? null : policy.ttlSecondsAfterFinished.intValue())
-                .withSuspend(policy.suspend)
+                // Under Kueue a Job starts suspended and only Kueue, on admission, starts it.
+                .withSuspend(policy.suspend || KueueLabels.queued(experiment))
                 // Invalid input fails the Job at once (another attempt reads the same input); an eviction or preemption
                 // (DisruptionTarget) does not count against the backoff limit; every other failure, OOMKilled included,
                 // is retried from the checkpoint up to runPolicy.backoffLimit, and the status names what ended the last pod.
@@ -151,6 +156,10 @@ public final class TrainerPods {
                 .build();
     }
 
+    private static boolean suspendedBySpec(OrcaExperiment experiment) {
+        return experiment.getSpec().runPolicy != null && experiment.getSpec().runPolicy.suspend;
+    }
+
     /** Whole CPUs of the pod's limit, at least one. */
     static int threads(String cpu) {
         double cores = Quantity.getAmountInBytes(new Quantity(cpu)).doubleValue();
@@ -162,12 +171,25 @@ public final class TrainerPods {
                 .withTolerationSeconds(t.tolerationSeconds).build();
     }
 
-    /** A Job's pod template is immutable and so is the experiment's spec: only suspension may change on a running Job. */
-    static Matcher.Result<Job> matchSuspension(Job actual, Job desired) {
+    /**
+     * A Job's pod template is immutable and so is the experiment's spec: only suspension may change on a running Job. Under
+     * Kueue the Job's own suspend flag is Kueue's (it holds a queued Job suspended and starts it on admission; the operator
+     * never undoes that): runPolicy.suspend deactivates the Job's Workload instead.
+     */
+    static Matcher.Result<Job> matchSuspension(OrcaExperiment experiment, Context<OrcaExperiment> context, Job actual, Job desired) {
+        if (KueueLabels.queued(experiment)) {
+            boolean wantActive = !suspendedBySpec(experiment);
+            boolean matched = KueueWorkloads.active(context.getClient(), actual).map(active -> active == wantActive).orElse(true);
+            return Matcher.Result.computed(matched, desired);
+        }
         return Matcher.Result.computed(Objects.equals(actual.getSpec().getSuspend(), desired.getSpec().getSuspend()), desired);
     }
 
-    static Job updateSuspension(Context<OrcaExperiment> context, Job actual, Job desired) {
+    static Job updateSuspension(OrcaExperiment experiment, Context<OrcaExperiment> context, Job actual, Job desired) {
+        if (KueueLabels.queued(experiment)) {
+            KueueWorkloads.setActive(context.getClient(), actual, !suspendedBySpec(experiment));
+            return actual;
+        }
         return context.getClient().batch().v1().jobs().inNamespace(actual.getMetadata().getNamespace())
                 .withName(actual.getMetadata().getName())
                 .edit(job -> {

@@ -70,6 +70,24 @@ class TrainerPodsTest {
         assertEquals(List.of(TrainerExit.INVALID_INPUT), rules.get(0).getOnExitCodes().getValues());
     }
 
+    /** Under Kueue: the queue and priority labels on the Job (Kueue reads them there), and the Job created suspended. */
+    @Test
+    void aQueuedExperimentsJobCarriesKueuesLabelsAndStartsSuspended() {
+        OrcaExperiment e;
+        try (var client = new KubernetesClientBuilder().build()) {
+            e = TestExperiments.valid(client, "ns", "x");
+        }
+        assertFalse(trialJob(e).getSpec().getSuspend(), "outside Kueue the Job runs at once");
+        e.getMetadata().setLabels(Map.of(dev.orca.operator.kueue.KueueLabels.QUEUE, "gpus",
+                dev.orca.operator.kueue.KueueLabels.PRIORITY_CLASS, "orca-low"));
+        Job job = trialJob(e);
+        assertTrue(job.getSpec().getSuspend(), "Kueue starts it on admission");
+        assertEquals("gpus", job.getMetadata().getLabels().get(dev.orca.operator.kueue.KueueLabels.QUEUE));
+        assertEquals("orca-low", job.getMetadata().getLabels().get(dev.orca.operator.kueue.KueueLabels.PRIORITY_CLASS));
+        assertFalse(job.getSpec().getTemplate().getMetadata().getLabels().containsKey(dev.orca.operator.kueue.KueueLabels.QUEUE),
+                "the pods are the Job's, not workloads of their own");
+    }
+
     /** The experiment's pods: no ingress, egress to the API server's ports and DNS only. */
     @Test
     void theNetworkPolicyLetsTheExperimentsPodsReachTheApiServerAndDnsOnly() {
