@@ -16,7 +16,7 @@ e2e_cluster() {
 # Builds the operator and trainer images and pushes them to the node's registry; sets $operator_image and $trainer_image
 # (repository@digest, as the registry stored them).
 e2e_images() {
-  "$here/images/build" --push "$registry" > "$e2e_state/images.txt"
+  "$here/images/build" --push "$registry" > "$e2e_state/images.txt" || { log "images/build failed"; exit 1; }
   operator_image=$(grep -m1 "^$registry/orca-dev/orca-operator@" "$e2e_state/images.txt")
   trainer_image=$(grep -m1 "^$registry/orca-dev/orca-trainer-cpu@" "$e2e_state/images.txt")
   [ -n "$operator_image" ] && [ -n "$trainer_image" ] || { log "images/build printed no pushed digests"; cat "$e2e_state/images.txt" >&2; exit 1; }
@@ -67,6 +67,26 @@ YAML
   # Bound before any pod names it: a pod the scheduler found with an unbound claim may wait out its back-off (minutes).
   "$kubectl" -n "$namespace" wait --for=jsonpath='{.status.phase}'=Bound "pvc/$claim" --timeout=120s >/dev/null
   echo "$dir"
+}
+
+# The node advertises the extended resource nvidia.com/gpu: $1, patched into its status capacity as Kubernetes documents
+# for extended resources (no device plugin: the pods given one still compute on the CPU).
+e2e_advertise_gpus() {
+  local gpus=$1 node
+  node=$("$kubectl" get nodes -o jsonpath='{.items[0].metadata.name}')
+  "$kubectl" patch node "$node" --subresource=status --type=json \
+    -p "[{\"op\": \"add\", \"path\": \"/status/capacity/nvidia.com~1gpu\", \"value\": \"$gpus\"}]" >/dev/null
+  for _ in $(seq 30); do
+    [ "$("$kubectl" get node "$node" -o jsonpath='{.status.allocatable.nvidia\.com/gpu}')" = "$gpus" ] && return; sleep 1
+  done
+  log "the node does not advertise $gpus GPUs"; exit 1
+}
+
+# A variant of e2e/experiments/listops-tiny.yaml: its name, its resources line, and any extra spec or metadata lines.
+e2e_tiny_experiment() {
+  local name=$1 resources=$2 labels=${3:-} finetune=${4:-}
+  sed -e "s|^  name: listops-tiny|  name: $name${labels:+\n  labels: $labels}|" -e "s|^  resources: .*|  resources: $resources|" \
+      ${finetune:+-e "s|^  finetune: { epochs: 1,|  finetune: { epochs: $finetune,|"} "$here/e2e/experiments/listops-tiny.yaml"
 }
 
 # The value at a JSON path of an experiment file, read by the API server (a server-side dry run: defaults applied).
