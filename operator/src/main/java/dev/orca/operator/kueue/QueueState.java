@@ -45,13 +45,16 @@ public record QueueState(boolean admitted, boolean active, String reason, String
         return new QueueState(admitted, true, QUEUED, waiting);
     }
 
-    /** Kueue names the preempting workload by UID ("... (UID: u, JobUID: j) ..."); add its Job's name when it is known. */
+    /**
+     * Kueue names the preempting workload by UID ("... (UID: u, JobUID: j) ..."); its Job's name, when it is known, goes
+     * first, ahead of a long message the status clips.
+     */
     static String namePreemptor(String message, java.util.function.Function<String, Optional<String>> names) {
         var m = java.util.regex.Pattern.compile("\\(UID: ([^,)]+)").matcher(message);
         if (m.find()) {
             Optional<String> job = names.apply(m.group(1).strip());
             if (job.isPresent()) {
-                return message + " [job " + job.get() + "]";
+                return "by Job " + job.get() + ": " + message;
             }
         }
         return message;

@@ -74,7 +74,7 @@ class KueueAdmissionTest {
                   - {type: Preempted, status: "True", reason: InClusterQueue, message: "Preempted to accommodate a workload (UID: u-7, JobUID: j-7) due to prioritization in the ClusterQueue"}
                 """), uid -> uid.equals("u-7") ? Optional.of("urgent-trainer") : Optional.empty());
         assertEquals(QueueState.PREEMPTED, s.reason());
-        assertTrue(s.message().endsWith("[job urgent-trainer]"), s.message());
+        assertTrue(s.message().startsWith("by Job urgent-trainer: Preempted to accommodate"), s.message());
         QueueState readmitted = QueueState.of(workload("""
                 status:
                   conditions:
@@ -97,7 +97,7 @@ class KueueAdmissionTest {
         OrcaExperiment e = experiment(Map.of(KueueLabels.QUEUE, "gpus"));
         Job held = new JobBuilder().withNewMetadata().withName("x-trainer").endMetadata().withNewSpec().withSuspend(true).endSpec()
                 .withNewStatus().endStatus().build();
-        QueueState preempted = new QueueState(false, true, QueueState.PREEMPTED, "Preempted to accommodate a workload [job urgent-trainer]");
+        QueueState preempted = new QueueState(false, true, QueueState.PREEMPTED, "by Job urgent-trainer: Preempted to accommodate a workload");
         OrcaExperimentStatus s = ExperimentStatusBuilder.build(new Observation(e, List.of(), Optional.of(held), List.of(),
                 Optional.empty(), ExperimentPlan.direct(), Optional.of(preempted)), null, Instant.parse("2026-12-04T10:00:00Z"));
         assertEquals(Phase.Queued, s.phase);
