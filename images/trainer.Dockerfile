@@ -5,17 +5,22 @@
 #   docker build -f images/trainer.Dockerfile --target cuda -t ghcr.io/orca-dev/orca-trainer:0.1.0 .
 # cpu:  libtorch comes from the pytorch-native-cpu jar; DJL unpacks it at start into DJL_CACHE_DIR (the pod's /tmp).
 # cuda: adds libtorch 2.7.1 for CUDA from PyPI's torch wheel with the nvidia-* runtime wheels it depends on (their
-#       RPATHs find each other in the wheels' own layout), and points DJL at it. The cu128 JNI library in the
-#       pytorch-jni jar binds it; without a GPU DJL computes on the CPU.
+#       RPATHs find each other in the wheels' own layout; 4.4 GB), and points DJL at it. The cu128 JNI library in the
+#       pytorch-jni jar binds it (checked: DJL 0.36 loads it and, with no GPU, computes on the CPU).
 # BASE is any Debian 12 (bookworm) image: debian:bookworm-slim from a registry, or images/build's own.
 ARG BASE=debian:bookworm-slim
 ARG TORCH_VERSION=2.7.1
 
 FROM ${BASE} AS cuda-libtorch
 ARG TORCH_VERSION
+# Only the shared libraries, in the wheels' layout (torch/lib finds nvidia/* and cusparselt/ through $ORIGIN RPATHs);
+# libtorch_python needs a Python, which the trainer does not have. libcaffe2_nvrtc needs the driver's libcuda.so.1,
+# which the GPU node provides.
 RUN apt-get update && apt-get install -y --no-install-recommends python3-pip \
- && pip install --no-cache-dir --break-system-packages --target /opt/torch "torch==${TORCH_VERSION}" \
- && rm -rf /opt/torch/bin /opt/torch/torch/include /opt/torch/torch/share /var/lib/apt/lists/*
+ && pip install --no-cache-dir --break-system-packages --target /tmp/wheels "torch==${TORCH_VERSION}" \
+ && mkdir -p /opt/torch/torch && mv /tmp/wheels/torch/lib /opt/torch/torch/lib \
+ && mv /tmp/wheels/nvidia /tmp/wheels/cusparselt /opt/torch/ && rm -f /opt/torch/torch/lib/libtorch_python.so \
+ && rm -rf /tmp/wheels /var/lib/apt/lists/*
 
 FROM ${BASE} AS cpu
 RUN apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-headless libjemalloc2 \
