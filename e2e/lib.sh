@@ -25,14 +25,16 @@ e2e_images() {
 # helm from its own Go module (e2e/tools); $helm.
 e2e_helm() { helm=$("$here/e2e/tools" helm); }
 
-# Installs (or upgrades) the chart with the built images by digest, and waits for the operator pod to be Ready through its
-# probes. The GPU image is the CPU one: no CUDA libtorch runs here, and a pod given a GPU by the node still computes on CPU.
+# Installs (or upgrades) the chart with the built images by digest, the default namespace allowed to mount the claim
+# orca-data (the tenant policy allows no claim until the admin lists it), and waits for the operator pod to be Ready
+# through its probes. The GPU image is the CPU one: no CUDA libtorch runs here, and a pod given a GPU by the node still computes on CPU.
 e2e_install() {
   e2e_helm
   "$helm" upgrade --install orca "$here/charts/orca-operator" --namespace orca-system --create-namespace \
     --set "image.repository=${operator_image%@*}" --set "image.digest=${operator_image#*@}" \
     --set "trainer.cpuImage=${trainer_image%@*}" --set "trainer.cpuDigest=${trainer_image#*@}" \
-    --set "trainer.image=${trainer_image%@*}" --set "trainer.digest=${trainer_image#*@}" "$@" >/dev/null
+    --set "trainer.image=${trainer_image%@*}" --set "trainer.digest=${trainer_image#*@}" \
+    --set 'tenantPolicy.namespaces.default.claims={orca-data}' "$@" >/dev/null
   "$kubectl" -n orca-system rollout status deployment/orca-operator --timeout=300s >&2
 }
 

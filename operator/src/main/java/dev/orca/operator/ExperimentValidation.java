@@ -31,6 +31,7 @@ public final class ExperimentValidation {
         if (spec == null) {
             return out;
         }
+        out.addAll(TenantCeiling.check(spec, config));
         if (spec.resources != null && spec.resources.gpus > config.maxGpusPerExperiment()) {
             out.add(new SpecValidation.Violation("spec.resources.gpus", "asks for " + spec.resources.gpus
                     + " GPUs; this operator allows at most " + config.maxGpusPerExperiment() + " per experiment"));

@@ -42,6 +42,19 @@ public interface OperatorConfig {
     @WithDefault("0.0.0.0/0")
     java.util.List<String> networkPolicyApiServerCidrs();
 
+    /**
+     * What any namespace's tenant policy allows beyond the chart's own trainer images (repositories, or prefixes ending
+     * in '/'), and the priority classes, toleration keys and nodeSelector keys any namespace may use: the operator's own
+     * ceiling behind the API server's per-namespace admission policy (the chart passes the union of its tenantPolicy).
+     */
+    java.util.Optional<java.util.List<String>> allowedImages();
+
+    java.util.Optional<java.util.List<String>> allowedPriorityClasses();
+
+    java.util.Optional<java.util.List<String>> allowedTolerationKeys();
+
+    java.util.Optional<java.util.List<String>> allowedNodeSelectorKeys();
+
     /** The trainer's user id (the images run as this non-root user). */
     @WithDefault("1000")
     long trainerUid();

@@ -28,16 +28,7 @@ class TrainerPodsTest {
         assertEquals(1, TrainerPods.threads("0.1"));
     }
 
-    private static final OperatorConfig CONFIG = new OperatorConfig() {
-        public String trainerImage() { return "ghcr.io/orca-dev/orca-trainer:0.1.0"; }
-        public String trainerCpuImage() { return "ghcr.io/orca-dev/orca-trainer-cpu:0.1.0"; }
-        public String imagePullPolicy() { return "IfNotPresent"; }
-        public java.util.Optional<List<String>> imagePullSecrets() { return java.util.Optional.of(List.of("regcred")); }
-        public int maxGpusPerExperiment() { return 8; }
-        public boolean networkPolicy() { return true; }
-        public List<String> networkPolicyApiServerCidrs() { return List.of("0.0.0.0/0"); }
-        public long trainerUid() { return 1000; }
-    };
+    private static final OperatorConfig CONFIG = dev.orca.operator.TestConfigs.with(List.of("regcred"), List.of(), List.of());
 
     private static Job trialJob(OrcaExperiment e) {
         return TrainerPods.job(e, CONFIG, "x-t3-r0", Names.labels(e, Names.TRIAL), List.of("trial"), ProgressWriter.trial(e, 3));
