@@ -91,6 +91,16 @@ e2e_tiny_experiment() {
       ${finetune:+-e "s|^  finetune: { epochs: 1,|  finetune: { epochs: $finetune,|"} "$here/e2e/experiments/listops-tiny.yaml"
 }
 
+# The experiment's NetworkPolicy admits egress to the API server's own endpoints only (the kubernetes EndpointSlice),
+# not to any address: prints "<policy's API server peers> <endpoints>" and fails when they differ.
+e2e_policy_matches_endpoints() {
+  local peers endpoints
+  peers=$("$kubectl" -n "$1" get networkpolicy "$2-trainer" -o jsonpath='{range .spec.egress[*]}{range .to[*]}{.ipBlock.cidr}{" "}{end}{end}')
+  endpoints=$("$kubectl" -n default get endpointslice kubernetes -o jsonpath='{range .endpoints[*]}{.addresses[0]}/32{" "}{end}')
+  echo "$peers| $endpoints"
+  [ -n "$peers" ] && [ "$peers" = "$endpoints" ]
+}
+
 # The value at a JSON path of an experiment file, read by the API server (a server-side dry run: defaults applied).
 e2e_field() { "$kubectl" apply --dry-run=server -f "$1" -o jsonpath="{$2}"; }
 

@@ -21,7 +21,7 @@ public final class TestConfigs {
             public Optional<List<String>> imagePullSecrets() { return Optional.of(pullSecrets); }
             public int maxGpusPerExperiment() { return 8; }
             public boolean networkPolicy() { return true; }
-            public List<String> networkPolicyApiServerCidrs() { return List.of("0.0.0.0/0"); }
+            public Optional<List<String>> networkPolicyApiServerCidrs() { return Optional.empty(); }
             public Optional<List<String>> allowedImages() { return Optional.of(List.of("registry.example/team-a/")); }
             public Optional<List<String>> allowedPriorityClasses() { return Optional.of(priorityClasses); }
             public Optional<List<String>> allowedTolerationKeys() { return Optional.of(tolerationKeys); }

@@ -38,9 +38,11 @@ public interface OperatorConfig {
     @WithDefault("true")
     boolean networkPolicy();
 
-    /** Where the API server is, for that NetworkPolicy; any address by default (its ports only). */
-    @WithDefault("0.0.0.0/0")
-    java.util.List<String> networkPolicyApiServerCidrs();
+    /**
+     * Where the API server is, for that NetworkPolicy, when the administrator says so (ports 443 and 6443); unset, the
+     * kubernetes Service's endpoints are used.
+     */
+    java.util.Optional<java.util.List<String>> networkPolicyApiServerCidrs();
 
     /**
      * What any namespace's tenant policy allows beyond the chart's own trainer images (repositories, or prefixes ending

@@ -20,9 +20,11 @@ import java.util.List;
 
 /**
  * The experiment's pods (its own run, trials, candidates) run a user-chosen image on user data: they may reach the
- * API server (the progress channel) and cluster DNS, nothing else, and nothing may reach them. The API server is
- * matched by the configured CIDRs on its ports (a NetworkPolicy cannot name it); the default admits any address on
- * 443 and 6443, which a cluster administrator narrows to the control plane's addresses.
+ * API server (the progress channel) and cluster DNS, nothing else, and nothing may reach them. A NetworkPolicy cannot
+ * name the API server: it is matched by its endpoints' addresses and ports (the kubernetes Service's EndpointSlice, what
+ * the Service address is rewritten to before a policy applies), or by CIDRs the administrator configures (then on ports
+ * 443 and 6443). When neither is known the pods get no egress to it at all: an egress rule without peers would admit
+ * every address.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + TrainerNetworkPolicy.ROLE))
 public class TrainerNetworkPolicy extends CRUDKubernetesDependentResource<NetworkPolicy, OrcaExperiment> {
@@ -30,15 +32,26 @@ public class TrainerNetworkPolicy extends CRUDKubernetesDependentResource<Networ
 
     @Override
     protected NetworkPolicy desired(OrcaExperiment experiment, Context<OrcaExperiment> context) {
-        return desired(experiment, OperatorConfig.current());
+        OperatorConfig config = OperatorConfig.current();
+        List<ApiServerEndpoints.Endpoint> endpoints = config.networkPolicyApiServerCidrs().map(c -> List.<ApiServerEndpoints.Endpoint>of())
+                .orElseGet(() -> ApiServerEndpoints.of(context.getClient()));
+        return desired(experiment, config, endpoints);
     }
 
-    static NetworkPolicy desired(OrcaExperiment experiment, OperatorConfig config) {
-        var apiServer = new NetworkPolicyEgressRuleBuilder()
-                .withTo(config.networkPolicyApiServerCidrs().stream()
-                        .map(cidr -> new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr(cidr).endIpBlock().build()).toList())
-                .withPorts(port("TCP", 443), port("TCP", 6443))
-                .build();
+    static NetworkPolicy desired(OrcaExperiment experiment, OperatorConfig config, List<ApiServerEndpoints.Endpoint> endpoints) {
+        List<String> cidrs = config.networkPolicyApiServerCidrs().orElse(List.of());
+        List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule> egress = new java.util.ArrayList<>();
+        if (!cidrs.isEmpty()) {
+            egress.add(new NetworkPolicyEgressRuleBuilder()
+                    .withTo(cidrs.stream().map(TrainerNetworkPolicy::block).toList())
+                    .withPorts(port("TCP", 443), port("TCP", 6443))
+                    .build());
+        } else {
+            endpoints.stream().map(ApiServerEndpoints.Endpoint::port).distinct().sorted().forEach(p -> egress.add(
+                    new NetworkPolicyEgressRuleBuilder()
+                            .withTo(endpoints.stream().filter(e -> e.port() == p).map(e -> block(e.cidr())).distinct().toList())
+                            .withPorts(port("TCP", p)).build()));
+        }
         var dns = new NetworkPolicyEgressRuleBuilder()
                 .withTo(new NetworkPolicyPeerBuilder().withNewNamespaceSelector().endNamespaceSelector()
                         .withNewPodSelector().addToMatchLabels("k8s-app", "kube-dns").endPodSelector().build())
@@ -52,9 +65,13 @@ public class TrainerNetworkPolicy extends CRUDKubernetesDependentResource<Networ
                 .addToMatchLabels(Names.MANAGED_BY, Names.OPERATOR).endPodSelector()
                 .withPolicyTypes("Ingress", "Egress")
                 .withIngress(List.of())
-                .withEgress(apiServer, dns)
+                .withEgress(java.util.stream.Stream.concat(egress.stream(), java.util.stream.Stream.of(dns)).toList())
                 .endSpec()
                 .build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer block(String cidr) {
+        return new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr(cidr).endIpBlock().build();
     }
 
     private static io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort port(String protocol, int port) {

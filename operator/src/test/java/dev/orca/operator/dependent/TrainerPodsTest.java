@@ -79,18 +79,33 @@ class TrainerPodsTest {
                 "the pods are the Job's, not workloads of their own");
     }
 
-    /** The experiment's pods: no ingress, egress to the API server's ports and DNS only. */
+    /** The experiment's pods: no ingress, egress to the API server's endpoints (address and port) and DNS only. */
     @Test
-    void theNetworkPolicyLetsTheExperimentsPodsReachTheApiServerAndDnsOnly() {
+    void theNetworkPolicyLetsTheExperimentsPodsReachTheApiServersEndpointsAndDnsOnly() {
         OrcaExperiment e;
         try (var client = new KubernetesClientBuilder().build()) {
             e = TestExperiments.valid(client, "ns", "x");
         }
-        var policy = TrainerNetworkPolicy.desired(e, CONFIG).getSpec();
+        var endpoints = List.of(new ApiServerEndpoints.Endpoint("10.244.0.1", 37493), new ApiServerEndpoints.Endpoint("10.244.0.9", 37493));
+        var policy = TrainerNetworkPolicy.desired(e, CONFIG, endpoints).getSpec();
         assertEquals(Map.of(Names.EXPERIMENT_LABEL, "x", Names.MANAGED_BY, Names.OPERATOR), policy.getPodSelector().getMatchLabels());
         assertEquals(List.of("Ingress", "Egress"), policy.getPolicyTypes());
         assertTrue(policy.getIngress().isEmpty());
-        assertEquals(List.of(List.of(443, 6443), List.of(53, 53)), policy.getEgress().stream()
+        assertEquals(List.of(List.of(37493), List.of(53, 53)), policy.getEgress().stream()
                 .map(r -> r.getPorts().stream().map(p -> p.getPort().getIntVal()).toList()).toList());
+        assertEquals(List.of("10.244.0.1/32", "10.244.0.9/32"), policy.getEgress().get(0).getTo().stream()
+                .map(t -> t.getIpBlock().getCidr()).toList(), "the API server's addresses, not any address");
+    }
+
+    /** Nothing known of the API server: no rule for it at all (a rule without peers would admit every address). */
+    @Test
+    void withoutTheApiServersEndpointsThePodsGetNoEgressToIt() {
+        OrcaExperiment e;
+        try (var client = new KubernetesClientBuilder().build()) {
+            e = TestExperiments.valid(client, "ns", "x");
+        }
+        var egress = TrainerNetworkPolicy.desired(e, CONFIG, List.of()).getSpec().getEgress();
+        assertEquals(1, egress.size(), "DNS only");
+        assertTrue(egress.stream().allMatch(r -> r.getTo() != null && !r.getTo().isEmpty()), "every egress rule names its peers");
     }
 }
