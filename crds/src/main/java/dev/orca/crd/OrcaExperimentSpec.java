@@ -105,6 +105,7 @@ public class OrcaExperimentSpec {
     public Search search;
 
     @JsonPropertyDescription("Trainer container image; the operator's default when empty.")
+    @Size(max = 512)
     public String image;
 
     @JsonPropertyDescription("Compute resources of the trainer pod.")
@@ -316,7 +317,7 @@ public class OrcaExperimentSpec {
         public Integer resolution;
         @JsonPropertyDescription("Further generator settings.")
         @Size(max = 16)
-        public Map<String, String> options = new LinkedHashMap<>();
+        public Map<String, @Size(max = 256) String> options = new LinkedHashMap<>();
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -324,12 +325,16 @@ public class OrcaExperimentSpec {
         @JsonPropertyDescription("Training data: a path on the volume, or pvc://<claim>/<path>.")
         @Required
         @Pattern("^\\S+$")
+        @Size(max = 1024)
         public String train;
         @JsonPropertyDescription("Test data; when absent, testFraction of the training data is held out.")
+        @Size(max = 1024)
         public String test;
         @JsonPropertyDescription("Training targets, for formats that keep them in a file of their own (npy, idx).")
+        @Size(max = 1024)
         public String trainLabels;
         @JsonPropertyDescription("Test targets, for formats that keep them in a file of their own (npy, idx).")
+        @Size(max = 1024)
         public String testLabels;
         @JsonPropertyDescription("npz (arrays x and y; optionally ignore, shaped as y, 1 where a dense target is not scored (Cosmic),"
                 + " and clip, one id per example, whose segments' logits are averaged before oneMinusMap (FSD50K)),"
@@ -346,6 +351,7 @@ public class OrcaExperimentSpec {
         @JsonPropertyDescription("bundled:all-minilm-l6-v2 (default), bundled:bge-small-en-v1.5, bundled:e5-small-v2,"
                 + " hf:<model id> staged on the volume, or file:<directory with config.json and model.safetensors>.")
         @Pattern("^((bundled|hf|file):\\S+|[^:\\s]+)$")
+        @Size(max = 512)
         public String checkpoint = "bundled:all-minilm-l6-v2";
         @JsonPropertyDescription("How tokens become one vector for classification: mean or cls.")
         @Pattern("^(mean|cls)$")
@@ -353,7 +359,7 @@ public class OrcaExperimentSpec {
         @JsonPropertyDescription("Body selection: candidate checkpoints (same forms as checkpoint). Each is aligned in its own Job;"
                 + " the experiment continues with the one whose alignment ends at the smallest distance, and checkpoint is ignored.")
         @Size(min = 2, max = 8)
-        public List<@Pattern("^((bundled|hf|file):\\S+|[^:\\s]+)$") String> candidates;
+        public List<@Size(max = 512) @Pattern("^((bundled|hf|file):\\S+|[^:\\s]+)$") String> candidates;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -373,6 +379,7 @@ public class OrcaExperimentSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Source {
         @JsonPropertyDescription("Proxy source data set (conll2003 or brown-corpus for text bodies, cifar10 for vision).")
+        @Size(max = 512)
         public String dataset;
         @JsonPropertyDescription("Source examples used for alignment.")
         @Min(10)
@@ -552,11 +559,12 @@ public class OrcaExperimentSpec {
         public String memory = "16Gi";
         @JsonPropertyDescription("Node selector of the trainer pod.")
         @Size(max = 32)
-        public Map<String, String> nodeSelector = new LinkedHashMap<>();
+        public Map<String, @Size(max = 63) String> nodeSelector = new LinkedHashMap<>();
         @JsonPropertyDescription("Tolerations of the trainer pod.")
         @Size(max = 32)
         public List<Toleration> tolerations = new ArrayList<>();
         @JsonPropertyDescription("Priority class of the trainer pod.")
+        @Size(max = 253)
         public String priorityClassName;
     }
 
@@ -564,10 +572,12 @@ public class OrcaExperimentSpec {
     public static class Storage {
         @JsonPropertyDescription("PersistentVolumeClaim mounted at /data in the trainer.")
         @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+        @Size(max = 253)
         public String claimName;
         @JsonPropertyDescription("Directory within the claim for this experiment's checkpoints and results; the experiment's name when empty.")
         @Pattern("^[^/]")
         @ValidationRule(value = "!self.matches('(^|/)[.][.](/|$)')", message = "must stay inside the claim (no '..')")
+        @Size(max = 1024)
         public String subPath;
     }
 

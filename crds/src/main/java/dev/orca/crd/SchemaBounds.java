@@ -48,7 +48,13 @@ final class SchemaBounds {
                     }
                     check(list.get(i), name + "[" + i + "]", out);
                 }
-            } else if (!(v instanceof Map<?, ?>)) {
+            } else if (v instanceof Map<?, ?> map) {
+                // Bounds on the values' type (Map<String, @Size(max = n) String>), as the schema's additionalProperties.
+                AnnotatedType values = type instanceof AnnotatedParameterizedType p ? p.getAnnotatedActualTypeArguments()[1] : null;
+                if (values != null) {
+                    map.forEach((k, e) -> bounds(values, e, name + "." + k, out));
+                }
+            } else {
                 check(v, name, out);
             }
         }
