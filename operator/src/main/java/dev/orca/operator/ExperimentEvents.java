@@ -69,8 +69,10 @@ public class ExperimentEvents {
         }
     }
 
+    /** A failed reconcile: its cause in words ({@link ReconcileFailure}), no stack trace, no API server address. */
     public void error(OrcaExperiment experiment, Exception e) {
-        record(experiment, "Warning", "ReconcileError", String.valueOf(e.getMessage()));
+        ReconcileFailure failure = ReconcileFailure.of(e);
+        record(experiment, "Warning", failure.reason(), failure.message());
     }
 
     private void record(OrcaExperiment experiment, String type, String reason, String message) {

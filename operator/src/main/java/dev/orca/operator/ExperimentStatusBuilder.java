@@ -246,6 +246,19 @@ public final class ExperimentStatusBuilder {
         return storage == null || storage.claimName == null ? null : "pvc://" + storage.claimName + "/" + Names.resultsPath(e);
     }
 
+    /**
+     * The status after a reconcile failed in a way the experiment's owner must act on (a name collision): the earlier
+     * status with its Ready condition saying why; nothing else changes.
+     */
+    static OrcaExperimentStatus afterFailure(OrcaExperimentStatus previous, String reason, String message, Instant now) {
+        OrcaExperimentStatus s = previous == null ? new OrcaExperimentStatus() : previous;
+        List<Condition> others = s.conditions.stream().filter(c -> !READY.equals(c.getType())).toList();
+        List<Condition> next = new java.util.ArrayList<>(others);
+        next.add(condition(s.conditions, READY, false, reason, message, now.toString()));
+        s.conditions = next;
+        return s;
+    }
+
     /** A metav1.Condition that keeps its transition time while its status holds. */
     private static Condition condition(List<Condition> before, String type, boolean status, String reason, String message, String now) {
         String value = status ? "True" : "False";

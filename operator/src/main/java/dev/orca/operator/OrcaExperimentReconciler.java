@@ -151,6 +151,12 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
                                                                       Exception e) {
         Log.errorf(e, "reconciling %s/%s failed", experiment.getMetadata().getNamespace(), experiment.getMetadata().getName());
         events.error(experiment, e);
+        ReconcileFailure failure = ReconcileFailure.of(e);
+        if (failure.reason().equals(ReconcileFailure.NAME_COLLISION)) {
+            // The owner must act (rename, or remove the other object): say so where kubectl wait and describe look.
+            experiment.setStatus(ExperimentStatusBuilder.afterFailure(experiment.getStatus(), failure.reason(), failure.message(), clock.instant()));
+            return ErrorStatusUpdateControl.patchStatus(experiment);
+        }
         return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
 

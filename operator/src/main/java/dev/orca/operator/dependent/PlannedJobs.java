@@ -39,8 +39,13 @@ abstract class PlannedJobs extends KubernetesDependentResource<Job, OrcaExperime
     @Override
     public Map<ResourceID, Job> desiredResources(OrcaExperiment experiment, Context<OrcaExperiment> context) {
         Map<ResourceID, Job> out = new LinkedHashMap<>();
+        boolean confined = Confinement.ready(experiment, context);
+        Map<ResourceID, Job> existing = confined ? Map.of() : getSecondaryResources(experiment, context);
         for (Job job : planned(experiment, ExperimentPlan.of(context))) {
-            out.put(ResourceID.fromResource(job), job);
+            // Not yet confined: only the Jobs that already run are kept (and matched); none is created.
+            if (confined || existing.containsKey(ResourceID.fromResource(job))) {
+                out.put(ResourceID.fromResource(job), job);
+            }
         }
         return out;
     }

@@ -39,12 +39,16 @@ public class TrainerJob extends KubernetesDependentResource<Job, OrcaExperiment>
                 ProgressWriter.own(experiment));
     }
 
-    /** Created once body selection and search (when the spec has them) have decided. */
+    /**
+     * Created once body selection and search (when the spec has them) have decided, and the experiment is confined
+     * ({@link Confinement}); a Job that exists stays.
+     */
     public static class FinalRunDecided implements io.javaoperatorsdk.operator.processing.dependent.workflow.Condition<Job, OrcaExperiment> {
         @Override
         public boolean isMet(io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource<Job, OrcaExperiment> dependent,
                              OrcaExperiment primary, Context<OrcaExperiment> context) {
-            return ExperimentPlan.of(context).finalRun();
+            return ExperimentPlan.of(context).finalRun()
+                    && (dependent.getSecondaryResource(primary, context).isPresent() || Confinement.ready(primary, context));
         }
     }
 

@@ -79,7 +79,15 @@ public final class Orca {
         java.nio.file.Path out = options.out() != null ? java.nio.file.Path.of(options.out())
                 : java.nio.file.Path.of("runs", file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
         var reports = new dev.orca.trainer.progress.ProgressReports(spec.mode.aligns() ? spec.alignment.epochs : 0, spec.finetune.epochs);
-        try (dev.orca.trainer.progress.ConsoleSink console = dev.orca.trainer.progress.ConsoleSink.forStdout();
+        // One writer per directory, for the whole command (a search's trials and a selection's candidates included).
+        dev.orca.trainer.run.RunLock lock;
+        try {
+            lock = dev.orca.trainer.run.RunLock.hold(out);
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            fail(event -> { }, e.getMessage());
+            return dev.orca.crd.TrainerExit.FAILED;
+        }
+        try (lock; dev.orca.trainer.progress.ConsoleSink console = dev.orca.trainer.progress.ConsoleSink.forStdout();
              dev.orca.trainer.progress.JsonLinesSink jsonl = new dev.orca.trainer.progress.JsonLinesSink(new dev.orca.trainer.run.RunDirectory(out).progress());
              dev.orca.trainer.progress.ProgressSink operator = dev.orca.trainer.progress.ConfigMapProgressSink.fromEnvironment(reports)
                      .<dev.orca.trainer.progress.ProgressSink>map(s -> s).orElse(e -> { })) {
