@@ -95,8 +95,8 @@ e2e_tiny_experiment() {
 # not to any address: prints "<policy's API server peers> <endpoints>" and fails when they differ.
 e2e_policy_matches_endpoints() {
   local peers endpoints
-  peers=$("$kubectl" -n "$1" get networkpolicy "$2-trainer" -o jsonpath='{range .spec.egress[*]}{range .to[*]}{.ipBlock.cidr}{" "}{end}{end}')
-  endpoints=$("$kubectl" -n default get endpointslice kubernetes -o jsonpath='{range .endpoints[*]}{.addresses[0]}/32{" "}{end}')
+  peers=$("$kubectl" -n "$1" get networkpolicy "$2-trainer" -o jsonpath='{range .spec.egress[*]}{range .to[*]}{.ipBlock.cidr}{" "}{end}{end}' | xargs)
+  endpoints=$("$kubectl" -n default get endpointslice kubernetes -o jsonpath='{range .endpoints[*]}{.addresses[0]}/32{" "}{end}' | xargs)
   echo "$peers| $endpoints"
   [ -n "$peers" ] && [ "$peers" = "$endpoints" ]
 }
