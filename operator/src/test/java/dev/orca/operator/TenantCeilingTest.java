@@ -25,14 +25,21 @@ class TenantCeilingTest {
                 .stream().map(SpecValidation.Violation::field).toList();
     }
 
+    /** An experiment asking for an image, a priority class and a toleration (of every taint when the key is null). */
+    private static OrcaExperiment asking(String image, String priorityClass, String taintKey) {
+        OrcaExperiment e = experiment();
+        e.getSpec().image = image;
+        e.getSpec().resources.priorityClassName = priorityClass;
+        OrcaExperimentSpec.Toleration toleration = new OrcaExperimentSpec.Toleration();
+        toleration.key = taintKey;
+        toleration.operator = "Exists";
+        e.getSpec().resources.tolerations = List.of(toleration);
+        return e;
+    }
+
     @Test
     void whatTheHostileTenantAskedForFailsValidationNamingEachField() {
-        OrcaExperiment e = experiment();
-        e.getSpec().image = "docker.io/evil/miner:latest";
-        e.getSpec().resources.priorityClassName = "system-node-critical";
-        OrcaExperimentSpec.Toleration everything = new OrcaExperimentSpec.Toleration();
-        everything.operator = "Exists";
-        e.getSpec().resources.tolerations = List.of(everything);
+        OrcaExperiment e = asking("docker.io/evil/miner:latest", "system-node-critical", null);
         e.getSpec().resources.nodeSelector = Map.of("node-role.kubernetes.io/control-plane", "");
         assertEquals(List.of("spec.image", "spec.resources.priorityClassName", "spec.resources.tolerations[0].key",
                 "spec.resources.nodeSelector.node-role.kubernetes.io/control-plane"), fields(e));
@@ -40,13 +47,7 @@ class TenantCeilingTest {
 
     @Test
     void whatSomeNamespaceMayUsePasses() {
-        OrcaExperiment e = experiment();
-        e.getSpec().image = "registry.example/team-a/trainer:2";
-        e.getSpec().resources.priorityClassName = "research-low";
-        OrcaExperimentSpec.Toleration gpu = new OrcaExperimentSpec.Toleration();
-        gpu.key = "nvidia.com/gpu";
-        gpu.operator = "Exists";
-        e.getSpec().resources.tolerations = List.of(gpu);
+        OrcaExperiment e = asking("registry.example/team-a/trainer:2", "research-low", "nvidia.com/gpu");
         assertEquals(List.of(), fields(e));
         e.getSpec().image = "127.0.0.1:5000/orca-dev/orca-trainer-cpu:0.2.0";
         assertEquals(List.of(), fields(e), "the chart's own image repository, under another tag, behind a registry port");
