@@ -38,10 +38,12 @@ e2e_install() {
   "$kubectl" -n orca-system rollout status deployment/orca-operator --timeout=300s >&2
 }
 
-# A claim bound to a PersistentVolume on the node: a directory under the run's state, owned by the trainer's user (a
-# hostPath volume keeps its owner; fsGroup does not apply to it). Prints the directory.
+# A claim bound to a PersistentVolume on the node: an empty directory under the run's state, owned by the trainer's user
+# (a hostPath volume keeps its owner; fsGroup does not apply to it). Prints the directory.
 e2e_claim() {
   local namespace=$1 claim=$2 dir=$e2e_state/volumes/$1-$2
+  # A new volume for a new cluster: a run directory left by an earlier e2e command would be resumed from.
+  rm -rf "$dir"
   mkdir -p "$dir"
   chown 1000:1000 "$dir"
   "$kubectl" get namespace "$namespace" >/dev/null 2>&1 || "$kubectl" create namespace "$namespace" >/dev/null

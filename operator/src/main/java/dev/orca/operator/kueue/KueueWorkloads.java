@@ -17,8 +17,8 @@ import java.util.Optional;
 public final class KueueWorkloads {
     public static final String GROUP = "kueue.x-k8s.io";
     public static final String PLURAL = "workloads";
-    /** What the operator does with Workloads (for its ClusterRole). */
-    public static final String[] VERBS = {"list", "patch"};
+    /** What the operator does with Workloads (for its ClusterRole): a patch reads the object first. */
+    public static final String[] VERBS = {"get", "list", "patch"};
     static final ResourceDefinitionContext WORKLOAD = new ResourceDefinitionContext.Builder()
             .withGroup(GROUP).withVersion("v1beta2").withPlural(PLURAL).withKind("Workload").withNamespaced(true).build();
     static final String JOB_UID = "kueue.x-k8s.io/job-uid";
