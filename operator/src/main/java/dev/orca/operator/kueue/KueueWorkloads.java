@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,8 +47,7 @@ public final class KueueWorkloads {
 
     /** Whether the Job's Workload is active; empty while Kueue has not made it yet. */
     public static Optional<Boolean> active(KubernetesClient client, Job job) {
-        return of(client, job).map(w -> !(w.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
-                && Boolean.FALSE.equals(spec.get("active"))));
+        return of(client, job).map(QueueState::active);
     }
 
     /** Activates or deactivates the Job's Workload (a merge patch of spec.active). */

@@ -26,8 +26,7 @@ public record QueueState(boolean admitted, boolean active, String reason, String
 
     /** Reads a Workload (kueue.x-k8s.io/v1beta2); {@code names} turns a workload UID into the name of the Job it runs. */
     public static QueueState of(GenericKubernetesResource workload, java.util.function.Function<String, Optional<String>> names) {
-        Map<String, Object> spec = map(workload.getAdditionalProperties().get("spec"));
-        boolean active = !Boolean.FALSE.equals(spec.get("active"));
+        boolean active = active(workload);
         List<Map<String, Object>> conditions = conditions(workload);
         boolean admitted = holds(conditions, "Admitted");
         Optional<Map<String, Object>> preempted = find(conditions, "Preempted").filter(c -> "True".equals(c.get("status")));
@@ -43,6 +42,11 @@ public record QueueState(boolean admitted, boolean active, String reason, String
         String waiting = find(conditions, "QuotaReserved").filter(c -> !"True".equals(c.get("status")))
                 .map(c -> String.valueOf(c.get("message"))).orElse("waiting for Kueue to admit the workload");
         return new QueueState(admitted, true, QUEUED, waiting);
+    }
+
+    /** {@code spec.active}, true unless set false (Kueue's default). */
+    static boolean active(GenericKubernetesResource workload) {
+        return !Boolean.FALSE.equals(map(workload.getAdditionalProperties().get("spec")).get("active"));
     }
 
     /**
