@@ -5,12 +5,24 @@ e2e_state=${ORCA_E2E_RUN_STATE:-${XDG_CACHE_HOME:-$HOME/.cache}/orca-e2e/run}
 export ORCA_E2E_STATE=$e2e_state/cluster
 log() { echo "e2e: $*" >&2; }
 
-# Starts (or reuses) the cluster; sets KUBECONFIG, $kubectl and $registry.
+# Starts (or reuses) the cluster, stopped when the command exits unless E2E_KEEP is set; sets KUBECONFIG, $kubectl and
+# $registry.
 e2e_cluster() {
   eval "$("$here/e2e/cluster" start | tail -1)"; export KUBECONFIG
+  trap '[ -n "${E2E_KEEP:-}" ] || "$here/e2e/cluster" stop' EXIT
   kubectl="$(cat "$ORCA_E2E_STATE/bin")/kubectl"
   registry=$("$here/e2e/node" registry)
   mkdir -p "$e2e_state"
+}
+
+# A control plane alone (no node) of its own, named $1, stopped on exit unless E2E_KEEP is set, for the scenarios that
+# need only the API server; sets KUBECONFIG, $kubectl and $helm.
+e2e_control_plane() {
+  export ORCA_E2E_NODE=none ORCA_E2E_STATE=$e2e_state/$1-cluster
+  eval "$("$here/e2e/cluster" start | tail -1)"; export KUBECONFIG
+  kubectl="$(cat "$ORCA_E2E_STATE/bin")/kubectl"
+  trap '[ -n "${E2E_KEEP:-}" ] || "$here/e2e/cluster" stop' EXIT
+  e2e_helm
 }
 
 # Builds the operator and trainer images and pushes them to the node's registry; sets $operator_image and $trainer_image
