@@ -11,6 +11,7 @@ import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.ProgressReport;
 import dev.orca.crd.SpecValidation;
 import dev.orca.operator.dependent.CandidateJobs;
+import dev.orca.operator.dependent.Confinement;
 import dev.orca.operator.dependent.ProgressConfigMap;
 import dev.orca.operator.dependent.SpecConfigMap;
 import dev.orca.operator.dependent.TrainerJob;
@@ -75,6 +76,11 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
     public static final List<Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>> WATCHED = List.of(Pod.class);
     /** How often a Job that Kueue holds is looked at again. */
     static final Duration QUEUE_RECHECK = Duration.ofSeconds(10);
+    /**
+     * How soon an experiment whose Jobs wait for its NetworkPolicy ({@link Confinement}) looks again: the policy's own
+     * creation event is filtered out by the SDK (it is this controller's write), so nothing else would wake it.
+     */
+    static final Duration CONFINEMENT_RECHECK = Duration.ofSeconds(1);
 
     private final OperatorConfig config;
     private final ExperimentEvents events;
@@ -107,6 +113,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
         boolean finished = previous != null && previous.phase != null && previous.phase.finished()
                 && java.util.Objects.equals(previous.observedGeneration, experiment.getMetadata().getGeneration());
         OrcaExperimentStatus next;
+        boolean unconfined = false;
         if (finished) {
             next = previous;
         } else {
@@ -122,6 +129,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
                 plan = ExperimentPlanner.plan(experiment, previous, jobs, reports, clock.instant());
                 context.managedWorkflowAndDependentResourceContext().put(ExperimentPlan.KEY, plan);
                 context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+                unconfined = !Confinement.ready(experiment, context);
             }
             Optional<Job> trainer = ExperimentPlan.jobsWithRole(context, Names.TRAINER).values().stream().findFirst();
             // Kueue's word on a Job it holds suspended (read on demand: Kueue is optional and only queued experiments ask).
@@ -132,7 +140,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
             next = ExperimentStatusBuilder.build(observed, previous, clock.instant());
         }
         // Workloads are not watched: a queued experiment looks again for its admission (or a changed reason).
-        Duration recheck = next.phase == OrcaExperimentStatus.Phase.Queued ? QUEUE_RECHECK : null;
+        Duration recheck = next.phase == OrcaExperimentStatus.Phase.Queued ? QUEUE_RECHECK : unconfined ? CONFINEMENT_RECHECK : null;
         metrics.record(experiment, next);
         metrics.retainOnly(context.getPrimaryCache().list().toList());
         if (next.equals(previous)) {
