@@ -195,7 +195,8 @@ public final class Safetensors {
                 channel.write(data);
             }
         } catch (IOException e) {
-            throw new CheckpointException(file + ": cannot write: " + e.getMessage(), e);
+            // A failed write is the storage's (full, gone), never the checkpoint's: retryable, not invalid input.
+            throw new java.io.UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
         }
     }
 }

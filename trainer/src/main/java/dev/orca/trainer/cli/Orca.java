@@ -22,7 +22,9 @@ public final class Orca {
 
     static final String USAGE = """
             usage: orca demo
-                   orca run <experiment.yaml> [--out DIR] [--body CHECKPOINT] [--trial N]
+                   orca run <experiment.yaml> [--out DIR] [--body CHECKPOINT] [--trial N] [--force]
+                       --out: a new or empty directory, or one a run wrote (it resumes, or moves another run's files aside);
+                       --force: write into a non-empty directory that holds no run
                        body.candidates: aligns each candidate, continues with the smallest final distance (unless --body);
                        search: runs the ASHA trials one after another, then the experiment with the best one (unless --trial)
                    orca trial <experiment.yaml> --trial N --rung K [--body CHECKPOINT] --out DIR   one rung of one search trial
@@ -43,10 +45,18 @@ public final class Orca {
         Integer rung;
         @picocli.CommandLine.Option(names = dev.orca.crd.TrainerCommand.CANDIDATE)
         Integer candidate;
+        @picocli.CommandLine.Option(names = FORCE)
+        boolean force;
     }
 
+    /** Writes into a non-empty directory that holds no run (the user's own files stay where they are). */
+    static final String FORCE = "--force";
+
+    /** A command line: the command, and whether the user forced a directory that is not a run's. */
+    record Parsed(dev.orca.crd.TrainerCommand command, boolean force) {}
+
     /** {@code run|trial|align EXPERIMENT [--option value]...} as the command it names; the message of a bad one says why. */
-    static dev.orca.crd.TrainerCommand parse(String[] args) {
+    static Parsed parse(String[] args) {
         dev.orca.crd.TrainerCommand.Kind kind = java.util.Arrays.stream(dev.orca.crd.TrainerCommand.Kind.values())
                 .filter(k -> k.word().equals(args[0])).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown command " + args[0]));
@@ -56,7 +66,7 @@ public final class Orca {
         } catch (picocli.CommandLine.ParameterException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return new dev.orca.crd.TrainerCommand(kind, a.spec, a.out, a.body, a.trial, a.rung, a.candidate);
+        return new Parsed(new dev.orca.crd.TrainerCommand(kind, a.spec, a.out, a.body, a.trial, a.rung, a.candidate), a.force);
     }
 
     /** {@code orca run|trial|align experiment.yaml ...}: the exit code is one of {@link dev.orca.crd.TrainerExit}'s. */
@@ -68,8 +78,11 @@ public final class Orca {
         dev.orca.crd.TrainerCommand options;
         dev.orca.crd.OrcaExperimentSpec spec;
         java.nio.file.Path file;
+        boolean force;
         try {
-            options = parse(args);
+            Parsed parsed = parse(args);
+            options = parsed.command();
+            force = parsed.force();
             file = java.nio.file.Path.of(options.spec());
             spec = dev.orca.trainer.run.ExperimentFiles.read(file);
         } catch (dev.orca.trainer.run.ExperimentFiles.InvalidExperiment | IllegalArgumentException e) {
@@ -79,6 +92,12 @@ public final class Orca {
         java.nio.file.Path out = options.out() != null ? java.nio.file.Path.of(options.out())
                 : java.nio.file.Path.of("runs", file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
         var reports = new dev.orca.trainer.progress.ProgressReports(spec.mode.aligns() ? spec.alignment.epochs : 0, spec.finetune.epochs);
+        var foreign = new dev.orca.trainer.run.RunDirectory(out).notARun();
+        if (foreign.isPresent() && !(force && java.nio.file.Files.isDirectory(out))) {
+            System.err.println("orca: --out: " + foreign.get() + (java.nio.file.Files.isDirectory(out)
+                    ? "; choose another directory, or pass " + FORCE + " to write the run beside those files" : ""));
+            return dev.orca.crd.TrainerExit.INVALID_INPUT;
+        }
         // One writer per directory, for the whole command (a search's trials and a selection's candidates included).
         dev.orca.trainer.run.RunLock lock;
         try {

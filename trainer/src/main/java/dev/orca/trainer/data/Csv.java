@@ -9,11 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Numeric CSV: one example per row, features then (optionally) a label column. A first row that does not
- * parse as numbers is taken as a header. Errors give the line and column.
+ * Numeric CSV (UTF-8, a leading byte-order mark ignored): one example per row, features then (optionally) a label
+ * column. A first row in which no cell is a number is a header; one that mixes numbers and text is an error, never a
+ * silently dropped example. Errors give the line and column.
  */
 public final class Csv {
     private Csv() {}
+
+    private static final String BOM = "\uFEFF";
 
     /** Features {@code (n, columns)} and, if {@code labelColumn >= 0}, labels {@code (n)}. */
     public record Table(DataArray features, DataArray labels) {}
@@ -27,32 +30,46 @@ public final class Csv {
             DataLimits.fits(file.toString(), 4 * Files.size(file), "reading the file");
             String line;
             int lineNumber = 0;
+            boolean first = true;
             while ((line = reader.readLine()) != null) {
                 lineNumber++;
+                if (lineNumber == 1 && line.startsWith(BOM)) {
+                    line = line.substring(1); // spreadsheet exports start UTF-8 with one; it is not part of the first cell
+                }
                 if (line.isBlank()) {
                     continue;
                 }
                 String[] cells = line.split(",", -1);
                 float[] row = new float[cells.length];
-                boolean numeric = true;
+                int firstText = -1;
+                int numbers = 0;
                 for (int c = 0; c < cells.length; c++) {
                     try {
                         row[c] = Float.parseFloat(cells[c].trim());
-                        if (!Float.isFinite(row[c])) {
-                            throw new IllegalArgumentException(file + ": line " + lineNumber + ", column " + (c + 1) + ": '"
-                                    + clip(cells[c]) + "' is not a finite number");
-                        }
+                        numbers++;
                     } catch (NumberFormatException e) {
-                        if (rows.isEmpty() && lineNumber == 1) {
-                            numeric = false;
-                            break;
+                        if (!first) {
+                            throw new IllegalArgumentException(file + ": line " + lineNumber + ", column " + (c + 1)
+                                    + ": '" + clip(cells[c]) + "' is not a number");
                         }
-                        throw new IllegalArgumentException(file + ": line " + lineNumber + ", column " + (c + 1)
-                                + ": '" + clip(cells[c]) + "' is not a number");
+                        firstText = firstText < 0 ? c : firstText;
                     }
                 }
-                if (!numeric) {
-                    continue; // header
+                boolean header = first && numbers == 0;
+                if (first && !header && firstText >= 0) {
+                    // Part numbers, part text: neither a header (whose cells are all names) nor an example.
+                    throw new IllegalArgumentException(file + ": line " + lineNumber + ", column " + (firstText + 1) + ": '"
+                            + clip(cells[firstText]) + "' is not a number (a header row holds no numbers)");
+                }
+                first = false;
+                if (header) {
+                    continue;
+                }
+                for (int c = 0; c < row.length; c++) {
+                    if (!Float.isFinite(row[c])) {
+                        throw new IllegalArgumentException(file + ": line " + lineNumber + ", column " + (c + 1) + ": '"
+                                + clip(cells[c]) + "' is not a finite number");
+                    }
                 }
                 if (width >= 0 && row.length != width) {
                     throw new IllegalArgumentException(file + ": line " + lineNumber + " has " + row.length

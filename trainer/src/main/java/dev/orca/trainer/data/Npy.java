@@ -59,7 +59,8 @@ public final class Npy {
         try {
             Files.write(file, out.array());
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot write: " + e.getMessage(), e);
+            // A failed write is the storage's (full, gone), never the input's: retryable, not invalid input.
+            throw new java.io.UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
         }
     }
 

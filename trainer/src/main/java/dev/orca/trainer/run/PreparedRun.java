@@ -23,9 +23,11 @@ record PreparedRun(TaskData data, SeededDropout dropout, Architecture architectu
      * files is not resumed from. Null for a directory that is not a run's (the alignment-feature dump).
      */
     static PreparedRun prepare(RunPlan plan, Path out, NDManager manager, ProgressSink progress, String kind) {
+        String fingerprint = null;
         if (kind != null) {
-            RunIdentity.claim(out, RunIdentity.of(kind, plan.spec()))
-                    .ifPresent(message -> progress.accept(ProgressEvent.of(TrainerStage.PREPARING, message)));
+            RunIdentity.Recorded identity = RunIdentity.of(kind, plan.spec());
+            RunIdentity.claim(out, identity).ifPresent(message -> progress.accept(ProgressEvent.of(TrainerStage.PREPARING, message)));
+            fingerprint = identity.fingerprint();
         }
         // Initialisation of the embedder and heads draws from the engine's generator: seed it.
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) plan.spec().seed);
@@ -35,7 +37,7 @@ record PreparedRun(TaskData data, SeededDropout dropout, Architecture architectu
         Architecture architecture = Architecture.of(plan.spec(), manager, dropout);
         NDArray trainRows = rows(manager, data.splits().train());
         return new PreparedRun(data, dropout, architecture, new ParameterStore(manager, false),
-                new RunCheckpoint(new RunDirectory(out).checkpoints()), data.x().get(trainRows), data.y().get(trainRows));
+                new RunCheckpoint(new RunDirectory(out).checkpoints(), fingerprint), data.x().get(trainRows), data.y().get(trainRows));
     }
 
     OrcaModel model() {

@@ -1,8 +1,12 @@
 package dev.orca.trainer.run;
 
 import dev.orca.crd.TrainerCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The layout of a run's output directory, in one place: what each file is called, which of them belong to the run
@@ -63,5 +67,33 @@ public record RunDirectory(Path root) {
     /** The files and directories a run owns: what moves aside, together, when another experiment takes the directory. */
     public List<Path> owned() {
         return List.of(identity(), checkpoints(), result(), report(), trial(), alignment());
+    }
+
+    /**
+     * Why this directory must not be written into, if so: it is a file, or it holds entries and none of them is a run's
+     * (a home directory, a data set given as {@code --out} by mistake; a run moves only its own files aside, but the
+     * user's would sit among checkpoints and a lock). Empty for a missing or empty directory and for any run's.
+     */
+    public java.util.Optional<String> notARun() {
+        if (!Files.exists(root)) {
+            return java.util.Optional.empty();
+        }
+        if (!Files.isDirectory(root)) {
+            return java.util.Optional.of(root + " is a file, not a directory");
+        }
+        List<String> known = Stream.concat(Stream.concat(owned().stream(), Stream.of(progress(), search(), superseded(),
+                        root.resolve(RunLock.FILE))).map(p -> p.getFileName().toString()),
+                Stream.of(TrainerCommand.trialDirectory(0), TrainerCommand.candidateDirectory(0)).map(d -> d.substring(0, d.indexOf('/'))))
+                .toList();
+        try (Stream<Path> entries = Files.list(root)) {
+            List<String> names = entries.map(p -> p.getFileName().toString()).sorted().toList();
+            if (names.isEmpty() || names.stream().anyMatch(known::contains)) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(root + " is not empty and holds no Orca run (" + String.join(", ", names.subList(0, Math.min(3, names.size())))
+                    + (names.size() > 3 ? ", ... " + names.size() + " entries" : "") + ")");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -45,8 +45,8 @@ public final class RunCheckpoint {
     public record Progress(String stage, int completedEpochs, long optimizerSteps, long dropoutCalls, double lastLoss,
                            List<Double> curve, List<Double> validation) {}
 
-    /** What {@code manifest.json} holds: file name to its size and SHA-256. */
-    record Manifest(Map<String, FileDigest> files) {}
+    /** What {@code manifest.json} holds: the run's fingerprint ({@code run.json}'s) and each file's size and SHA-256. */
+    record Manifest(String run, Map<String, FileDigest> files) {}
 
     record FileDigest(long size, String sha256) {}
 
@@ -58,11 +58,21 @@ public final class RunCheckpoint {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path directory;
+    private final String run;
     private final Consumer<String> afterEachFile;
     private final Consumer<String> warnings;
 
+    /** Checkpoints of no particular run: nothing restored is checked against a fingerprint. */
     public RunCheckpoint(Path directory) {
-        this(directory, file -> { }, message -> System.err.println("checkpoint: " + message));
+        this(directory, null);
+    }
+
+    /**
+     * Checkpoints of the run with fingerprint {@code run} ({@link dev.orca.trainer.run.RunIdentity}): each generation
+     * records it, and a restore skips any generation that records another (a second writer, a copied directory).
+     */
+    public RunCheckpoint(Path directory, String run) {
+        this(directory, run, file -> { }, message -> System.err.println("checkpoint: " + message));
     }
 
     /**
@@ -70,17 +80,31 @@ public final class RunCheckpoint {
      * {@code warnings} hears of skipped generations.
      */
     RunCheckpoint(Path directory, Consumer<String> afterEachFile, Consumer<String> warnings) {
+        this(directory, null, afterEachFile, warnings);
+    }
+
+    RunCheckpoint(Path directory, String run, Consumer<String> afterEachFile, Consumer<String> warnings) {
         this.directory = directory;
+        this.run = run;
         this.afterEachFile = afterEachFile;
         this.warnings = warnings;
     }
 
+    /**
+     * Saves a new generation. Incomplete generations (a pod that died mid-save) go first, so their space is free for
+     * this one; a save that fails (a full disk, a lost volume) removes what it wrote and throws an
+     * {@link UncheckedIOException}, which the trainer reports as retryable, leaving the complete generations as they were.
+     */
     public void save(String stage, Block model, ParameterUpdater.State optimizer, Progress progress) {
+        for (Path g : generations(stage)) {
+            if (!Files.exists(g.resolve(MANIFEST))) {
+                FileTrees.delete(g);
+            }
+        }
         List<Path> before = generations(stage);
         int next = before.isEmpty() ? 1 : generation(before.get(0)) + 1;
         Path dir = directory.resolve(stage).resolve("g" + next);
         try {
-            FileTrees.delete(dir); // a partial generation of the same number, left by a pod that died mid-save
             Files.createDirectories(dir);
             List<TensorData> tensors = new ArrayList<>();
             for (Pair<String, Parameter> p : model.getParameters()) {
@@ -99,20 +123,22 @@ public final class RunCheckpoint {
             for (String f : List.of(MODEL, OPTIMIZER, PROGRESS)) {
                 digests.put(f, digest(dir.resolve(f)));
             }
-            AtomicFiles.writeJson(dir.resolve(MANIFEST), new Manifest(digests));
+            AtomicFiles.writeJson(dir.resolve(MANIFEST), new Manifest(run, digests));
             afterEachFile.accept(MANIFEST);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint in " + dir, e);
+        } catch (IOException | RuntimeException e) {
+            RuntimeException failure = e instanceof RuntimeException r ? r
+                    : new UncheckedIOException("cannot write checkpoint in " + dir + ": " + e.getMessage(), (IOException) e);
+            try {
+                FileTrees.delete(dir);
+            } catch (RuntimeException cleanup) {
+                failure.addSuppressed(cleanup); // the next save removes it: a generation without a manifest is never read
+            }
+            throw failure;
         }
         // Older generations go once the new one is complete; the newest two stay, so a damaged newest one has a fallback.
-        List<Path> complete = generations(stage).stream().filter(g -> Files.exists(g.resolve(MANIFEST))).toList();
-        for (Path old : complete.subList(Math.min(KEPT, complete.size()), complete.size())) {
+        List<Path> kept = generations(stage);
+        for (Path old : kept.subList(Math.min(KEPT, kept.size()), kept.size())) {
             FileTrees.delete(old);
-        }
-        for (Path g : generations(stage)) {
-            if (generation(g) < next && !Files.exists(g.resolve(MANIFEST))) {
-                FileTrees.delete(g);
-            }
         }
     }
 
@@ -166,8 +192,8 @@ public final class RunCheckpoint {
         }
     }
 
-    /** What is wrong with a generation, if anything: no manifest, a missing file, another size or digest. */
-    private static Optional<String> verify(Path dir) {
+    /** What is wrong with a generation, if anything: no manifest, another run's, a missing file, another size or digest. */
+    private Optional<String> verify(Path dir) {
         Path manifestFile = dir.resolve(MANIFEST);
         if (!Files.exists(manifestFile)) {
             return Optional.of("incomplete: no " + MANIFEST);
@@ -176,6 +202,9 @@ public final class RunCheckpoint {
             Manifest manifest = JSON.readValue(manifestFile.toFile(), Manifest.class);
             if (manifest.files() == null || !manifest.files().keySet().containsAll(List.of(MODEL, OPTIMIZER, PROGRESS))) {
                 return Optional.of(MANIFEST + " lists " + (manifest.files() == null ? "nothing" : manifest.files().keySet()));
+            }
+            if (run != null && !run.equals(manifest.run())) {
+                return Optional.of("another run's (fingerprint " + shortId(manifest.run()) + "; this run is " + shortId(run) + ")");
             }
             for (var e : manifest.files().entrySet()) {
                 Path f = dir.resolve(e.getKey());
@@ -206,6 +235,10 @@ public final class RunCheckpoint {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
+    }
+
+    private static String shortId(String fingerprint) {
+        return fingerprint == null ? "none" : fingerprint.substring(0, Math.min(12, fingerprint.length()));
     }
 
     private static int generation(Path dir) {

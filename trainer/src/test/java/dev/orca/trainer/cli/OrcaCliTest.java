@@ -87,7 +87,73 @@ class OrcaCliTest {
                 dev.orca.crd.TrainerCommand.run("s", "o", "bundled:e5-small-v2", 3),
                 dev.orca.crd.TrainerCommand.trial("s", "o/trials/t4", 4, 2, "file:/m"),
                 dev.orca.crd.TrainerCommand.align("s", "o/bodies/1", 1))) {
-            assertEquals(c, Orca.parse(c.args().toArray(String[]::new)));
+            assertEquals(c, Orca.parse(c.args().toArray(String[]::new)).command());
         }
+    }
+
+    private record Outcome(int code, String stderr) {}
+
+    private static Outcome orca(String... args) {
+        PrintStream err = System.err;
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            return new Outcome(Orca.run(args), captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(err);
+            System.setOut(out);
+        }
+    }
+
+    /**
+     * A directory holding someone's files and no run is refused (invalid input, naming --out and what is there, nothing
+     * written into it) unless --force; a file as --out is refused even then.
+     */
+    @Test
+    void aNonEmptyDirectoryThatIsNoRunIsRefusedUnlessForced() throws Exception {
+        Path yaml = dir.resolve("tiny.yaml");
+        Files.writeString(yaml, """
+                task: { type: classification, inputShape: [16, 24], numClasses: 10, metric: zeroOneError,
+                        data: { generator: { name: listops, samples: 40, resolution: 24 } } }
+                body: { checkpoint: "bundled:all-minilm-l6-v2" }
+                mode: finetune
+                finetune: { epochs: 1, batchSize: 8 }
+                """);
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.writeString(home.resolve("thesis.tex"), "\\documentclass{article}");
+        Outcome refused = orca("run", yaml.toString(), "--out", home.toString());
+        assertEquals(dev.orca.crd.TrainerExit.INVALID_INPUT, refused.code(), refused.stderr());
+        assertTrue(refused.stderr().contains("--out") && refused.stderr().contains("thesis.tex") && refused.stderr().contains("--force"),
+                refused.stderr());
+        try (var left = Files.list(home)) {
+            assertEquals(java.util.List.of("thesis.tex"), left.map(p -> p.getFileName().toString()).toList(), "nothing written");
+        }
+
+        Outcome forced = orca("run", yaml.toString(), "--out", home.toString(), "--force");
+        assertEquals(dev.orca.crd.TrainerExit.SUCCEEDED, forced.code(), forced.stderr());
+        assertTrue(Files.exists(home.resolve("thesis.tex")) && Files.exists(home.resolve("result.json")));
+        Outcome again = orca("run", yaml.toString(), "--out", home.toString());
+        assertEquals(dev.orca.crd.TrainerExit.SUCCEEDED, again.code(), "a directory holding a run is a run's: " + again.stderr());
+
+        Outcome file = orca("run", yaml.toString(), "--out", home.resolve("thesis.tex").toString(), "--force");
+        assertEquals(dev.orca.crd.TrainerExit.INVALID_INPUT, file.code(), file.stderr());
+        assertTrue(file.stderr().contains("is a file"), file.stderr());
+    }
+
+    /** Generator sizes beyond the heap: invalid input naming the fields, before anything is allocated or written. */
+    @Test
+    void aGeneratorBeyondTheHeapIsInvalidInputNamingItsFields() throws Exception {
+        Path yaml = dir.resolve("huge.yaml");
+        Files.writeString(yaml, """
+                task: { type: classification, inputShape: [16, 65536], numClasses: 10, metric: zeroOneError,
+                        data: { generator: { name: listops, samples: 10000000, resolution: 65536 } } }
+                mode: finetune
+                """);
+        Outcome huge = orca("run", yaml.toString(), "--out", dir.resolve("huge").toString());
+        assertEquals(dev.orca.crd.TrainerExit.INVALID_INPUT, huge.code(), huge.stderr());
+        assertTrue(huge.stderr().contains("spec.task.data.generator.samples (10000000) x resolution (65536)"), huge.stderr());
+        assertFalse(Files.exists(dir.resolve("huge/checkpoints")));
     }
 }

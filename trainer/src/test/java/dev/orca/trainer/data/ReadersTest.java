@@ -137,6 +137,33 @@ public class ReadersTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Csv.read(file, -1)).getMessage().contains("line 2"));
     }
 
+    /**
+     * A spreadsheet's UTF-8 export starts with a byte-order mark: without a header every row is still an example (the
+     * first was once taken for a header and lost); with one, the header is still recognised.
+     */
+    @Test
+    void csvByteOrderMarkIsNotPartOfTheFirstCell() throws IOException {
+        Path file = dir.resolve("bom.csv");
+        Files.writeString(file, "\uFEFF0.5,1,3\n2,0.25,1\n", java.nio.charset.StandardCharsets.UTF_8);
+        Csv.Table t = Csv.read(file, -1);
+        assertArrayEquals(new long[] {2, 2}, t.features().shape(), "both rows are examples");
+        assertArrayEquals(new float[] {0.5f, 1, 2, 0.25f}, t.features().values());
+        assertArrayEquals(new int[] {3, 1}, t.labels().asLabels());
+        Files.writeString(file, "\uFEFFx,y,label\n2,0.25,1\n", java.nio.charset.StandardCharsets.UTF_8);
+        assertArrayEquals(new long[] {1, 2}, Csv.read(file, -1).features().shape());
+    }
+
+    /** A first row mixing numbers and text is neither a header nor an example: an error naming the cell, no lost row. */
+    @Test
+    void csvFirstRowIsAHeaderOnlyWhenNoCellIsANumber() throws IOException {
+        Path file = dir.resolve("mixed.csv");
+        Files.writeString(file, "0.5,1,n/a\n2,0.25,1\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Csv.read(file, -1));
+        assertTrue(e.getMessage().contains("line 1, column 3") && e.getMessage().contains("'n/a'"), e.getMessage());
+        Files.writeString(file, "\n\nfeature one,feature two,class\n2,0.25,1\n");
+        assertArrayEquals(new long[] {1, 2}, Csv.read(file, -1).features().shape(), "a header after blank lines");
+    }
+
     @Test
     void cifarBinaryRecords() throws IOException {
         byte[] bytes = new byte[2 * 3073];
