@@ -52,6 +52,7 @@ import org.junit.jupiter.api.TestInstance;
 class RealClusterIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration LIVENESS_GRACE = Duration.ofSeconds(15);
     private RealCluster cluster;
     private PackagedOperator operator;
     private KubernetesClient admin;
@@ -63,7 +64,13 @@ class RealClusterIT {
         cluster = RealCluster.start(target.resolve("e2e-cluster"));
         admin = cluster.admin();
         install = OrcaInstall.applyCrdAndRbac(cluster);
-        operator = OrcaInstall.startOperator(cluster, install, target.resolve("real-cluster-operator.log"));
+        operator = startOperator(target.resolve("real-cluster-operator.log"));
+    }
+
+    /** The packaged operator, with a short liveness grace so that the blind-informer test need not wait two minutes. */
+    private PackagedOperator startOperator(Path log) {
+        return OrcaInstall.startOperator(cluster, install, log,
+                java.util.Map.of("ORCA_OPERATOR_LIVENESS_INFORMER_GRACE", LIVENESS_GRACE.toString()));
     }
 
     @AfterAll
@@ -299,7 +306,7 @@ class RealClusterIT {
                     .filter(e -> e.getStatus() != null && e.getStatus().jobName != null).count();
             cluster.restartApiServer();
         } finally {
-            operator = OrcaInstall.startOperator(cluster, install, Path.of("target/real-cluster-operator-restarted.log").toAbsolutePath());
+            operator = startOperator(Path.of("target/real-cluster-operator-restarted.log").toAbsolutePath());
         }
         assertTrue(jobsBefore.size() < n || statusesBefore < n,
                 "the operator was killed with work left: " + jobsBefore.size() + " Jobs, " + statusesBefore + " statuses of " + n);
@@ -338,6 +345,44 @@ class RealClusterIT {
         await().atMost(WAIT).untilAsserted(() -> assertEquals(Phase.Aligning, experiment(ns, "before").getStatus().phase));
         assertEquals(pid, operator.pid(), "the same operator process, not a restarted one");
         assertEquals(1, admin.batch().v1().jobs().inNamespace(ns).withLabel(Names.EXPERIMENT_LABEL, "before").list().getItems().size());
+    }
+
+    /**
+     * Liveness reflects the informers: the operator loses its right to watch pods and its watches are cut (an API server
+     * restart), so its pod informer cannot watch again; {@code /q/health/live} stays UP through the grace, then goes DOWN
+     * naming that informer (the kubelet would restart the pod), and comes back UP once the right is restored.
+     */
+    @Test
+    void livenessGoesDownWhenAnInformerCannotWatchAndUpWhenItCanAgain() throws Exception {
+        String role = "orca-system-orca-operator";
+        var original = admin.rbac().clusterRoles().withName(role).get();
+        // Started and watching (the operator may have been started just now).
+        await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> liveness().statusCode() == 200);
+        try {
+            admin.rbac().clusterRoles().withName(role).edit(r -> {
+                r.getRules().removeIf(rule -> rule.getResources().equals(List.of("pods")));
+                return r;
+            });
+            cluster.restartApiServer();
+            Instant cut = Instant.now();
+            await().atMost(WAIT.plus(LIVENESS_GRACE)).pollInterval(Duration.ofSeconds(1)).until(() -> liveness().statusCode() == 503);
+            var down = liveness();
+            assertTrue(Duration.between(cut, Instant.now()).compareTo(LIVENESS_GRACE) >= 0, "not before the grace");
+            assertTrue(down.body().contains("trainer-pods") && down.body().contains("no watch since"), down.body());
+        } finally {
+            admin.rbac().clusterRoles().withName(role).edit(r -> {
+                r.setRules(original.getRules());
+                return r;
+            });
+        }
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> liveness().statusCode() == 200);
+        assertTrue(operator.alive());
+    }
+
+    private java.net.http.HttpResponse<String> liveness() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + operator.httpPort() + "/q/health/live")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     /** As {@code kubectl patch --type merge} does it: no resourceVersion, so the operator's status writes cannot conflict. */

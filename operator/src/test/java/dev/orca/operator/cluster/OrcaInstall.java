@@ -41,6 +41,11 @@ public final class OrcaInstall {
 
     /** The packaged operator as its ServiceAccount, logging to {@code log}. */
     public static PackagedOperator startOperator(RealCluster cluster, List<HasMetadata> install, Path log) {
-        return PackagedOperator.start(cluster.kubeconfigAs(OPERATOR_NAMESPACE, OPERATOR_ACCOUNT), install, log);
+        return startOperator(cluster, install, log, java.util.Map.of());
+    }
+
+    /** As {@link #startOperator(RealCluster, List, Path)}, with {@code environment} over the Deployment's. */
+    public static PackagedOperator startOperator(RealCluster cluster, List<HasMetadata> install, Path log, java.util.Map<String, String> environment) {
+        return PackagedOperator.start(cluster.kubeconfigAs(OPERATOR_NAMESPACE, OPERATOR_ACCOUNT), install, log, environment);
     }
 }

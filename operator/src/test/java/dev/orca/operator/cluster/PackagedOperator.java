@@ -34,6 +34,11 @@ public final class PackagedOperator implements AutoCloseable {
 
     /** Starts the operator with {@code kubeconfig}'s identity and the Deployment's environment, logging to {@code log}. */
     public static PackagedOperator start(Path kubeconfig, List<HasMetadata> install, Path log) {
+        return start(kubeconfig, install, log, java.util.Map.of());
+    }
+
+    /** As {@link #start(Path, List, Path)}, with {@code environment} set over the Deployment's (a test's own settings). */
+    public static PackagedOperator start(Path kubeconfig, List<HasMetadata> install, Path log, java.util.Map<String, String> environment) {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: the integration tests run after the package phase");
@@ -64,6 +69,7 @@ public final class PackagedOperator implements AutoCloseable {
             if (!extra.isBlank()) {
                 command.addAll(command.size() - 2, List.of(extra.trim().split("\\s+")));
             }
+            builder.environment().putAll(environment);
             builder.environment().put("KUBECONFIG", kubeconfig.toString());
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
             return new PackagedOperator(builder.start(), log, port, String.join(" ", command.subList(1, command.size() - 2)));
