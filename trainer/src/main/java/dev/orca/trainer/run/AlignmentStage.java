@@ -80,7 +80,7 @@ final class AlignmentStage {
      * The proxy source: {@code file:<npz>} with ready features {@code x (N, D)} and labels {@code y}, or a dataset
      * of the body's modality that the architecture embeds with the body's own embedding layer (cached across experiments).
      */
-    private static DatasetDistance proxyDistance(RunPlan plan, NDManager manager, Architecture architecture) {
+    static DatasetDistance proxyDistance(RunPlan plan, NDManager manager, Architecture architecture) {
         OrcaExperimentSpec spec = plan.spec();
         String dataset = spec.source.dataset;
         NDArray features;
@@ -110,7 +110,7 @@ final class AlignmentStage {
     }
 
     /** Class labels, or for dense and multi-label tasks k-means pseudo-labels of the flattened targets. */
-    private static int[] labels(RunPlan plan, NDArray trainY, DatasetDistance distance) {
+    static int[] labels(RunPlan plan, NDArray trainY, DatasetDistance distance) {
         OrcaExperimentSpec spec = plan.spec();
         if (spec.task.type == TaskType.CLASSIFICATION) {
             return Arrays.stream(trainY.toLongArray()).mapToInt(l -> (int) l).toArray();
