@@ -13,6 +13,7 @@ import dev.orca.crd.SpecValidation;
 import dev.orca.operator.dependent.CandidateJobs;
 import dev.orca.operator.dependent.Confinement;
 import dev.orca.operator.dependent.ProgressConfigMap;
+import dev.orca.operator.dependent.ProgressOwnership;
 import dev.orca.operator.dependent.SpecConfigMap;
 import dev.orca.operator.dependent.TrainerJob;
 import dev.orca.operator.dependent.TrainerNetworkPolicy;
@@ -114,13 +115,14 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
                 && java.util.Objects.equals(previous.observedGeneration, experiment.getMetadata().getGeneration());
         OrcaExperimentStatus next;
         boolean unconfined = false;
+        @SuppressWarnings("unchecked")
+        var progress = (io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<ConfigMap, OrcaExperiment>)
+                context.eventSourceRetriever().getEventSourceFor(ConfigMap.class, ProgressConfigMap.EVENT_SOURCE);
         if (finished) {
             next = previous;
+            ProgressOwnership.restore(experiment, progress.getSecondaryResources(experiment), null, context.getClient());
         } else {
             List<SpecValidation.Violation> violations = ExperimentValidation.validate(experiment, config);
-            @SuppressWarnings("unchecked")
-            var progress = (io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<ConfigMap, OrcaExperiment>)
-                    context.eventSourceRetriever().getEventSourceFor(ConfigMap.class, ProgressConfigMap.EVENT_SOURCE);
             Map<String, ProgressReport> reports = ProgressReports.read(progress.getSecondaryResources(experiment), experiment);
             ExperimentPlan plan = null;
             if (violations.isEmpty()) {
@@ -130,6 +132,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
                 context.managedWorkflowAndDependentResourceContext().put(ExperimentPlan.KEY, plan);
                 context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
                 unconfined = !Confinement.ready(experiment, context);
+                ProgressOwnership.restore(experiment, progress.getSecondaryResources(experiment), plan, context.getClient());
             }
             Optional<Job> trainer = ExperimentPlan.jobsWithRole(context, Names.TRAINER).values().stream().findFirst();
             // Kueue's word on a Job it holds suspended (read on demand: Kueue is optional and only queued experiments ask).

@@ -250,4 +250,27 @@ class OperatorLifecycleTest {
         OrcaExperiment later = client.resources(OrcaExperiment.class).inNamespace(NS).withName("quiet").get();
         assertNotNull(later.getStatus().conditions.get(0).getLastTransitionTime());
     }
+
+    /**
+     * A writer strips its progress ConfigMap's owner reference (its Role lets it update that ConfigMap): the operator puts
+     * it back, so the garbage collector still removes the ConfigMap with the experiment; a ConfigMap someone else labelled
+     * as the experiment's is not adopted.
+     */
+    @Test
+    void aStrippedOwnerReferenceOfAProgressConfigMapIsPutBack() {
+        OrcaExperiment experiment = create("tamper");
+        awaitJob("tamper");
+        client.configMaps().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+                .withName("forged").withLabels(java.util.Map.of(Names.EXPERIMENT_LABEL, "tamper", Names.ROLE_LABEL, "progress"))
+                .endMetadata().build()).create();
+        client.configMaps().inNamespace(NS).withName("tamper-progress").edit(c -> {
+            c.getMetadata().setOwnerReferences(new java.util.ArrayList<>());
+            return c;
+        });
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> client.configMaps().inNamespace(NS)
+                .withName("tamper-progress").get().getMetadata().getOwnerReferences().stream()
+                .anyMatch(r -> r.getUid().equals(experiment.getMetadata().getUid())));
+        assertTrue(client.configMaps().inNamespace(NS).withName("forged").get().getMetadata().getOwnerReferences().isEmpty(),
+                "a ConfigMap the operator did not make is not adopted");
+    }
 }

@@ -11,15 +11,19 @@ import io.javaoperatorsdk.operator.processing.dependent.BulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * One object of a kind per {@link ProgressWriter} of the experiment. Writers only ever join (trials start, none
- * un-start), so an object that is no longer desired is left to the garbage collector with the experiment.
+ * un-start), so an object that is no longer desired is left to the garbage collector with the experiment. Objects map
+ * to their experiment by its label, not by owner reference: one whose owner reference was stripped (a writer may update
+ * its progress ConfigMap) still wakes its experiment, which puts the reference back ({@link ProgressOwnership}).
  */
 abstract class PerWriter<R extends HasMetadata> extends KubernetesDependentResource<R, OrcaExperiment>
-        implements BulkDependentResource<R, OrcaExperiment, ResourceID>, Creator<R, OrcaExperiment>, GarbageCollected<OrcaExperiment> {
+        implements BulkDependentResource<R, OrcaExperiment, ResourceID>, Creator<R, OrcaExperiment>, GarbageCollected<OrcaExperiment>,
+        SecondaryToPrimaryMapper<R> {
 
     private final Class<R> type;
     private final String role;
@@ -61,6 +65,13 @@ abstract class PerWriter<R extends HasMetadata> extends KubernetesDependentResou
                         && experiment.getMetadata().getName().equals(r.getMetadata().getLabels().get(Names.EXPERIMENT_LABEL)))
                 .forEach(r -> out.put(ResourceID.fromResource(r), r));
         return out;
+    }
+
+    @Override
+    public java.util.Set<ResourceID> toPrimaryResourceIDs(R object) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        String experiment = labels == null ? null : labels.get(Names.EXPERIMENT_LABEL);
+        return experiment == null ? java.util.Set.of() : java.util.Set.of(new ResourceID(experiment, object.getMetadata().getNamespace()));
     }
 
     /** An existing writer's object is absent from the desired map (see above): it stays. */
