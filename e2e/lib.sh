@@ -50,6 +50,25 @@ e2e_install() {
   "$kubectl" -n orca-system rollout status deployment/orca-operator --timeout=300s >&2
 }
 
+# The operator pod that leads (holds the release's Lease; the others stand by), once one does; empty before.
+e2e_operator_leader() {
+  "$kubectl" -n orca-system get lease orca-operator -o jsonpath='{.spec.holderIdentity}' 2>/dev/null || true
+}
+
+# Waits until an operator pod other than $1 holds the Lease and is Ready; prints it.
+e2e_await_new_leader() {
+  local old=$1 leader
+  for _ in $(seq 240); do
+    leader=$(e2e_operator_leader)
+    if [ -n "$leader" ] && [ "$leader" != "$old" ] \
+       && [ "$("$kubectl" -n orca-system get pod "$leader" -o jsonpath='{.status.containerStatuses[0].ready}' 2>/dev/null)" = true ]; then
+      echo "$leader"; return 0
+    fi
+    sleep 0.5
+  done
+  return 1
+}
+
 # A claim bound to a PersistentVolume on the node: an empty directory under the run's state, owned by the trainer's user
 # (a hostPath volume keeps its owner; fsGroup does not apply to it). Prints the directory.
 e2e_claim() {

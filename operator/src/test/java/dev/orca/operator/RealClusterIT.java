@@ -67,10 +67,14 @@ class RealClusterIT {
         operator = startOperator(target.resolve("real-cluster-operator.log"));
     }
 
-    /** The packaged operator, with a short liveness grace so that the blind-informer test need not wait two minutes. */
+    /**
+     * The packaged operator, with a short liveness grace so that the blind-informer test need not wait two minutes, and
+     * as one process without leader election: these tests restart the API server under a running operator and expect the
+     * same process to carry on, where a leader that cannot renew its lease exits (e2e/scenarios/failover covers that).
+     */
     private PackagedOperator startOperator(Path log) {
-        return OrcaInstall.startOperator(cluster, install, log,
-                java.util.Map.of("ORCA_OPERATOR_LIVENESS_INFORMER_GRACE", LIVENESS_GRACE.toString()));
+        return OrcaInstall.startOperator(cluster, install, log, java.util.Map.of(
+                "ORCA_OPERATOR_LIVENESS_INFORMER_GRACE", LIVENESS_GRACE.toString(), "ORCA_OPERATOR_LEADER_ELECTION", "false"));
     }
 
     @AfterAll
