@@ -25,9 +25,11 @@ public class MockApiServer implements QuarkusTestResourceLifecycleManager {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        // One packaged operator without leader election: the mock server has no SelfSubjectRulesReview for its lease check.
         return Map.of("quarkus.kubernetes-client.api-server-url", server.url("/"),
                 "quarkus.kubernetes-client.trust-certs", "true",
-                "quarkus.kubernetes-client.namespace", "default");
+                "quarkus.kubernetes-client.namespace", "default",
+                "orca.operator.leader-election", "false");
     }
 
     @Override

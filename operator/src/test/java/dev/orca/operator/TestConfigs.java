@@ -27,6 +27,10 @@ public final class TestConfigs {
             public Optional<List<String>> allowedTolerationKeys() { return Optional.of(tolerationKeys); }
             public Optional<List<String>> allowedNodeSelectorKeys() { return Optional.empty(); }
             public long trainerUid() { return 1000; }
+            public boolean leaderElection() { return false; }
+            public String leaseName() { return "orca-operator"; }
+            public Optional<String> leaseNamespace() { return Optional.empty(); }
+            public java.time.Duration livenessInformerGrace() { return java.time.Duration.ofMinutes(2); }
         };
     }
 }

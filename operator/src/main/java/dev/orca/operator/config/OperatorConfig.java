@@ -2,6 +2,7 @@ package dev.orca.operator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** What the cluster administrator sets for every experiment ({@code orca.operator.*}, or ORCA_OPERATOR_* variables). */
 @ConfigMapping(prefix = "orca.operator")
@@ -60,4 +61,23 @@ public interface OperatorConfig {
     /** The trainer's user id (the images run as this non-root user). */
     @WithDefault("1000")
     long trainerUid();
+
+    /**
+     * Whether the replicas elect a leader on a Lease ({@link LeaderElection}; only in the prod profile): off for one
+     * replica, or for a process that must outlive an API server outage longer than the renew deadline.
+     */
+    @WithDefault("true")
+    boolean leaderElection();
+
+    /** The Lease's name (the chart: the Deployment's). */
+    @WithDefault("orca-operator")
+    String leaseName();
+
+    /** The Lease's namespace (the chart: the release's); unset, the client's own. */
+    java.util.Optional<String> leaseNamespace();
+
+    /** How long an informer may be without a watch before liveness fails ({@code health/InformerLiveness}). */
+    @WithName("liveness.informer-grace")
+    @WithDefault("PT2M")
+    java.time.Duration livenessInformerGrace();
 }

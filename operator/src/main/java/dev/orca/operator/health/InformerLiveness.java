@@ -6,11 +6,9 @@ import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
 import io.javaoperatorsdk.operator.health.InformerWrappingEventSourceHealthIndicator;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -30,10 +28,9 @@ public class InformerLiveness implements HealthCheck {
     private final InformerWatch watch;
     private final Clock clock = Clock.systemUTC();
 
-    public InformerLiveness(Operator operator,
-                            @ConfigProperty(name = "orca.operator.liveness.informer-grace", defaultValue = "PT2M") Duration grace) {
+    public InformerLiveness(Operator operator, dev.orca.operator.config.OperatorConfig config) {
         this.operator = operator;
-        this.watch = new InformerWatch(grace);
+        this.watch = new InformerWatch(config.livenessInformerGrace());
     }
 
     @Override
