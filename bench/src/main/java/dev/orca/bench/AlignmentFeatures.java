@@ -1,6 +1,5 @@
 package dev.orca.bench;
 
-import dev.orca.trainer.run.ExperimentFiles;
 import dev.orca.trainer.run.ExperimentRun;
 import java.nio.file.Path;
 
@@ -15,13 +14,7 @@ public final class AlignmentFeatures {
             System.err.println("usage: AlignmentFeatures <experiment.yaml|demo> <dir>");
             System.exit(2);
         }
-        Path file = Path.of(args[0]);
-        if (args[0].equals("demo")) {
-            file = java.nio.file.Files.createTempFile("orca-demo", ".yaml");
-            java.nio.file.Files.writeString(file, dev.orca.trainer.cli.Orca.demoExperiment("orca"));
-            file.toFile().deleteOnExit();
-        }
-        ExperimentRun.writeAlignmentFeatures(ExperimentFiles.read(file), Path.of(args[1]));
+        ExperimentRun.writeAlignmentFeatures(BenchExperiments.read(args[0]), Path.of(args[1]));
         System.out.println("wrote src_X.npy, src_y.npy, tgt_X.npy to " + args[1]);
     }
 }

@@ -2,7 +2,6 @@ package dev.orca.bench;
 
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.trainer.run.AlignmentRecord;
-import dev.orca.trainer.run.ExperimentFiles;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,13 +17,7 @@ public final class AlignmentParityRecord {
             System.err.println("usage: AlignmentParityRecord <experiment.yaml|demo> <epochs> <dir>");
             System.exit(2);
         }
-        Path file = Path.of(args[0]);
-        if (args[0].equals("demo")) {
-            file = java.nio.file.Files.createTempFile("orca-demo", ".yaml");
-            java.nio.file.Files.writeString(file, dev.orca.trainer.cli.Orca.demoExperiment("orca"));
-            file.toFile().deleteOnExit();
-        }
-        OrcaExperimentSpec spec = ExperimentFiles.read(file);
+        OrcaExperimentSpec spec = BenchExperiments.read(args[0]);
         spec.embedder.layerNorm = OrcaExperimentSpec.EmbedderLayerNorm.BEFORE_POSITIONS;
         spec.alignment.epochs = Integer.parseInt(args[1]);
         List<Double> curve = AlignmentRecord.write(spec, Path.of(args[2]));

@@ -28,24 +28,10 @@ class AlignmentRecordTest {
     void theRecordHoldsTheInputsBatchesAndParametersOfTheAlignmentItRan() throws Exception {
         ExperimentRunTest.writeSource(dir.resolve("source.npz"), 90, 384, 3);
         Path yaml = dir.resolve("listops.yaml");
-        Files.writeString(yaml, """
-                task:
-                  type: classification
-                  inputShape: [16, 24]
-                  numClasses: 10
-                  metric: zeroOneError
-                  data:
-                    generator: { name: listops, samples: 60, resolution: 24, options: { maxDepth: "3", minLength: "6" } }
-                    validationFraction: 0.2
-                    testFraction: 0.2
-                body: { checkpoint: bundled:all-minilm-l6-v2 }
-                embedder: { layerNorm: beforePositions }
-                mode: orca
-                source: { dataset: "file:%s", samples: 90 }
-                alignment: { metric: otdd-exact, epochs: 2, samplesPerClass: 8, epsilon: 1.0 }
-                seed: 3
-                """.formatted(dir.resolve("source.npz")));
+        Files.writeString(yaml, ExperimentRunTest.LISTOPS.formatted("orca", dir.resolve("source.npz")));
         OrcaExperimentSpec spec = ExperimentFiles.read(yaml);
+        spec.embedder.layerNorm = OrcaExperimentSpec.EmbedderLayerNorm.BEFORE_POSITIONS;
+        spec.alignment.epochs = 2;
         Path record = dir.resolve("record");
         List<Double> curve = AlignmentRecord.write(spec, record);
 
@@ -60,7 +46,9 @@ class AlignmentRecordTest {
         JsonNode batches = json.readTree(record.resolve("batches.json").toFile());
         JsonNode settings = json.readTree(record.resolve("settings.json").toFile());
         assertEquals("beforePositions", settings.get("layerNorm").asText());
-        assertEquals(1.0e-3, settings.get("alignmentOptimizer").get("lr").asDouble(), 1e-12, "fine-tuning's 1e-4 x 10, as the official code derives it");
+        assertEquals(spec.alignment.optimizer(spec.finetune).lr, settings.get("alignmentOptimizer").get("lr").asDouble(), 1e-12);
+        assertEquals(spec.finetune.optimizer.lr, settings.get("finetuneOptimizer").get("lr").asDouble(), 1e-12,
+                "fine-tuning's rate, from which the official code derives the embedder's");
         int[] labels = y.asLabels();
         for (int epoch = 0; epoch < 2; epoch++) {
             double weights = 0;

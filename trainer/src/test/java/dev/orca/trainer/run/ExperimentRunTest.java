@@ -62,7 +62,7 @@ class ExperimentRunTest {
         }
     }
 
-    private static final String LISTOPS = """
+    static final String LISTOPS = """
             task:
               type: classification
               inputShape: [16, 24]
