@@ -41,7 +41,8 @@ public class OrcaExperimentStatus {
     public Integer restarts;
     @JsonPropertyDescription("The trainer Job's name.")
     public String jobName;
-    @JsonPropertyDescription("Ready (the experiment succeeded), Running, Failed and SpecValid conditions.")
+    @JsonPropertyDescription("Conditions, each with the generation it describes: Complete (succeeded; kubectl wait"
+            + " --for=condition=Complete), Failed (failed for good), Ready (succeeded, or why not yet), Running and SpecValid.")
     public List<Condition> conditions = new ArrayList<>();
     @JsonPropertyDescription("The metadata.generation this status describes.")
     public Long observedGeneration;

@@ -32,11 +32,20 @@ public class ExperimentEvents {
         }
         String message = after.conditions.stream().filter(c -> ExperimentStatusBuilder.READY.equals(c.getType()))
                 .map(c -> c.getMessage()).findFirst().orElse("");
-        // A queued experiment's Event names Kueue's cause (Preempted, Deactivated or Queued) rather than the phase.
-        String reason = after.phase != Phase.Queued ? after.phase.name() : after.conditions.stream()
-                .filter(c -> ExperimentStatusBuilder.RUNNING.equals(c.getType())).map(c -> c.getReason()).findFirst().orElse("Queued");
+        // A failed experiment's Event names the cause (InvalidInput, InvalidSpec, BackoffLimitExceeded, DeadlineExceeded,
+        // the Failed condition's reason) and a queued one Kueue's (Preempted, Deactivated or Queued), not the phase.
+        String reason = switch (after.phase) {
+            case Failed -> reasonOf(after, ExperimentStatusBuilder.FAILED, "Failed");
+            case Queued -> reasonOf(after, ExperimentStatusBuilder.RUNNING, "Queued");
+            default -> after.phase.name();
+        };
         record(experiment, after.phase == Phase.Failed || "Preempted".equals(reason) ? "Warning" : "Normal", reason,
                 (from == null ? "" : from + " -> ") + after.phase + ": " + message);
+    }
+
+    private static String reasonOf(OrcaExperimentStatus status, String conditionType, String otherwise) {
+        return status.conditions.stream().filter(c -> conditionType.equals(c.getType())).map(c -> c.getReason())
+                .filter(r -> r != null && !r.isBlank()).findFirst().orElse(otherwise);
     }
 
     /** Search and selection milestones: a trial or candidate failed (Warning), the body was chosen, the search decided. */

@@ -33,10 +33,32 @@ public final class ExperimentStatusBuilder {
     public static final String SPEC_VALID = "SpecValid";
     public static final String RUNNING = "Running";
     public static final String READY = "Ready";
+    /** True once the experiment succeeded: what {@code kubectl wait --for=condition=Complete} waits for, as for a Job. */
+    public static final String COMPLETE = "Complete";
+    /** True once the experiment failed for good: {@code kubectl wait --for=condition=Failed}. */
+    public static final String FAILED = "Failed";
 
     private ExperimentStatusBuilder() {}
 
     public static OrcaExperimentStatus build(Observation o, OrcaExperimentStatus previous, Instant now) {
+        return withOutcome(observe(o, previous, now), previous == null ? List.of() : previous.conditions, now.toString());
+    }
+
+    /**
+     * Adds {@code Complete} and {@code Failed} (from the phase, with the Ready condition's reason and message, so that
+     * a script waiting on either learns why) and stamps every condition with the generation it describes.
+     */
+    private static OrcaExperimentStatus withOutcome(OrcaExperimentStatus s, List<Condition> before, String time) {
+        Condition ready = s.conditions.stream().filter(c -> READY.equals(c.getType())).findFirst().orElseThrow();
+        List<Condition> all = new java.util.ArrayList<>(s.conditions);
+        all.add(condition(before, COMPLETE, s.phase == Phase.Succeeded, ready.getReason(), ready.getMessage(), time));
+        all.add(condition(before, FAILED, s.phase == Phase.Failed, ready.getReason(), ready.getMessage(), time));
+        all.forEach(c -> c.setObservedGeneration(s.observedGeneration));
+        s.conditions = List.copyOf(all);
+        return s;
+    }
+
+    private static OrcaExperimentStatus observe(Observation o, OrcaExperimentStatus previous, Instant now) {
         OrcaExperiment experiment = o.experiment();
         OrcaExperimentStatus s = new OrcaExperimentStatus();
         s.observedGeneration = experiment.getMetadata().getGeneration();
@@ -50,7 +72,7 @@ public final class ExperimentStatusBuilder {
             s.conditions = List.of(
                     condition(before, SPEC_VALID, false, "InvalidSpec", why, time),
                     condition(before, RUNNING, false, "InvalidSpec", "no trainer is started for an invalid spec", time),
-                    condition(before, READY, false, "Failed", why, time));
+                    condition(before, READY, false, "InvalidSpec", why, time));
             return s;
         }
 
@@ -254,7 +276,9 @@ public final class ExperimentStatusBuilder {
         OrcaExperimentStatus s = previous == null ? new OrcaExperimentStatus() : previous;
         List<Condition> others = s.conditions.stream().filter(c -> !READY.equals(c.getType())).toList();
         List<Condition> next = new java.util.ArrayList<>(others);
-        next.add(condition(s.conditions, READY, false, reason, message, now.toString()));
+        Condition ready = condition(s.conditions, READY, false, reason, message, now.toString());
+        ready.setObservedGeneration(s.observedGeneration);
+        next.add(ready);
         s.conditions = next;
         return s;
     }

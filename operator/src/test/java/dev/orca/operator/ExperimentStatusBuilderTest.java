@@ -127,4 +127,48 @@ class ExperimentStatusBuilderTest {
         assertEquals(Phase.Suspended, s.phase);
         assertEquals("False", s.conditions.stream().filter(c -> c.getType().equals("Running")).findFirst().orElseThrow().getStatus());
     }
+
+    private static io.fabric8.kubernetes.api.model.Condition condition(OrcaExperimentStatus s, String type) {
+        return s.conditions.stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+    }
+
+    private static Job finished(String type, String reason) {
+        return new JobBuilder().withNewMetadata().withName("x-trainer").endMetadata().withNewStatus()
+                .withCompletionTime("Complete".equals(type) ? "2026-11-28T11:00:00Z" : null)
+                .addNewCondition().withType(type).withStatus("True").withReason(reason)
+                .withLastTransitionTime("2026-11-28T11:00:00Z").endCondition().endStatus().build();
+    }
+
+    /**
+     * Complete and Failed, as a Job has them, so that {@code kubectl wait --for=condition=...} works: both False while
+     * the run goes on, the one that happened True with the cause as its reason, each stamped with the generation.
+     */
+    @Test
+    void completeAndFailedConditionsTellTheOutcomeWithItsCause() {
+        OrcaExperimentStatus running = ExperimentStatusBuilder.build(new Observation(experiment, List.of(), Optional.of(job()), List.of(),
+                Optional.of(report("fine-tuning", 5, 20, List.of(3.0, 2.0))), ExperimentPlan.direct()), null, T0);
+        assertEquals("False", condition(running, "Complete").getStatus());
+        assertEquals("False", condition(running, "Failed").getStatus());
+
+        OrcaExperimentStatus done = ExperimentStatusBuilder.build(new Observation(experiment, List.of(),
+                Optional.of(finished("Complete", "CompletionsReached")), List.of(), Optional.empty(), ExperimentPlan.direct()), running, T0.plusSeconds(60));
+        assertEquals("True", condition(done, "Complete").getStatus());
+        assertEquals("Succeeded", condition(done, "Complete").getReason());
+        assertEquals("False", condition(done, "Failed").getStatus());
+        assertEquals(T0.toString(), condition(done, "Failed").getLastTransitionTime(), "Failed was False throughout");
+
+        OrcaExperimentStatus refused = ExperimentStatusBuilder.build(new Observation(experiment, List.of(),
+                Optional.of(finished("Failed", "PodFailurePolicy")), List.of(), Optional.empty(), ExperimentPlan.direct()), running, T0.plusSeconds(60));
+        assertEquals("True", condition(refused, "Failed").getStatus());
+        assertEquals("InvalidInput", condition(refused, "Failed").getReason());
+        assertEquals("False", condition(refused, "Complete").getStatus());
+
+        OrcaExperimentStatus invalid = ExperimentStatusBuilder.build(new Observation(experiment,
+                List.of(new SpecValidation.Violation("spec.a", "bad")), Optional.empty(), List.of(), Optional.empty(), null), null, T0);
+        assertEquals("True", condition(invalid, "Failed").getStatus());
+        assertEquals("InvalidSpec", condition(invalid, "Failed").getReason());
+        for (OrcaExperimentStatus s : List.of(running, done, refused, invalid)) {
+            s.conditions.forEach(c -> assertEquals(4L, c.getObservedGeneration(), c.getType()));
+        }
+    }
 }

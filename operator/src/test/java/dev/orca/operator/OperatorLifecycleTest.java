@@ -200,7 +200,10 @@ class OperatorLifecycleTest {
         assertEquals("BackoffLimitExceeded", ready.getReason());
         assertTrue(ready.getMessage().contains("loss became NaN at epoch 3"), ready.getMessage());
         assertTrue(client.v1().events().inNamespace(NS).list().getItems().stream()
-                .anyMatch(ev -> ev.getInvolvedObject().getName().equals("darcy") && ev.getType().equals("Warning")));
+                .anyMatch(ev -> ev.getInvolvedObject().getName().equals("darcy") && ev.getType().equals("Warning")
+                        && ev.getReason().equals("BackoffLimitExceeded")), "the Event names the cause, not the phase");
+        assertTrue(failed.getStatus().conditions.stream().anyMatch(c -> c.getType().equals("Failed") && c.getStatus().equals("True")
+                && c.getReason().equals("BackoffLimitExceeded")), "kubectl wait --for=condition=Failed has a condition to wait on");
     }
 
     @Test
