@@ -116,14 +116,15 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
         OrcaExperimentStatus next;
         boolean unconfined = false;
         @SuppressWarnings("unchecked")
-        var progress = (io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<ConfigMap, OrcaExperiment>)
+        var progressSource = (io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<ConfigMap, OrcaExperiment>)
                 context.eventSourceRetriever().getEventSourceFor(ConfigMap.class, ProgressConfigMap.EVENT_SOURCE);
+        Set<ConfigMap> progress = progressSource.getSecondaryResources(experiment);
         if (finished) {
             next = previous;
-            ProgressOwnership.restore(experiment, progress.getSecondaryResources(experiment), null, context.getClient());
+            ProgressOwnership.restore(experiment, progress, null, context.getClient());
         } else {
             List<SpecValidation.Violation> violations = ExperimentValidation.validate(experiment, config);
-            Map<String, ProgressReport> reports = ProgressReports.read(progress.getSecondaryResources(experiment), experiment);
+            Map<String, ProgressReport> reports = ProgressReports.read(progress, experiment);
             ExperimentPlan plan = null;
             if (violations.isEmpty()) {
                 Map<String, Job> jobs = context.getSecondaryResourcesAsStream(Job.class)
@@ -132,7 +133,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
                 context.managedWorkflowAndDependentResourceContext().put(ExperimentPlan.KEY, plan);
                 context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
                 unconfined = !Confinement.ready(experiment, context);
-                ProgressOwnership.restore(experiment, progress.getSecondaryResources(experiment), plan, context.getClient());
+                ProgressOwnership.restore(experiment, progress, plan, context.getClient());
             }
             Optional<Job> trainer = ExperimentPlan.jobsWithRole(context, Names.TRAINER).values().stream().findFirst();
             // Kueue's word on a Job it holds suspended (read on demand: Kueue is optional and only queued experiments ask).

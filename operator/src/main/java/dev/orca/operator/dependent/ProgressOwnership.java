@@ -27,17 +27,15 @@ public final class ProgressOwnership {
                 .toList();
     }
 
-    /** Restores the owner reference of each of the experiment's writers' ConfigMaps that lost it; returns their names. */
-    public static List<String> restore(OrcaExperiment experiment, Collection<ConfigMap> progress, ExperimentPlan plan,
-                                       KubernetesClient client) {
+    /** Restores the owner reference of each of the experiment's writers' ConfigMaps that lost it. */
+    public static void restore(OrcaExperiment experiment, Collection<ConfigMap> progress, ExperimentPlan plan,
+                               KubernetesClient client) {
         Set<String> names = ProgressWriter.current(experiment, plan).stream().map(ProgressWriter::configMap).collect(Collectors.toSet());
-        List<ConfigMap> lost = stripped(experiment, progress, names);
-        for (ConfigMap c : lost) {
+        for (ConfigMap c : stripped(experiment, progress, names)) {
             client.configMaps().inNamespace(c.getMetadata().getNamespace()).withName(c.getMetadata().getName()).edit(current -> {
                 current.addOwnerReference(experiment);
                 return current;
             });
         }
-        return lost.stream().map(c -> c.getMetadata().getName()).toList();
     }
 }

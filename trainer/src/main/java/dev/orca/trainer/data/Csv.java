@@ -49,8 +49,7 @@ public final class Csv {
                         numbers++;
                     } catch (NumberFormatException e) {
                         if (!first) {
-                            throw new IllegalArgumentException(file + ": line " + lineNumber + ", column " + (c + 1)
-                                    + ": '" + clip(cells[c]) + "' is not a number");
+                            throw badCell(file, lineNumber, c, cells[c], "is not a number");
                         }
                         firstText = firstText < 0 ? c : firstText;
                     }
@@ -58,8 +57,7 @@ public final class Csv {
                 boolean header = first && numbers == 0;
                 if (first && !header && firstText >= 0) {
                     // Part numbers, part text: neither a header (whose cells are all names) nor an example.
-                    throw new IllegalArgumentException(file + ": line " + lineNumber + ", column " + (firstText + 1) + ": '"
-                            + clip(cells[firstText]) + "' is not a number (a header row holds no numbers)");
+                    throw badCell(file, lineNumber, firstText, cells[firstText], "is not a number (a header row holds no numbers)");
                 }
                 first = false;
                 if (header) {
@@ -67,8 +65,7 @@ public final class Csv {
                 }
                 for (int c = 0; c < row.length; c++) {
                     if (!Float.isFinite(row[c])) {
-                        throw new IllegalArgumentException(file + ": line " + lineNumber + ", column " + (c + 1) + ": '"
-                                + clip(cells[c]) + "' is not a finite number");
+                        throw badCell(file, lineNumber, c, cells[c], "is not a finite number");
                     }
                 }
                 if (width >= 0 && row.length != width) {
@@ -106,6 +103,11 @@ public final class Csv {
         }
         return new Table(new DataArray(file.toString(), new long[] {rows.size(), featureCount}, features),
                 label >= 0 ? new DataArray(file + " [label column]", new long[] {rows.size()}, labels) : null);
+    }
+
+    /** The error for one cell: file, line, column (1-based), the cell's text and what is wrong with it. */
+    private static IllegalArgumentException badCell(Path file, int line, int column, String cell, String problem) {
+        return new IllegalArgumentException(file + ": line " + line + ", column " + (column + 1) + ": '" + clip(cell) + "' " + problem);
     }
 
     private static String clip(String cell) {

@@ -26,6 +26,15 @@ public record DataArray(String source, long[] shape, float[] values) {
         return shape.length == 0 ? 1 : shape[0];
     }
 
+    /** Integer class labels as a one-dimensional array of their values (what {@link #asLabels} reads back). */
+    public static DataArray ofLabels(String source, int[] labels) {
+        float[] values = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            values[i] = labels[i];
+        }
+        return new DataArray(source, new long[] {labels.length}, values);
+    }
+
     /** The values as integer class labels, checking that each is a whole number. */
     public int[] asLabels() {
         int[] labels = new int[values.length];

@@ -42,10 +42,9 @@ public final class AlignmentRecord {
                 throw new IllegalArgumentException("spec.alignment.metric: the record is written for OTDD alignments only");
             }
             int[] labels = AlignmentStage.labels(plan, run.trainY(), otdd);
-            npy(dir.resolve("src_X.npy"), otdd.source().features());
-            npy(dir.resolve("src_y.npy"), floats(otdd.source().labels()), otdd.source().size());
+            AlignmentStage.writeSource(otdd, dir);
             npy(dir.resolve("x.npy"), run.trainX());
-            npy(dir.resolve("y.npy"), floats(labels), labels.length);
+            Npy.write(dir.resolve("y.npy"), DataArray.ofLabels("y", labels));
 
             EmbedderAlignment.Settings settings = plan.alignment();
             List<Map<String, Object>> batches = new ArrayList<>();
@@ -66,15 +65,17 @@ public final class AlignmentRecord {
             recorded.put("epochs", settings.epochs());
             recorded.put("layerNorm", OrcaExperimentSpec.wireName(spec.embedder.layerNorm));
             recorded.put("otddEntropy", plan.otdd().sinkhorn().epsilon());
-            recorded.put("parameters", parameters(run).keySet());
+            // The embedder's live parameters: written now as the start, again after the alignment as Orca's result.
+            Map<String, NDArray> parameters = parameters(run);
+            recorded.put("parameters", parameters.keySet());
             AtomicFiles.writeJson(dir.resolve("settings.json"), recorded);
-            parameters(run).forEach((name, array) -> npy(dir.resolve("initial").resolve(name + ".npy"), array));
+            parameters.forEach((name, array) -> npy(dir.resolve("initial").resolve(name + ".npy"), array));
 
             long began = System.nanoTime();
             List<Double> curve = new EmbedderAlignment(run.architecture().embedder(), run.model().embedderParameters(), otdd,
                     settings, null, null).run(run.trainX(), labels);
             double seconds = (System.nanoTime() - began) / 1e9;
-            parameters(run).forEach((name, array) -> npy(dir.resolve("orca").resolve(name + ".npy"), array));
+            parameters.forEach((name, array) -> npy(dir.resolve("orca").resolve(name + ".npy"), array));
             AtomicFiles.writeJson(dir.resolve("orca.json"), Map.of("distance", curve, "seconds", seconds));
             return curve;
         }
@@ -88,22 +89,9 @@ public final class AlignmentRecord {
         return out;
     }
 
-    private static float[] floats(int[] values) {
-        float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
-    }
-
     private static void npy(Path file, NDArray array) {
         createParent(file);
         Npy.write(file, new DataArray(file.getFileName().toString(), array.getShape().getShape(), array.toFloatArray()));
-    }
-
-    private static void npy(Path file, float[] values, int n) {
-        createParent(file);
-        Npy.write(file, new DataArray(file.getFileName().toString(), new long[] {n}, values));
     }
 
     private static void createParent(Path file) {

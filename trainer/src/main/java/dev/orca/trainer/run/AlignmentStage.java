@@ -60,20 +60,20 @@ final class AlignmentStage {
             perClass.add(EmbedderAlignment.features(run.architecture().embedder(), run.store(), x, false));
         }
         NDArray targets = NDArrays.stack(perClass);
+        writeSource(otdd, dir);
+        Npy.write(dir.resolve("tgt_X.npy"), new DataArray("tgt_X", targets.getShape().getShape(), targets.toFloatArray()));
+    }
+
+    /** An OTDD alignment's proxy source as {@code src_X.npy (N, D)} and {@code src_y.npy (N)} in {@code dir} (made if absent). */
+    static void writeSource(OtddDistance otdd, Path dir) {
         NDArray source = otdd.source().features();
-        float[] sourceLabels = new float[otdd.source().size()];
-        int[] original = otdd.source().labels();
-        for (int i = 0; i < sourceLabels.length; i++) {
-            sourceLabels[i] = original[i];
-        }
         try {
             Files.createDirectories(dir);
-            Npy.write(dir.resolve("src_X.npy"), new DataArray("src_X", source.getShape().getShape(), source.toFloatArray()));
-            Npy.write(dir.resolve("src_y.npy"), new DataArray("src_y", new long[] {sourceLabels.length}, sourceLabels));
-            Npy.write(dir.resolve("tgt_X.npy"), new DataArray("tgt_X", targets.getShape().getShape(), targets.toFloatArray()));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
         }
+        Npy.write(dir.resolve("src_X.npy"), new DataArray("src_X", source.getShape().getShape(), source.toFloatArray()));
+        Npy.write(dir.resolve("src_y.npy"), DataArray.ofLabels("src_y", otdd.source().labels()));
     }
 
     /**

@@ -81,10 +81,10 @@ public record RunDirectory(Path root) {
         if (!Files.isDirectory(root)) {
             return java.util.Optional.of(root + " is a file, not a directory");
         }
-        List<String> known = Stream.concat(Stream.concat(owned().stream(), Stream.of(progress(), search(), superseded(),
-                        root.resolve(RunLock.FILE))).map(p -> p.getFileName().toString()),
-                Stream.of(TrainerCommand.trialDirectory(0), TrainerCommand.candidateDirectory(0)).map(d -> d.substring(0, d.indexOf('/'))))
-                .toList();
+        // A run's own files, the entries every run may add, and the parents of its trials' and candidates' directories.
+        List<String> known = Stream.concat(owned().stream(), Stream.of(progress(), search(), superseded(), root.resolve(RunLock.FILE),
+                        trialRun(0).root().getParent(), candidateRun(0).root().getParent()))
+                .map(p -> p.getFileName().toString()).toList();
         try (Stream<Path> entries = Files.list(root)) {
             List<String> names = entries.map(p -> p.getFileName().toString()).sorted().toList();
             if (names.isEmpty() || names.stream().anyMatch(known::contains)) {

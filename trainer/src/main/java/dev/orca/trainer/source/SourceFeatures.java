@@ -86,10 +86,7 @@ public final class SourceFeatures {
             }
         }
         Embedded e = compute.get();
-        float[] labels = new float[e.labels().length];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = e.labels()[i];
-        }
+        float[] labels = dev.orca.trainer.data.DataArray.ofLabels("y", e.labels()).values();
         dev.orca.trainer.io.AtomicFiles.write(file, tmp -> Safetensors.write(tmp,
                 List.of(new TensorData("x", new long[] {e.labels().length, e.dimension()}, e.features()),
                         new TensorData("y", new long[] {labels.length}, labels)), Map.of("key", key)));
