@@ -82,6 +82,13 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
      * creation event is filtered out by the SDK (it is this controller's write), so nothing else would wake it.
      */
     static final Duration CONFINEMENT_RECHECK = Duration.ofSeconds(1);
+    /**
+     * How soon an experiment looks again after its status was written. The SDK (5.3.2) drops an edit that reaches its
+     * cache while it writes the status when the edit's version is older than the write's (kubectl patch ... suspend:
+     * true during a status write was never reconciled, until the ten-hour resync); one look shortly after each write
+     * finds it. A look that finds nothing new writes nothing and schedules nothing.
+     */
+    static final Duration STATUS_WRITE_RECHECK = Duration.ofSeconds(2);
 
     private final OperatorConfig config;
     private final ExperimentEvents events;
@@ -154,8 +161,8 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
         events.transition(experiment, previous, next);
         events.searchProgress(experiment, previous, next);
         experiment.setStatus(next);
-        UpdateControl<OrcaExperiment> patch = UpdateControl.patchStatus(experiment);
-        return recheck == null ? patch : patch.rescheduleAfter(recheck);
+        return UpdateControl.patchStatus(experiment)
+                .rescheduleAfter(recheck == null || recheck.compareTo(STATUS_WRITE_RECHECK) > 0 ? STATUS_WRITE_RECHECK : recheck);
     }
 
     @Override

@@ -47,6 +47,9 @@ class OperatorLifecycleTest {
     @Inject
     KubernetesClient client;
 
+    @Inject
+    dev.orca.operator.fairness.FairReconciliation fairReconciliation;
+
     private OrcaExperiment create(String name) {
         return client.resource(TestExperiments.valid(client, NS, name)).create();
     }
@@ -204,6 +207,15 @@ class OperatorLifecycleTest {
                         && ev.getReason().equals("BackoffLimitExceeded")), "the Event names the cause, not the phase");
         assertTrue(failed.getStatus().conditions.stream().anyMatch(c -> c.getType().equals("Failed") && c.getStatus().equals("True")
                 && c.getReason().equals("BackoffLimitExceeded")), "kubectl wait --for=condition=Failed has a condition to wait on");
+    }
+
+    /** The SDK's reconciliations run on the namespace-fair executor, which tells this namespace's tasks apart. */
+    @Test
+    void reconcilingTakesTurnsByNamespace() {
+        create("fair");
+        awaitJob("fair");
+        assertTrue(fairReconciliation.executor().startedPerKey().getOrDefault(NS, 0L) > 0,
+                "reconciliations started per namespace: " + fairReconciliation.executor().startedPerKey());
     }
 
     @Test
