@@ -22,11 +22,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames({"orca", "orcax"})
 @AdditionalPrinterColumn(name = "PHASE", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "STAGE", jsonPath = ".status.stage", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "OTDD", jsonPath = ".status.otdd.current", type = AdditionalPrinterColumn.Type.NUMBER)
-@AdditionalPrinterColumn(name = "METRIC", jsonPath = ".status.metric.value", type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(name = "PROGRESS", jsonPath = ".status.progress.summary", type = AdditionalPrinterColumn.Type.STRING)
+// Formatted by the operator: a NUMBER column prints a double in full (86.93648637135824) and a metric without its name.
+@AdditionalPrinterColumn(name = "OTDD", jsonPath = ".status.otdd.summary", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "METRIC", jsonPath = ".status.metric.summary", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-@AdditionalPrinterColumn(name = "PROGRESS", jsonPath = ".status.progress.percent", type = AdditionalPrinterColumn.Type.INTEGER,
-        priority = 1)
 @AdditionalPrinterColumn(name = "BODY", jsonPath = ".spec.body.checkpoint", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "TASK", jsonPath = ".spec.task.type", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 public class OrcaExperiment extends CustomResource<OrcaExperimentSpec, OrcaExperimentStatus> implements Namespaced {

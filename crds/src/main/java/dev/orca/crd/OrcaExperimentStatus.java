@@ -42,7 +42,8 @@ public class OrcaExperimentStatus {
     @JsonPropertyDescription("The trainer Job's name.")
     public String jobName;
     @JsonPropertyDescription("Conditions, each with the generation it describes: Complete (succeeded; kubectl wait"
-            + " --for=condition=Complete), Failed (failed for good), Ready (succeeded, or why not yet), Running and SpecValid.")
+            + " --for=condition=Complete), Failed (failed for good), Ready (succeeded, or why not yet), Running, SpecValid and"
+            + " Stalled (a running trainer silent past progress.stallAfterSeconds: hung).")
     public List<Condition> conditions = new ArrayList<>();
     @JsonPropertyDescription("The metadata.generation this status describes.")
     public Long observedGeneration;
@@ -61,6 +62,15 @@ public class OrcaExperimentStatus {
         public Integer percent;
         @JsonPropertyDescription("Estimated seconds until the run ends.")
         public Long etaSeconds;
+        @JsonPropertyDescription("For people (kubectl get): percent and time left, e.g. '45% eta 4m10s'.")
+        public String summary;
+        @JsonPropertyDescription("When the operator first saw the trainer's latest report (RFC 3339).")
+        public String lastUpdateTime;
+        @JsonPropertyDescription("The latest report's sequence number (each report has a new one).")
+        public Long reportSequence;
+        @JsonPropertyDescription("How long the trainer may go without reporting before the Stalled condition is set: three"
+                + " times its expected epoch time (from its own ETA), and at least the operator's floor.")
+        public Long stallAfterSeconds;
 
     }
 
@@ -73,6 +83,8 @@ public class OrcaExperimentStatus {
         @JsonPropertyDescription("After the last alignment epoch.")
         @JsonProperty("final")
         public Double finalValue;
+        @JsonPropertyDescription("For people (kubectl get): from the first value to the latest, four significant figures, e.g. '100.3 -> 86.94'.")
+        public String summary;
         @JsonPropertyDescription("Values per epoch, thinned to at most " + OTDD_CURVE_POINTS + " points.")
         public List<Double> curve = new ArrayList<>();
 
@@ -88,6 +100,8 @@ public class OrcaExperimentStatus {
         public String split;
         @JsonPropertyDescription("The validation figure, when value is the test figure.")
         public Double validation;
+        @JsonPropertyDescription("For people (kubectl get): name, value to four significant figures and split, e.g. 'zeroOneError 0.3800 (test)'.")
+        public String summary;
 
     }
 

@@ -43,6 +43,23 @@ public class ExperimentEvents {
                 (from == null ? "" : from + " -> ") + after.phase + ": " + message);
     }
 
+    /** A Warning when a running trainer goes silent past its bound, and a Normal Event when it reports again. */
+    public void stall(OrcaExperiment experiment, OrcaExperimentStatus before, OrcaExperimentStatus after) {
+        var now = stalledCondition(after);
+        boolean was = stalledCondition(before).filter(c -> "True".equals(c.getStatus())).isPresent();
+        boolean is = now.filter(c -> "True".equals(c.getStatus())).isPresent();
+        if (is && !was) {
+            record(experiment, "Warning", "Stalled", now.get().getMessage());
+        } else if (was && !is && now.filter(c -> "Progressing".equals(c.getReason())).isPresent()) {
+            record(experiment, "Normal", "Progressing", "the trainer reports again");
+        }
+    }
+
+    private static java.util.Optional<io.fabric8.kubernetes.api.model.Condition> stalledCondition(OrcaExperimentStatus status) {
+        return status == null || status.conditions == null ? java.util.Optional.empty()
+                : status.conditions.stream().filter(c -> ExperimentStatusBuilder.STALLED.equals(c.getType())).findFirst();
+    }
+
     private static String reasonOf(OrcaExperimentStatus status, String conditionType, String otherwise) {
         return status.conditions.stream().filter(c -> conditionType.equals(c.getType())).map(c -> c.getReason())
                 .filter(r -> r != null && !r.isBlank()).findFirst().orElse(otherwise);

@@ -37,11 +37,19 @@ public final class ExperimentStatusBuilder {
     public static final String COMPLETE = "Complete";
     /** True once the experiment failed for good: {@code kubectl wait --for=condition=Failed}. */
     public static final String FAILED = "Failed";
+    /** True while a running trainer has not reported for longer than its bound ({@link StallWatch}): a hung trainer. */
+    public static final String STALLED = "Stalled";
 
     private ExperimentStatusBuilder() {}
 
     public static OrcaExperimentStatus build(Observation o, OrcaExperimentStatus previous, Instant now) {
-        return withOutcome(observe(o, previous, now), previous == null ? List.of() : previous.conditions, now.toString());
+        return build(o, previous, now, StallWatch.DEFAULT_FLOOR);
+    }
+
+    /** With the shortest silence after which a running trainer counts as stalled. */
+    public static OrcaExperimentStatus build(Observation o, OrcaExperimentStatus previous, Instant now, java.time.Duration stallFloor) {
+        return StatusSummaries.summarized(withOutcome(observe(o, previous, now, new StallWatch(stallFloor)),
+                previous == null ? List.of() : previous.conditions, now.toString()));
     }
 
     /**
@@ -51,6 +59,9 @@ public final class ExperimentStatusBuilder {
     private static OrcaExperimentStatus withOutcome(OrcaExperimentStatus s, List<Condition> before, String time) {
         Condition ready = s.conditions.stream().filter(c -> READY.equals(c.getType())).findFirst().orElseThrow();
         List<Condition> all = new java.util.ArrayList<>(s.conditions);
+        if (all.stream().noneMatch(c -> STALLED.equals(c.getType()))) {
+            all.add(condition(before, STALLED, false, "NotRunning", "no trainer is running", time));
+        }
         all.add(condition(before, COMPLETE, s.phase == Phase.Succeeded, ready.getReason(), ready.getMessage(), time));
         all.add(condition(before, FAILED, s.phase == Phase.Failed, ready.getReason(), ready.getMessage(), time));
         all.forEach(c -> c.setObservedGeneration(s.observedGeneration));
@@ -58,7 +69,7 @@ public final class ExperimentStatusBuilder {
         return s;
     }
 
-    private static OrcaExperimentStatus observe(Observation o, OrcaExperimentStatus previous, Instant now) {
+    private static OrcaExperimentStatus observe(Observation o, OrcaExperimentStatus previous, Instant now, StallWatch watch) {
         OrcaExperiment experiment = o.experiment();
         OrcaExperimentStatus s = new OrcaExperimentStatus();
         s.observedGeneration = experiment.getMetadata().getGeneration();
@@ -93,7 +104,12 @@ public final class ExperimentStatusBuilder {
         s.results = results(experiment);
         s.restarts = job.map(j -> j.getStatus() == null || j.getStatus().getFailed() == null ? 0 : j.getStatus().getFailed()).orElse(0);
         s.startTime = job.map(j -> j.getStatus() == null ? null : j.getStatus().getStartTime()).orElse(null);
-        report.ifPresent(r -> progressOf(r, s));
+        report.ifPresent(r -> {
+            progressOf(r, s);
+            s.progress.reportSequence = r.sequence();
+            s.progress.lastUpdateTime = StallWatch.lastUpdate(r, previous, now.toString());
+            s.progress.stallAfterSeconds = watch.bound(r).toSeconds();
+        });
         if (s.otdd == null && previous != null) {
             // A trainer pod restarted after alignment resumes from its checkpoint and reports no distance curve: the
             // distance the earlier pod measured is still this run's.
@@ -108,7 +124,7 @@ public final class ExperimentStatusBuilder {
             s.phase = Phase.Succeeded;
             s.completionTime = Optional.ofNullable(job.get().getStatus().getCompletionTime()).orElse(time);
             reason = "Succeeded";
-            message = s.metric != null && s.metric.value != null ? "test " + s.metric.name + " = " + s.metric.value : "the trainer finished";
+            message = s.metric != null && s.metric.value != null ? StatusSummaries.metric(s.metric) : "the trainer finished";
             s.stage = TrainerStage.SUCCEEDED.wireName();
             if (s.progress != null) {
                 s.progress.percent = 100;
@@ -140,10 +156,17 @@ public final class ExperimentStatusBuilder {
                     : job.isPresent() ? "the trainer Job is starting" : "creating the trainer Job";
         }
         boolean running = !s.phase.finished() && s.phase != Phase.Suspended && s.phase != Phase.Queued && job.isPresent();
+        boolean reporting = running && report.isPresent();
+        boolean stalled = reporting && StallWatch.stalled(s.progress, now);
         s.conditions = List.of(
                 condition(before, SPEC_VALID, true, "Valid", "the spec passed validation", time),
                 condition(before, RUNNING, running, reason, message, time),
-                condition(before, READY, s.phase == Phase.Succeeded, reason, message, time));
+                condition(before, READY, s.phase == Phase.Succeeded, reason, message, time),
+                !reporting ? condition(before, STALLED, false, "NotRunning", running ? "the trainer has not reported yet" : "no trainer is running", time)
+                        : condition(before, STALLED, stalled, stalled ? "NoProgress" : "Progressing", stalled
+                                ? "no report from the trainer since " + s.progress.lastUpdateTime + " (allowed: "
+                                  + StatusSummaries.duration(s.progress.stallAfterSeconds) + ", three epochs at its pace or the floor)"
+                                : "the trainer reports within " + StatusSummaries.duration(s.progress.stallAfterSeconds), time));
         return s;
     }
 

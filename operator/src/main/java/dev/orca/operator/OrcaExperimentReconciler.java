@@ -57,7 +57,8 @@ import java.util.stream.Collectors;
  * trial Jobs reported, which of those Jobs run now and whether the experiment's own Job may start. A finished
  * experiment is left alone, so a Job removed by its TTL is not run again. Only this class writes the status.
  */
-@ControllerConfiguration(name = OrcaExperimentReconciler.NAME)
+@ControllerConfiguration(name = OrcaExperimentReconciler.NAME,
+        informer = @io.javaoperatorsdk.operator.api.config.informer.Informer(itemStore = dev.orca.operator.cache.ExperimentCopies.class))
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = SpecConfigMap.EVENT_SOURCE, type = SpecConfigMap.class),
     @Dependent(name = ProgressConfigMap.EVENT_SOURCE, type = ProgressConfigMap.class),
@@ -111,6 +112,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
                 .withLabelSelector(Names.ROLE_LABEL + "=trainer," + Names.EXPERIMENT_LABEL)
                 .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
                         pod.getMetadata().getLabels().get(Names.EXPERIMENT_LABEL), pod.getMetadata().getNamespace())))
+                .withItemStore(new dev.orca.operator.cache.PodCopies())
                 .build();
         return List.of(new InformerEventSource<>(pods, context));
     }
@@ -148,21 +150,36 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
                     .map(j -> KueueWorkloads.state(context.getClient(), j).orElseGet(() -> QueueState.awaiting(KueueLabels.queue(experiment))));
             Observation observed = new Observation(experiment, violations, trainer,
                     List.copyOf(context.getSecondaryResources(Pod.class)), Optional.ofNullable(reports.get(ProgressReport.KEY)), plan, queue);
-            next = ExperimentStatusBuilder.build(observed, previous, clock.instant());
+            next = ExperimentStatusBuilder.build(observed, previous, clock.instant(), config.stallFloor());
         }
         // Workloads are not watched: a queued experiment looks again for its admission (or a changed reason).
         Duration recheck = next.phase == OrcaExperimentStatus.Phase.Queued ? QUEUE_RECHECK : unconfined ? CONFINEMENT_RECHECK : null;
+        // A hung trainer sends no event: look again when its silence would pass its bound.
+        recheck = earliest(recheck, stallCheck(next));
         metrics.record(experiment, next);
-        metrics.retainOnly(context.getPrimaryCache().list().toList());
+        metrics.retainOnlyEvery(() -> context.getPrimaryCache().list().toList(), System.nanoTime());
         if (next.equals(previous)) {
             UpdateControl<OrcaExperiment> none = UpdateControl.noUpdate();
             return recheck == null ? none : none.rescheduleAfter(recheck);
         }
         events.transition(experiment, previous, next);
+        events.stall(experiment, previous, next);
         events.searchProgress(experiment, previous, next);
         experiment.setStatus(next);
-        return UpdateControl.patchStatus(experiment)
-                .rescheduleAfter(recheck == null || recheck.compareTo(STATUS_WRITE_RECHECK) > 0 ? STATUS_WRITE_RECHECK : recheck);
+        return UpdateControl.patchStatus(experiment).rescheduleAfter(earliest(recheck, STATUS_WRITE_RECHECK));
+    }
+
+    private static Duration earliest(Duration a, Duration b) {
+        return a == null ? b : b == null ? a : a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** How long until a running trainer that stays silent is overdue (null: not running, or already stalled). */
+    private Duration stallCheck(OrcaExperimentStatus status) {
+        boolean watched = status.conditions.stream().anyMatch(c -> ExperimentStatusBuilder.STALLED.equals(c.getType())
+                && "Progressing".equals(c.getReason()));
+        if (!watched) return null;
+        return StallWatch.overdueAt(status.progress).map(at -> Duration.between(clock.instant(), at))
+                .map(d -> d.isNegative() ? Duration.ZERO : d.plusSeconds(1)).orElse(null);
     }
 
     @Override

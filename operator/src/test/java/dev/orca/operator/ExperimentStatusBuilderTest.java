@@ -56,6 +56,53 @@ class ExperimentStatusBuilderTest {
         assertEquals(4L, first.observedGeneration);
     }
 
+    /**
+     * A trainer that stops reporting (hung, SIGSTOPped) is Stalled once its silence passes three epochs at its own
+     * pace (ETA 100 s over 15 fine-tuning epochs left: 6 s an epoch, 18 s) or the floor, whichever is longer; a new
+     * report clears it.
+     */
+    @Test
+    void aSilentTrainerIsStalledAfterThreeEpochsAtItsPaceOrTheFloor() {
+        Observation o = new Observation(experiment, List.of(), Optional.of(job()), List.of(),
+                Optional.of(report("fine-tuning", 5, 20, List.of(3.0, 2.0))), ExperimentPlan.direct());
+        java.time.Duration floor = java.time.Duration.ofSeconds(10);
+        OrcaExperimentStatus seen = ExperimentStatusBuilder.build(o, null, T0, floor);
+        assertEquals(18L, seen.progress.stallAfterSeconds, "3 x 100 s / 15 epochs left");
+        assertEquals(T0.toString(), seen.progress.lastUpdateTime);
+        assertEquals("Progressing", condition(seen, ExperimentStatusBuilder.STALLED).getReason());
+        assertEquals("False", condition(seen, ExperimentStatusBuilder.STALLED).getStatus());
+
+        OrcaExperimentStatus quiet = ExperimentStatusBuilder.build(o, seen, T0.plusSeconds(17), floor);
+        assertEquals(seen, quiet, "silent within the bound: nothing changes, nothing is written");
+        OrcaExperimentStatus hung = ExperimentStatusBuilder.build(o, quiet, T0.plusSeconds(18), floor);
+        assertEquals("True", condition(hung, ExperimentStatusBuilder.STALLED).getStatus());
+        assertEquals("NoProgress", condition(hung, ExperimentStatusBuilder.STALLED).getReason());
+        assertTrue(condition(hung, ExperimentStatusBuilder.STALLED).getMessage().contains(T0.toString()));
+        assertEquals(Phase.FineTuning, hung.phase, "stalled is a condition, not a failure");
+
+        Observation next = new Observation(experiment, List.of(), Optional.of(job()), List.of(),
+                Optional.of(report("fine-tuning", 6, 20, List.of(3.0, 2.0))), ExperimentPlan.direct());
+        OrcaExperimentStatus again = ExperimentStatusBuilder.build(next, hung, T0.plusSeconds(30), floor);
+        assertEquals("False", condition(again, ExperimentStatusBuilder.STALLED).getStatus());
+        assertEquals(T0.plusSeconds(30).toString(), again.progress.lastUpdateTime, "a new report (sequence 6) restarts the clock");
+
+        // A floor longer than three epochs wins; a report without an ETA gets the floor.
+        assertEquals(600L, ExperimentStatusBuilder.build(o, null, T0, java.time.Duration.ofMinutes(10)).progress.stallAfterSeconds);
+        Observation preparing = new Observation(experiment, List.of(), Optional.of(job()), List.of(),
+                Optional.of(new ProgressReport("preparing", null, null, 10, 20, null, null, null, null, null, null, null, "loading", 1, null)),
+                ExperimentPlan.direct());
+        assertEquals(10L, ExperimentStatusBuilder.build(preparing, null, T0, floor).progress.stallAfterSeconds);
+    }
+
+    @Test
+    void withoutARunningTrainerNothingIsStalled() {
+        Observation o = new Observation(experiment, List.of(), Optional.of(finished("Complete", null)), List.of(),
+                Optional.of(report("fine-tuning", 20, 20, List.of(3.0, 2.0))), ExperimentPlan.direct());
+        OrcaExperimentStatus done = ExperimentStatusBuilder.build(o, null, T0.plusSeconds(3600), java.time.Duration.ofSeconds(1));
+        assertEquals("False", condition(done, ExperimentStatusBuilder.STALLED).getStatus());
+        assertEquals("NotRunning", condition(done, ExperimentStatusBuilder.STALLED).getReason());
+    }
+
     @Test
     void aLongAlignmentCurveIsThinnedKeepingBothEnds() {
         List<Double> curve = new ArrayList<>();

@@ -50,6 +50,9 @@ class OperatorLifecycleTest {
     @Inject
     dev.orca.operator.fairness.FairReconciliation fairReconciliation;
 
+    @Inject
+    io.javaoperatorsdk.operator.Operator operator;
+
     private OrcaExperiment create(String name) {
         return client.resource(TestExperiments.valid(client, NS, name)).create();
     }
@@ -216,6 +219,14 @@ class OperatorLifecycleTest {
         awaitJob("fair");
         assertTrue(fairReconciliation.executor().startedPerKey().getOrDefault(NS, 0L) > 0,
                 "reconciliations started per namespace: " + fairReconciliation.executor().startedPerKey());
+    }
+
+    /** The experiments' informer keeps trimmed copies (the extension honours the configured store). */
+    @Test
+    void theExperimentsCacheKeepsTrimmedCopies() {
+        var controller = operator.getRegisteredController(OrcaExperimentReconciler.NAME).orElseThrow();
+        assertTrue(controller.getConfiguration().getInformerConfig().getItemStore() instanceof dev.orca.operator.cache.ExperimentCopies,
+                "item store: " + controller.getConfiguration().getInformerConfig().getItemStore());
     }
 
     @Test

@@ -31,6 +31,7 @@ public final class TestConfigs {
             public String leaseName() { return "orca-operator"; }
             public Optional<String> leaseNamespace() { return Optional.empty(); }
             public java.time.Duration livenessInformerGrace() { return java.time.Duration.ofMinutes(2); }
+            public java.time.Duration stallFloor() { return java.time.Duration.ofMinutes(10); }
         };
     }
 }

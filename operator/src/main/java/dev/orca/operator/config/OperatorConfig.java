@@ -80,4 +80,12 @@ public interface OperatorConfig {
     @WithName("liveness.informer-grace")
     @WithDefault("PT2M")
     java.time.Duration livenessInformerGrace();
+
+    /**
+     * The shortest silence after which a running trainer counts as stalled (the Stalled condition; the bound is three
+     * times its epoch time when that is longer). ISO-8601.
+     */
+    @WithName("stall-floor")
+    @WithDefault("PT10M")
+    java.time.Duration stallFloor();
 }
