@@ -28,6 +28,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ScaleBenchmark {
 
     public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (Exception | Error e) {
+            // The HTTP clients' threads would keep the JVM (and so bench/run) alive after a failure.
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int parallel = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
