@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * Prometheus gauges at /q/metrics: experiments per phase ({@code orca_experiments}), and per experiment the
- * current alignment distance ({@code orca_experiment_otdd}) and task metric ({@code orca_experiment_metric}).
+ * Prometheus metrics at /q/metrics: gauges of experiments per phase ({@code orca_experiments}) and, per experiment, the
+ * current alignment distance ({@code orca_experiment_otdd}) and task metric ({@code orca_experiment_metric}); counters
+ * and a histogram of outcomes ({@link #transition}).
  */
 @ApplicationScoped
 public class ExperimentMetrics {
@@ -53,6 +54,42 @@ public class ExperimentMetrics {
         });
         v.otdd = status.otdd != null && status.otdd.current != null ? status.otdd.current : Double.NaN;
         v.metric = status.metric != null && status.metric.value != null ? status.metric.value : Double.NaN;
+    }
+
+    /** Seconds an experiment ran, as histogram buckets: a minute to a day. */
+    private static final double[] DURATION_BUCKETS = {60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 24 * 3600};
+
+    /**
+     * Counters and a histogram of what changed between two statuses the operator wrote:
+     * {@code orca_experiments_finished_total{outcome, reason}} when an experiment finishes,
+     * {@code orca_experiment_duration_seconds{outcome}} (from the Job's start to completion) and
+     * {@code orca_trainer_restarts_total} for each new trainer pod failure. Counted at the transition the operator
+     * observes, so a restarted operator (whose statuses already say Succeeded) does not count again.
+     */
+    public void transition(OrcaExperimentStatus before, OrcaExperimentStatus after) {
+        boolean wasFinished = before != null && before.phase != null && before.phase.finished();
+        if (after.phase != null && after.phase.finished() && !wasFinished) {
+            String reason = after.conditions.stream().filter(c -> ExperimentStatusBuilder.READY.equals(c.getType()))
+                    .map(io.fabric8.kubernetes.api.model.Condition::getReason).filter(java.util.Objects::nonNull).findFirst().orElse("");
+            registry.counter("orca.experiments.finished", "outcome", after.phase.name(), "reason", reason).increment();
+            seconds(after.startTime, after.completionTime).ifPresent(seconds -> io.micrometer.core.instrument.DistributionSummary
+                    .builder("orca.experiment.duration").baseUnit("seconds").description("Seconds from the trainer Job's start to the experiment's end")
+                    .serviceLevelObjectives(DURATION_BUCKETS).tag("outcome", after.phase.name()).register(registry).record(seconds));
+        }
+        int restarts = (after.restarts == null ? 0 : after.restarts) - (before == null || before.restarts == null ? 0 : before.restarts);
+        if (restarts > 0) {
+            registry.counter("orca.trainer.restarts").increment(restarts);
+        }
+    }
+
+    private static java.util.Optional<Double> seconds(String start, String end) {
+        try {
+            return start == null || end == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(java.time.Duration.between(java.time.Instant.parse(start), java.time.Instant.parse(end)).toMillis() / 1000.0)
+                    .filter(s -> s >= 0);
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** How often {@link #retainOnlyEvery} looks for deleted experiments. */

@@ -164,6 +164,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
         }
         events.transition(experiment, previous, next);
         events.stall(experiment, previous, next);
+        metrics.transition(previous, next);
         events.searchProgress(experiment, previous, next);
         experiment.setStatus(next);
         return UpdateControl.patchStatus(experiment).rescheduleAfter(earliest(recheck, STATUS_WRITE_RECHECK));

@@ -51,4 +51,37 @@ class ExperimentMetricsTest {
         assertEquals(1, otddGauges(registry));
         assertEquals(1.0, registry.find("orca.experiments").tag("phase", "Aligning").gauge().value());
     }
+
+    private static OrcaExperimentStatus finished(OrcaExperimentStatus.Phase phase, String reason, int restarts) {
+        OrcaExperimentStatus s = new OrcaExperimentStatus();
+        s.phase = phase;
+        s.restarts = restarts;
+        s.startTime = "2026-12-04T10:00:00Z";
+        s.completionTime = "2026-12-04T10:20:00Z";
+        s.conditions = List.of(new io.fabric8.kubernetes.api.model.ConditionBuilder().withType(ExperimentStatusBuilder.READY)
+                .withStatus(phase == OrcaExperimentStatus.Phase.Succeeded ? "True" : "False").withReason(reason).build());
+        return s;
+    }
+
+    /** Outcomes are counted once, at the transition; a restarted operator that sees Succeeded again adds nothing. */
+    @Test
+    void finishedExperimentsAndRestartsAreCountedOnce() {
+        var registry = new SimpleMeterRegistry();
+        var metrics = new ExperimentMetrics(registry);
+        OrcaExperimentStatus running = aligning(3.0);
+        running.restarts = 0;
+        OrcaExperimentStatus restarted = aligning(3.0);
+        restarted.restarts = 2;
+        metrics.transition(running, restarted);
+        OrcaExperimentStatus done = finished(OrcaExperimentStatus.Phase.Succeeded, "Succeeded", 2);
+        metrics.transition(restarted, done);
+        metrics.transition(done, done);
+        metrics.transition(null, finished(OrcaExperimentStatus.Phase.Failed, "OOMKilled", 0));
+        assertEquals(2.0, registry.find("orca.trainer.restarts").counter().count());
+        assertEquals(1.0, registry.find("orca.experiments.finished").tags("outcome", "Succeeded", "reason", "Succeeded").counter().count());
+        assertEquals(1.0, registry.find("orca.experiments.finished").tags("outcome", "Failed", "reason", "OOMKilled").counter().count());
+        var duration = registry.find("orca.experiment.duration").tag("outcome", "Succeeded").summary();
+        assertEquals(1, duration.count());
+        assertEquals(1200.0, duration.totalAmount(), "20 minutes from the Job's start to the end");
+    }
 }

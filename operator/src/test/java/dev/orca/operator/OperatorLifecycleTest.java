@@ -53,6 +53,9 @@ class OperatorLifecycleTest {
     @Inject
     io.javaoperatorsdk.operator.Operator operator;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     private OrcaExperiment create(String name) {
         return client.resource(TestExperiments.valid(client, NS, name)).create();
     }
@@ -169,6 +172,8 @@ class OperatorLifecycleTest {
         assertTrue(done.getStatus().conditions.stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")));
         assertTrue(client.v1().events().inNamespace(NS).list().getItems().stream()
                 .anyMatch(ev -> ev.getInvolvedObject().getName().equals("reporting") && ev.getReason().equals("Succeeded")));
+        var finishedCounter = registry.find("orca.experiments.finished").tags("outcome", "Succeeded", "reason", "Succeeded").counter();
+        assertTrue(finishedCounter != null && finishedCounter.count() >= 1, "orca_experiments_finished_total counts the success");
     }
 
     /** Finished is final: the Job's TTL deletion, then any change to the experiment, does not start the run again. */
