@@ -178,6 +178,11 @@ public class OrcaExperimentStatus {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper TREE = new com.fasterxml.jackson.databind.ObjectMapper();
 
+    /** The condition of this type, if the status has one. */
+    public java.util.Optional<Condition> condition(String type) {
+        return conditions == null ? java.util.Optional.empty() : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
     /**
      * Value equality through the JSON tree the API server would store, so that a field added later cannot be
      * forgotten by a hand-written comparison (the reconciler writes the status only when it changed).

@@ -30,8 +30,7 @@ public class ExperimentEvents {
         if (after.phase == from) {
             return;
         }
-        String message = after.conditions.stream().filter(c -> ExperimentStatusBuilder.READY.equals(c.getType()))
-                .map(c -> c.getMessage()).findFirst().orElse("");
+        String message = after.condition(ExperimentStatusBuilder.READY).map(c -> c.getMessage()).orElse("");
         // A failed experiment's Event names the cause (InvalidInput, InvalidSpec, BackoffLimitExceeded, DeadlineExceeded,
         // the Failed condition's reason) and a queued one Kueue's (Preempted, Deactivated or Queued), not the phase.
         String reason = switch (after.phase) {
@@ -45,24 +44,18 @@ public class ExperimentEvents {
 
     /** A Warning when a running trainer goes silent past its bound, and a Normal Event when it reports again. */
     public void stall(OrcaExperiment experiment, OrcaExperimentStatus before, OrcaExperimentStatus after) {
-        var now = stalledCondition(after);
-        boolean was = stalledCondition(before).filter(c -> "True".equals(c.getStatus())).isPresent();
+        var now = after.condition(ExperimentStatusBuilder.STALLED);
+        boolean was = before != null && before.condition(ExperimentStatusBuilder.STALLED).filter(c -> "True".equals(c.getStatus())).isPresent();
         boolean is = now.filter(c -> "True".equals(c.getStatus())).isPresent();
         if (is && !was) {
             record(experiment, "Warning", "Stalled", now.get().getMessage());
-        } else if (was && !is && now.filter(c -> "Progressing".equals(c.getReason())).isPresent()) {
-            record(experiment, "Normal", "Progressing", "the trainer reports again");
+        } else if (was && !is && now.filter(c -> StallWatch.PROGRESSING.equals(c.getReason())).isPresent()) {
+            record(experiment, "Normal", StallWatch.PROGRESSING, "the trainer reports again");
         }
     }
 
-    private static java.util.Optional<io.fabric8.kubernetes.api.model.Condition> stalledCondition(OrcaExperimentStatus status) {
-        return status == null || status.conditions == null ? java.util.Optional.empty()
-                : status.conditions.stream().filter(c -> ExperimentStatusBuilder.STALLED.equals(c.getType())).findFirst();
-    }
-
     private static String reasonOf(OrcaExperimentStatus status, String conditionType, String otherwise) {
-        return status.conditions.stream().filter(c -> conditionType.equals(c.getType())).map(c -> c.getReason())
-                .filter(r -> r != null && !r.isBlank()).findFirst().orElse(otherwise);
+        return status.condition(conditionType).map(c -> c.getReason()).filter(r -> r != null && !r.isBlank()).orElse(otherwise);
     }
 
     /** Search and selection milestones: a trial or candidate failed (Warning), the body was chosen, the search decided. */

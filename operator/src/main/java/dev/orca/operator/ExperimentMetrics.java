@@ -69,8 +69,7 @@ public class ExperimentMetrics {
     public void transition(OrcaExperimentStatus before, OrcaExperimentStatus after) {
         boolean wasFinished = before != null && before.phase != null && before.phase.finished();
         if (after.phase != null && after.phase.finished() && !wasFinished) {
-            String reason = after.conditions.stream().filter(c -> ExperimentStatusBuilder.READY.equals(c.getType()))
-                    .map(io.fabric8.kubernetes.api.model.Condition::getReason).filter(java.util.Objects::nonNull).findFirst().orElse("");
+            String reason = after.condition(ExperimentStatusBuilder.READY).map(io.fabric8.kubernetes.api.model.Condition::getReason).orElse("");
             registry.counter("orca.experiments.finished", "outcome", after.phase.name(), "reason", reason).increment();
             seconds(after.startTime, after.completionTime).ifPresent(seconds -> io.micrometer.core.instrument.DistributionSummary
                     .builder("orca.experiment.duration").baseUnit("seconds").description("Seconds from the trainer Job's start to the experiment's end")

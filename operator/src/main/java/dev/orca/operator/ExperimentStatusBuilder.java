@@ -57,10 +57,10 @@ public final class ExperimentStatusBuilder {
      * a script waiting on either learns why) and stamps every condition with the generation it describes.
      */
     private static OrcaExperimentStatus withOutcome(OrcaExperimentStatus s, List<Condition> before, String time) {
-        Condition ready = s.conditions.stream().filter(c -> READY.equals(c.getType())).findFirst().orElseThrow();
+        Condition ready = s.condition(READY).orElseThrow();
         List<Condition> all = new java.util.ArrayList<>(s.conditions);
-        if (all.stream().noneMatch(c -> STALLED.equals(c.getType()))) {
-            all.add(condition(before, STALLED, false, "NotRunning", "no trainer is running", time));
+        if (s.condition(STALLED).isEmpty()) {
+            all.add(condition(before, STALLED, false, StallWatch.NOT_RUNNING, "no trainer is running", time));
         }
         all.add(condition(before, COMPLETE, s.phase == Phase.Succeeded, ready.getReason(), ready.getMessage(), time));
         all.add(condition(before, FAILED, s.phase == Phase.Failed, ready.getReason(), ready.getMessage(), time));
@@ -162,8 +162,8 @@ public final class ExperimentStatusBuilder {
                 condition(before, SPEC_VALID, true, "Valid", "the spec passed validation", time),
                 condition(before, RUNNING, running, reason, message, time),
                 condition(before, READY, s.phase == Phase.Succeeded, reason, message, time),
-                !reporting ? condition(before, STALLED, false, "NotRunning", running ? "the trainer has not reported yet" : "no trainer is running", time)
-                        : condition(before, STALLED, stalled, stalled ? "NoProgress" : "Progressing", stalled
+                !reporting ? condition(before, STALLED, false, StallWatch.NOT_RUNNING, running ? "the trainer has not reported yet" : "no trainer is running", time)
+                        : condition(before, STALLED, stalled, stalled ? StallWatch.NO_PROGRESS : StallWatch.PROGRESSING, stalled
                                 ? "no report from the trainer since " + s.progress.lastUpdateTime + " (allowed: "
                                   + StatusSummaries.duration(s.progress.stallAfterSeconds) + ", three epochs at its pace or the floor)"
                                 : "the trainer reports within " + StatusSummaries.duration(s.progress.stallAfterSeconds), time));

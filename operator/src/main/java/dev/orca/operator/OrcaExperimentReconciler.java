@@ -176,8 +176,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
 
     /** How long until a running trainer that stays silent is overdue (null: not running, or already stalled). */
     private Duration stallCheck(OrcaExperimentStatus status) {
-        boolean watched = status.conditions.stream().anyMatch(c -> ExperimentStatusBuilder.STALLED.equals(c.getType())
-                && "Progressing".equals(c.getReason()));
+        boolean watched = status.condition(ExperimentStatusBuilder.STALLED).filter(c -> StallWatch.PROGRESSING.equals(c.getReason())).isPresent();
         if (!watched) return null;
         return StallWatch.overdueAt(status.progress).map(at -> Duration.between(clock.instant(), at))
                 .map(d -> d.isNegative() ? Duration.ZERO : d.plusSeconds(1)).orElse(null);

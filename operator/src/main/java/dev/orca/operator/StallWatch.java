@@ -16,6 +16,10 @@ import java.util.Optional;
  */
 final class StallWatch {
     static final Duration DEFAULT_FLOOR = Duration.ofMinutes(10);
+    /** The Stalled condition's reasons: silent past the bound, reporting within it, no trainer to watch. */
+    static final String NO_PROGRESS = "NoProgress";
+    static final String PROGRESSING = "Progressing";
+    static final String NOT_RUNNING = "NotRunning";
     static final int EPOCHS_OF_SILENCE = 3;
 
     private final Duration floor;

@@ -14,9 +14,7 @@ public class ExperimentCopies extends ReadOnlyCopies<OrcaExperiment> {
     public ExperimentCopies() {
         super(experiment -> {
             Map<String, String> annotations = experiment.getMetadata().getAnnotations();
-            if (annotations != null && annotations.containsKey(LAST_APPLIED)) {
-                annotations.remove(LAST_APPLIED);
-            }
+            if (annotations != null) annotations.remove(LAST_APPLIED);
             return experiment;
         });
     }
