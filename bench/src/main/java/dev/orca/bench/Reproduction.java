@@ -58,13 +58,8 @@ public final class Reproduction {
                     var data = (com.fasterxml.jackson.databind.node.ObjectNode) spec.get("task").get("data");
                     data.put("trainFraction", fraction * (data.has("trainFraction") ? data.get("trainFraction").asDouble() : 1.0));
                     Path dir = out.resolve(task.replaceAll("[^A-Za-z0-9.-]+", "_")).resolve(mode + "-" + seed);
-                    ExperimentRun.startFresh(dir);
-                    Files.createDirectories(dir);
-                    Path file = dir.resolve("experiment.yaml");
-                    yaml.writeValue(file.toFile(), spec);
-                    ExperimentFiles.read(file); // a bad file fails here, naming the field, before any run starts
                     long start = System.nanoTime();
-                    ExperimentRun.Result r = runAlone(file, dir);
+                    ExperimentRun.Result r = runFresh(spec, dir);
                     System.out.printf(Locale.ROOT, "%s %s seed %d: test %.4f, validation %.4f (epoch %d; last epoch's test %.4f) (%.0f s)%n",
                             task, mode, seed, r.test(), r.validation(), r.evaluatedEpoch(), r.testLastEpoch(),
                             (System.nanoTime() - start) / 1e9);
@@ -90,6 +85,16 @@ public final class Reproduction {
         Files.writeString(out.resolve("table.md"), table.toString());
     }
 
+    /** Runs {@code spec} afresh in {@code dir} (its file written there as {@code experiment.yaml}), as {@link #runAlone}. */
+    static ExperimentRun.Result runFresh(com.fasterxml.jackson.databind.JsonNode spec, Path dir) throws IOException {
+        ExperimentRun.startFresh(dir);
+        Files.createDirectories(dir);
+        Path file = dir.resolve("experiment.yaml");
+        new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), spec);
+        ExperimentFiles.read(file); // a bad file fails here, naming the field, before any run starts
+        return runAlone(file, dir);
+    }
+
     /**
      * Runs one experiment as {@code orca run} in a JVM of its own, as a trainer pod would: no run inherits the native
      * memory or allocator state of the runs before it (many runs in one process grew without bound here), and each
@@ -99,7 +104,7 @@ public final class Reproduction {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Orca.class.getName(), "run", experiment.toString(),
-                "--out", dir.toString()));
+                "--out", dir.toString(), "--force")); // --force: the run writes beside its own experiment.yaml and run.log
         Path log = dir.resolve("run.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int exit;
