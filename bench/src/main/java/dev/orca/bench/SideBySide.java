@@ -1,6 +1,6 @@
 package dev.orca.bench;
 
-import dev.orca.trainer.eval.PairedDifference;
+import dev.orca.search.PairedDifference;
 import java.util.List;
 import java.util.Locale;
 

@@ -21,14 +21,15 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 
-@ValidationRule(value = "(has(self.mode) && !(self.mode in ['orca', 'orca-layernorm'])) || (has(self.source) && has(self.source.dataset))",
-        message = "source.dataset is required when the mode aligns (orca, orca-layernorm)", fieldPath = ".source")
+@ValidationRule(value = "((has(self.mode) && !(self.mode in ['orca', 'orca-layernorm'])) && (!has(self.compare)"
+        + " || !self.compare.modes.exists(m, m in ['orca', 'orca-layernorm']))) || (has(self.source) && has(self.source.dataset))",
+        message = "source.dataset is required when the mode or a compared mode aligns (orca, orca-layernorm)", fieldPath = ".source")
 // Field-level "self == oldSelf" rules only run when the field existed before; this one stops adding or removing them.
 @ValidationRule(value = "has(self.body) == has(oldSelf.body) && has(self.source) == has(oldSelf.source)"
         + " && has(self.mode) == has(oldSelf.mode) && has(self.alignment) == has(oldSelf.alignment)"
         + " && has(self.finetune) == has(oldSelf.finetune) && has(self.seed) == has(oldSelf.seed)"
-        + " && has(self.search) == has(oldSelf.search)",
-        message = "body, source, mode, alignment, finetune, search and seed are immutable once the experiment exists;"
+        + " && has(self.search) == has(oldSelf.search) && has(self.compare) == has(oldSelf.compare)",
+        message = "body, source, mode, alignment, finetune, search, compare and seed are immutable once the experiment exists;"
                 + " create a new OrcaExperiment")
 @ValidationRule(value = "!has(self.body) || !has(self.body.candidates) || !has(self.mode) || self.mode in ['orca', 'orca-layernorm']",
         message = "body.candidates are chosen by their alignment distance: the mode must align (orca, orca-layernorm)",
@@ -41,6 +42,11 @@ import java.util.Map;
 @ValidationRule(value = "!has(self.search) || (has(self.task.data.validationFraction) && double(self.task.data.validationFraction) > 0.0)",
         message = "search ranks trials on the validation split: set task.data.validationFraction > 0 (the default 0 trains on"
                 + " the whole training split, as the official code)", fieldPath = ".task.data.validationFraction")
+@ValidationRule(value = "!has(self.compare) || !((has(self.mode) ? self.mode : 'orca') in self.compare.modes)",
+        message = "compare.modes are compared with mode: list the other modes only", fieldPath = ".compare.modes")
+@ValidationRule(value = "!has(self.compare) || (!has(self.search) && (!has(self.body) || !has(self.body.candidates)))",
+        message = "compare runs the experiment as written in each mode and does not combine with search or body.candidates;"
+                + " compare the configuration they chose in an experiment of its own", fieldPath = ".compare")
 public class OrcaExperimentSpec {
 
     /** CEL rule for what must not change once an experiment exists: a different experiment is a new resource. */
@@ -103,6 +109,12 @@ public class OrcaExperimentSpec {
             + " the experiment then runs with the best configuration found.")
     @ValidationRule(value = IMMUTABLE, message = IMMUTABLE_MESSAGE)
     public Search search;
+
+    @JsonPropertyDescription("The paired comparison: the experiment also runs on compare.seeds seeds (seed, seed + 1, ...) in its"
+            + " mode and in each of compare.modes, each run a Job of its own on the same splits, and status.comparison gives each"
+            + " compared mode's gap (this mode minus that one, seed by seed) with its spread: whether alignment paid on this task.")
+    @ValidationRule(value = IMMUTABLE, message = IMMUTABLE_MESSAGE)
+    public Compare compare;
 
     @JsonPropertyDescription("Trainer container image; the operator's default when empty.")
     @Size(max = 512)
@@ -517,6 +529,21 @@ public class OrcaExperimentSpec {
         @Min(1)
         @Max(MAX_EPOCHS)
         public Integer decayEpochs;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Compare {
+        public static final int MAX_MODES = 4;
+        public static final int MAX_SEEDS = 10;
+        @JsonPropertyDescription("The modes to compare with mode, e.g. [finetune].")
+        @Required
+        @Size(min = 1, max = MAX_MODES)
+        @ValidationRule(value = "self.all(m, self.filter(n, n == m).size() == 1)", message = "must not repeat a mode")
+        public List<Mode> modes;
+        @JsonPropertyDescription("Seeds per mode, the experiment's own seed first (default 3; the gap's interval needs two).")
+        @Min(2)
+        @Max(MAX_SEEDS)
+        public int seeds = 3;
     }
 
     /** A Kubernetes toleration, typed, so that a malformed one is refused at admission rather than when the pod is built. */

@@ -15,7 +15,7 @@ public class OrcaExperimentStatus {
     public static final int OTDD_CURVE_POINTS = 50;
 
     public enum Phase {
-        Pending, Queued, Selecting, Searching, Aligning, FineTuning, Evaluating, Succeeded, Failed, Suspended;
+        Pending, Queued, Selecting, Searching, Aligning, FineTuning, Evaluating, Comparing, Succeeded, Failed, Suspended;
 
         public boolean finished() {
             return this == Succeeded || this == Failed;
@@ -23,7 +23,8 @@ public class OrcaExperimentStatus {
     }
 
     @JsonPropertyDescription("Pending, Queued (Kueue holds the trainer Job; the Running condition says why), Selecting (body selection),"
-            + " Searching (hyper-parameter search), Aligning, FineTuning, Evaluating, Succeeded, Failed or Suspended.")
+            + " Searching (hyper-parameter search), Aligning, FineTuning, Evaluating, Comparing (the experiment's own run finished, the"
+            + " runs of spec.compare not yet), Succeeded, Failed or Suspended.")
     public Phase phase;
     @JsonPropertyDescription("The trainer's current stage (preparing, aligning, fine-tuning, evaluating).")
     public String stage;
@@ -112,6 +113,8 @@ public class OrcaExperimentStatus {
     public Selection selection;
     @JsonPropertyDescription("Hyper-parameter search (ASHA): its rungs, the trial table and the best configuration.")
     public Search search;
+    @JsonPropertyDescription("The paired comparison (spec.compare): every run by mode and seed, and each compared mode's gap.")
+    public Comparison comparison;
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Selection {
@@ -135,6 +138,50 @@ public class OrcaExperimentStatus {
         public String jobName;
         @JsonPropertyDescription("Why it failed.")
         public String message;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Comparison {
+        @JsonPropertyDescription("Every run: the experiment's own first, then the comparison's Jobs, by mode and seed.")
+        public List<ComparedRun> runs = new ArrayList<>();
+        @JsonPropertyDescription("Per compared mode, once its runs and the experiment's mode's runs have finished.")
+        public List<Gap> gaps = new ArrayList<>();
+        @JsonPropertyDescription("A summary for people.")
+        public String message;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class ComparedRun {
+        @JsonPropertyDescription("Mode.")
+        public String mode;
+        @JsonPropertyDescription("Seed.")
+        public Long seed;
+        @JsonPropertyDescription("Running, Succeeded or Failed.")
+        public String state;
+        @JsonPropertyDescription("The test figure (the task metric).")
+        public Double test;
+        @JsonPropertyDescription("Its Job.")
+        public String jobName;
+        @JsonPropertyDescription("Why it failed.")
+        public String message;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Gap {
+        @JsonPropertyDescription("The compared mode: the gap is the experiment's mode minus this one, on the same seeds.")
+        public String mode;
+        @JsonPropertyDescription("Seeds on which both modes finished.")
+        public Integer seeds;
+        @JsonPropertyDescription("Mean of the per-seed differences (negative: the experiment's mode has the lower error).")
+        public Double mean;
+        @JsonPropertyDescription("Their standard deviation.")
+        public Double std;
+        @JsonPropertyDescription("Lower end of the mean's 95 % Student-t interval.")
+        public Double low;
+        @JsonPropertyDescription("Upper end of that interval.")
+        public Double high;
+        @JsonPropertyDescription("better (the interval is below zero), worse (above) or unresolved (it holds zero).")
+        public String verdict;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -41,7 +41,7 @@ public record ProgressReport(String stage, Integer epoch, Integer epochs, Intege
     /** Environment of the trainer pod naming the ConfigMap and its namespace. */
     public static final String ENV_CONFIG_MAP = "ORCA_PROGRESS_CONFIGMAP";
     public static final String ENV_NAMESPACE = "ORCA_NAMESPACE";
-    /** The key this run writes under: {@link #KEY} for the experiment's own run, {@link #trialKey} or {@link #candidateKey}. */
+    /** The key this run writes under: {@link #KEY} for the experiment's own run, {@link #trialKey}, {@link #candidateKey} or {@link #comparisonKey}. */
     public static final String ENV_KEY = "ORCA_PROGRESS_KEY";
 
     /** Longest report value the operator parses: a genuine one is a few KiB (a 200-epoch validation curve is about 5). */
@@ -109,6 +109,10 @@ public record ProgressReport(String stage, Integer epoch, Integer epochs, Intege
 
     public static String candidateKey(int candidate) {
         return "body-" + candidate + ".json";
+    }
+
+    public static String comparisonKey(int run) {
+        return "compare-" + run + ".json";
     }
 
     public static String configMapName(String experiment) {

@@ -39,11 +39,13 @@ public final class SpecValidation {
         body(spec, out);
         if (spec.mode == null) {
             out.add(new Violation("spec.mode", "is required (orca, orca-layernorm, finetune, finetune-layernorm, scratch)"));
-        } else if (spec.mode.aligns()) {
+        } else if (spec.mode.aligns() || (spec.compare != null && spec.compare.modes != null
+                && spec.compare.modes.stream().anyMatch(m -> m != null && m.aligns()))) {
             alignment(spec, out);
         }
         finetune(spec, out);
         search(spec, out);
+        compare(spec, out);
         check(out, spec.seed >= 0, "spec.seed", "must be >= 0, got " + spec.seed);
         if (spec.resources != null) {
             check(out, spec.resources.gpus >= 0, "spec.resources.gpus", "must be >= 0, got " + spec.resources.gpus);
@@ -184,10 +186,29 @@ public final class SpecValidation {
                 "must be mean or cls, got " + spec.body.pooling);
     }
 
+    private static void compare(OrcaExperimentSpec spec, List<Violation> out) {
+        OrcaExperimentSpec.Compare c = spec.compare;
+        if (c == null) {
+            return;
+        }
+        if (c.modes == null || c.modes.isEmpty() || c.modes.size() > OrcaExperimentSpec.Compare.MAX_MODES) {
+            out.add(new Violation("spec.compare.modes", "must list 1 to " + OrcaExperimentSpec.Compare.MAX_MODES + " modes, got "
+                    + (c.modes == null ? "none" : c.modes.size())));
+        } else {
+            check(out, c.modes.stream().distinct().count() == c.modes.size(), "spec.compare.modes", "must not repeat a mode");
+            check(out, !c.modes.contains(spec.mode), "spec.compare.modes",
+                    "are compared with mode: list the other modes only, got " + OrcaExperimentSpec.wireName(spec.mode));
+        }
+        check(out, c.seeds >= 2 && c.seeds <= OrcaExperimentSpec.Compare.MAX_SEEDS, "spec.compare.seeds",
+                "must be in [2, " + OrcaExperimentSpec.Compare.MAX_SEEDS + "], got " + c.seeds);
+        check(out, spec.search == null && (spec.body == null || spec.body.candidates == null), "spec.compare",
+                "runs the experiment as written in each mode and does not combine with search or body.candidates");
+    }
+
     private static void alignment(OrcaExperimentSpec spec, List<Violation> out) {
         if (spec.source == null || spec.source.dataset == null || spec.source.dataset.isBlank()) {
             out.add(new Violation("spec.source.dataset", "is required when mode " + OrcaExperimentSpec.wireName(spec.mode)
-                    + " aligns"));
+                    + " aligns (or a mode of spec.compare does)"));
         }
         if (spec.source != null) {
             check(out, spec.source.samples >= 10, "spec.source.samples", "must be >= 10, got " + spec.source.samples);

@@ -9,19 +9,23 @@ import java.util.Objects;
  * by the operator, parsed by the trainer's CLI from the same option names), the environment variables, and where a
  * run's sub-runs live under its output directory. A rename here is a compile error on both sides.
  *
- * @param kind      run (the experiment), trial (one ASHA rung of one search trial) or align (one body-selection candidate)
+ * @param kind      run (the experiment), trial (one ASHA rung of one search trial), align (one body-selection candidate) or
+ *                  compare (one run of the paired comparison)
  * @param spec      the experiment file
  * @param out       the run's directory
  * @param body      run, trial: the checkpoint a body selection chose (null: the spec's)
  * @param trial     run: the search trial whose configuration to use; trial: the trial (null for a run without one)
  * @param rung      trial: the ASHA rung
  * @param candidate align: the index into {@code spec.body.candidates}
+ * @param comparison compare: the index into the comparison's runs ({@code dev.orca.search.Comparisons})
+ * @param ownRunOnly run: leave out {@code spec.compare}'s runs (the operator runs them as Jobs of their own)
  */
-public record TrainerCommand(Kind kind, String spec, String out, String body, Integer trial, Integer rung, Integer candidate) {
+public record TrainerCommand(Kind kind, String spec, String out, String body, Integer trial, Integer rung, Integer candidate,
+                             Integer comparison, boolean ownRunOnly) {
 
     /** The subcommands, as written on the command line. */
     public enum Kind {
-        RUN("run"), TRIAL("trial"), ALIGN("align");
+        RUN("run"), TRIAL("trial"), ALIGN("align"), COMPARE("compare");
 
         private final String word;
 
@@ -39,6 +43,8 @@ public record TrainerCommand(Kind kind, String spec, String out, String body, In
     public static final String TRIAL = "--trial";
     public static final String RUNG = "--rung";
     public static final String CANDIDATE = "--candidate";
+    public static final String COMPARISON = "--comparison";
+    public static final String OWN_RUN_ONLY = "--own-run-only";
 
     /** The directory shared by a cluster's runs for embedded proxy sources and OTDD source terms. */
     public static final String ENV_CACHE_DIR = "ORCA_CACHE_DIR";
@@ -46,16 +52,21 @@ public record TrainerCommand(Kind kind, String spec, String out, String body, In
     public TrainerCommand {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(spec, "spec");
+        if (kind != Kind.RUN) {
+            refuseFlag(kind, OWN_RUN_ONLY, ownRunOnly);
+        }
         switch (kind) {
             case RUN -> {
                 refuse(kind, RUNG, rung);
                 refuse(kind, CANDIDATE, candidate);
+                refuse(kind, COMPARISON, comparison);
             }
             case TRIAL -> {
                 required(TRIAL, trial);
                 required(RUNG, rung);
                 required(OUT, out);
                 refuse(kind, CANDIDATE, candidate);
+                refuse(kind, COMPARISON, comparison);
             }
             case ALIGN -> {
                 required(CANDIDATE, candidate);
@@ -63,7 +74,22 @@ public record TrainerCommand(Kind kind, String spec, String out, String body, In
                 refuse(kind, BODY, body);
                 refuse(kind, TRIAL, trial);
                 refuse(kind, RUNG, rung);
+                refuse(kind, COMPARISON, comparison);
             }
+            case COMPARE -> {
+                required(COMPARISON, comparison);
+                required(OUT, out);
+                refuse(kind, BODY, body);
+                refuse(kind, TRIAL, trial);
+                refuse(kind, RUNG, rung);
+                refuse(kind, CANDIDATE, candidate);
+            }
+        }
+    }
+
+    private static void refuseFlag(Kind kind, String option, boolean value) {
+        if (value) {
+            throw new IllegalArgumentException(kind.word() + " takes no " + option);
         }
     }
 
@@ -79,16 +105,20 @@ public record TrainerCommand(Kind kind, String spec, String out, String body, In
         }
     }
 
-    public static TrainerCommand run(String spec, String out, String body, Integer trial) {
-        return new TrainerCommand(Kind.RUN, spec, out, body, trial, null, null);
+    public static TrainerCommand run(String spec, String out, String body, Integer trial, boolean ownRunOnly) {
+        return new TrainerCommand(Kind.RUN, spec, out, body, trial, null, null, null, ownRunOnly);
     }
 
     public static TrainerCommand trial(String spec, String out, int trial, int rung, String body) {
-        return new TrainerCommand(Kind.TRIAL, spec, out, body, trial, rung, null);
+        return new TrainerCommand(Kind.TRIAL, spec, out, body, trial, rung, null, null, false);
     }
 
     public static TrainerCommand align(String spec, String out, int candidate) {
-        return new TrainerCommand(Kind.ALIGN, spec, out, null, null, null, candidate);
+        return new TrainerCommand(Kind.ALIGN, spec, out, null, null, null, candidate, null, false);
+    }
+
+    public static TrainerCommand compare(String spec, String out, int comparison) {
+        return new TrainerCommand(Kind.COMPARE, spec, out, null, null, null, null, comparison, false);
     }
 
     /** The container's arguments, the spec a mounted file and never part of the command. */
@@ -99,6 +129,9 @@ public record TrainerCommand(Kind kind, String spec, String out, String body, In
                 add(args, OUT, out);
                 add(args, BODY, body);
                 add(args, TRIAL, trial);
+                if (ownRunOnly) {
+                    args.add(OWN_RUN_ONLY);
+                }
             }
             case TRIAL -> {
                 add(args, TRIAL, trial);
@@ -108,6 +141,10 @@ public record TrainerCommand(Kind kind, String spec, String out, String body, In
             }
             case ALIGN -> {
                 add(args, CANDIDATE, candidate);
+                add(args, OUT, out);
+            }
+            case COMPARE -> {
+                add(args, COMPARISON, comparison);
                 add(args, OUT, out);
             }
         }
@@ -124,6 +161,11 @@ public record TrainerCommand(Kind kind, String spec, String out, String body, In
     /** A search trial's directory under the experiment's, so that a promotion resumes from the rung before. */
     public static String trialDirectory(int trial) {
         return "trials/t" + trial;
+    }
+
+    /** A comparison run's directory under the experiment's. */
+    public static String comparisonDirectory(int comparison) {
+        return "compare/" + comparison;
     }
 
     /** A body-selection candidate's directory under the experiment's. */

@@ -96,6 +96,7 @@ public final class ExperimentStatusBuilder {
         if (plan != null) {
             s.selection = plan.selection();
             s.search = plan.search();
+            s.comparison = plan.comparison();
         }
 
         Optional<Job> job = o.job();
@@ -120,11 +121,24 @@ public final class ExperimentStatusBuilder {
         Optional<JobCondition> failed = job.flatMap(j -> JobStates.condition(j, "Failed"));
         String reason;
         String message;
-        if (complete.isPresent()) {
+        if (complete.isPresent() && plan != null && plan.comparing()) {
+            // The experiment's own run is done; it succeeds with its comparison, whose gaps need every run.
+            s.phase = Phase.Comparing;
+            s.stage = "comparing";
+            reason = "Comparing";
+            message = (s.metric != null && s.metric.value != null ? StatusSummaries.metric(s.metric) + "; " : "")
+                    + "comparison: " + plan.comparison().message;
+            OrcaExperimentStatus.Progress p = new OrcaExperimentStatus.Progress();
+            p.epoch = (int) plan.comparison().runs.stream().filter(r -> !JobStates.RUNNING.equals(r.state)).count();
+            p.epochs = plan.comparison().runs.size();
+            p.percent = (int) Math.round(100.0 * p.epoch / p.epochs);
+            s.progress = p; // runs finished of the comparison's, as a selection counts its candidates
+        } else if (complete.isPresent()) {
             s.phase = Phase.Succeeded;
             s.completionTime = Optional.ofNullable(job.get().getStatus().getCompletionTime()).orElse(time);
             reason = "Succeeded";
-            message = s.metric != null && s.metric.value != null ? StatusSummaries.metric(s.metric) : "the trainer finished";
+            message = (s.metric != null && s.metric.value != null ? StatusSummaries.metric(s.metric) : "the trainer finished")
+                    + (s.comparison != null ? "; comparison: " + s.comparison.message : "");
             s.stage = TrainerStage.SUCCEEDED.wireName();
             if (s.progress != null) {
                 s.progress.percent = 100;
@@ -156,7 +170,8 @@ public final class ExperimentStatusBuilder {
                     : job.isPresent() ? "the trainer Job is starting" : "creating the trainer Job";
         }
         boolean running = !s.phase.finished() && s.phase != Phase.Suspended && s.phase != Phase.Queued && job.isPresent();
-        boolean reporting = running && report.isPresent();
+        // While the comparison's runs go on, the experiment's own trainer has finished: its silence is not a stall.
+        boolean reporting = running && report.isPresent() && s.phase != Phase.Comparing;
         boolean stalled = reporting && StallWatch.stalled(s.progress, now);
         s.conditions = List.of(
                 condition(before, SPEC_VALID, true, "Valid", "the spec passed validation", time),

@@ -11,6 +11,7 @@ import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.ProgressReport;
 import dev.orca.crd.SpecValidation;
 import dev.orca.operator.dependent.CandidateJobs;
+import dev.orca.operator.dependent.ComparisonJobs;
 import dev.orca.operator.dependent.Confinement;
 import dev.orca.operator.dependent.ProgressConfigMap;
 import dev.orca.operator.dependent.ProgressOwnership;
@@ -68,6 +69,7 @@ import java.util.stream.Collectors;
     @Dependent(name = "network-policy", type = TrainerNetworkPolicy.class, activationCondition = TrainerNetworkPolicy.Enabled.class),
     @Dependent(name = "candidate-jobs", type = CandidateJobs.class, dependsOn = {"spec", "progress", "role-binding"}),
     @Dependent(name = "trial-jobs", type = TrialJobs.class, dependsOn = {"spec", "progress", "role-binding"}),
+    @Dependent(name = "comparison-jobs", type = ComparisonJobs.class, dependsOn = {"spec", "progress", "role-binding"}),
     @Dependent(name = "job", type = TrainerJob.class, dependsOn = {"spec", "progress", "role-binding"},
             reconcilePrecondition = TrainerJob.FinalRunDecided.class)
 })

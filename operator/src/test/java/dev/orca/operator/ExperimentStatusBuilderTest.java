@@ -103,6 +103,49 @@ class ExperimentStatusBuilderTest {
         assertEquals("NotRunning", condition(done, ExperimentStatusBuilder.STALLED).getReason());
     }
 
+    /**
+     * With spec.compare, the experiment's own finished run leaves it Comparing (not Succeeded, not stalled, its progress
+     * the comparison's runs) until every comparison run has finished; then it succeeds and says the gap.
+     */
+    @Test
+    void anExperimentWithAComparisonSucceedsOnlyWithItsLastRun() {
+        ProgressReport tested = new ProgressReport("succeeded", 20, 20, 10, 20, 0.4, List.of(3.0, 2.0), "zeroOneError", 0.2, "test",
+                0.21, 0L, null, 30, null);
+        OrcaExperimentStatus.Comparison running = comparison("Running");
+        Observation o = new Observation(experiment, List.of(), Optional.of(finished("Complete", null)), List.of(), Optional.of(tested),
+                ExperimentPlan.comparing(running, List.of(0)));
+        OrcaExperimentStatus comparing = ExperimentStatusBuilder.build(o, null, T0.plusSeconds(3600), java.time.Duration.ofSeconds(1));
+        assertEquals(Phase.Comparing, comparing.phase);
+        assertNull(comparing.completionTime);
+        assertEquals("False", condition(comparing, ExperimentStatusBuilder.COMPLETE).getStatus());
+        assertEquals("Comparing", condition(comparing, ExperimentStatusBuilder.READY).getReason());
+        assertEquals("NotRunning", condition(comparing, ExperimentStatusBuilder.STALLED).getReason(),
+                "the experiment's own trainer has finished: its silence is no stall");
+        assertEquals(50, comparing.progress.percent, "1 of 2 runs finished");
+        assertEquals(running, comparing.comparison);
+
+        OrcaExperimentStatus.Comparison done = comparison("Succeeded");
+        Observation after = new Observation(experiment, List.of(), Optional.of(finished("Complete", null)), List.of(), Optional.of(tested),
+                ExperimentPlan.comparing(done, List.of()));
+        OrcaExperimentStatus succeeded = ExperimentStatusBuilder.build(after, comparing, T0.plusSeconds(3700));
+        assertEquals(Phase.Succeeded, succeeded.phase);
+        assertTrue(condition(succeeded, ExperimentStatusBuilder.COMPLETE).getMessage().contains("comparison: 2/2 runs finished"),
+                condition(succeeded, ExperimentStatusBuilder.COMPLETE).getMessage());
+    }
+
+    private static OrcaExperimentStatus.Comparison comparison(String secondState) {
+        OrcaExperimentStatus.Comparison c = new OrcaExperimentStatus.Comparison();
+        for (String state : List.of("Succeeded", secondState)) {
+            OrcaExperimentStatus.ComparedRun r = new OrcaExperimentStatus.ComparedRun();
+            r.mode = c.runs.isEmpty() ? "orca" : "finetune";
+            r.seed = 0L;
+            r.state = state;
+            c.runs.add(r);
+        }
+        c.message = ("Running".equals(secondState) ? "1/2" : "2/2") + " runs finished";
+        return c;
+    }
+
     @Test
     void aLongAlignmentCurveIsThinnedKeepingBothEnds() {
         List<Double> curve = new ArrayList<>();

@@ -6,16 +6,17 @@ import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.crd.ProgressReport;
 import dev.orca.operator.plan.ExperimentPlan;
+import dev.orca.search.Comparisons;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One writer of the progress channel and what it may write: the experiment's own run, a search trial or a
- * body-selection candidate. Each has its own identity (a ServiceAccount, and a Role naming its own ConfigMap only,
+ * One writer of the progress channel and what it may write: the experiment's own run, a search trial, a
+ * body-selection candidate or a run of the paired comparison. Each has its own identity (a ServiceAccount, and a Role naming its own ConfigMap only,
  * bound to it) and its own ConfigMap, so that a trial's pod, which runs user code, cannot write the figures that
  * rank the other trials or choose the body. The operator reads each writer's report from that writer's ConfigMap only.
  *
- * @param id        {@code trainer}, {@code t<i>} or {@code body-<c>}: a label value and a name suffix
+ * @param id        {@code trainer}, {@code t<i>}, {@code body-<c>} or {@code cmp-<r>}: a label value and a name suffix
  * @param identity  the ServiceAccount, Role and RoleBinding name
  * @param configMap its progress ConfigMap
  * @param key       the key it writes its report under ({@link ProgressReport#ENV_KEY})
@@ -47,7 +48,19 @@ public record ProgressWriter(String id, String identity, String configMap, Strin
                 ProgressReport.configMapName(experiment) + "-body-" + candidate, ProgressReport.candidateKey(candidate));
     }
 
-    /** Every writer the experiment can have: its run, each trial of its budget, each candidate. What the operator reads. */
+    public static ProgressWriter comparison(OrcaExperiment e, int run) {
+        return comparison(e.getMetadata().getName(), run);
+    }
+
+    public static ProgressWriter comparison(String experiment, int run) {
+        return new ProgressWriter("cmp-" + run, experiment + "-cmp-" + run, ProgressReport.configMapName(experiment) + "-cmp-" + run,
+                ProgressReport.comparisonKey(run));
+    }
+
+    /**
+     * Every writer the experiment can have: its run, each trial of its budget, each candidate, each comparison run. What
+     * the operator reads.
+     */
     public static List<ProgressWriter> possible(OrcaExperiment e) {
         OrcaExperimentSpec spec = e.getSpec();
         List<ProgressWriter> out = new ArrayList<>();
@@ -58,12 +71,14 @@ public record ProgressWriter(String id, String identity, String configMap, Strin
         for (int c = 0; spec.body != null && spec.body.candidates != null && c < spec.body.candidates.size(); c++) {
             out.add(candidate(e, c));
         }
+        Comparisons.runs(spec).forEach(r -> out.add(comparison(e, r.index())));
         return out;
     }
 
     /**
      * The writers whose objects exist now: the experiment's run, every trial the search has started (the plan's table
-     * grows, never shrinks, so objects are created as trials start and kept with their Jobs), every candidate.
+     * grows, never shrinks, so objects are created as trials start and kept with their Jobs), every candidate, every
+     * comparison run (they all start at once).
      */
     public static List<ProgressWriter> current(OrcaExperiment e, ExperimentPlan plan) {
         List<ProgressWriter> out = new ArrayList<>();
@@ -75,6 +90,7 @@ public record ProgressWriter(String id, String identity, String configMap, Strin
         for (int c = 0; spec.body != null && spec.body.candidates != null && c < spec.body.candidates.size(); c++) {
             out.add(candidate(e, c));
         }
+        Comparisons.runs(spec).forEach(r -> out.add(comparison(e, r.index())));
         return out;
     }
 }

@@ -34,7 +34,8 @@ public class TrainerJob extends KubernetesDependentResource<Job, OrcaExperiment>
     protected Job desired(OrcaExperiment experiment, Context<OrcaExperiment> context) {
         ExperimentPlan plan = ExperimentPlan.of(context);
         List<String> args = TrainerCommand.run(Names.SPEC_DIR + "/" + Names.SPEC_FILE,
-                TrainerPods.DATA + "/" + Names.resultsPath(experiment), plan.body(), plan.trial()).args();
+                TrainerPods.DATA + "/" + Names.resultsPath(experiment), plan.body(), plan.trial(),
+                experiment.getSpec().compare != null).args(); // the comparison's runs are Jobs of their own (ComparisonJobs)
         return TrainerPods.job(experiment, config, Names.trainer(experiment), Names.labels(experiment, Names.TRAINER), args,
                 ProgressWriter.own(experiment));
     }

@@ -23,18 +23,31 @@ import java.util.stream.Collectors;
  * @param trial         the best trial, null when the spec has no search
  * @param finalRun      selection and search are decided: the experiment's own Job may run
  * @param failure       why the experiment cannot go on (every candidate or every trial failed), else null
+ * @param comparison    the paired comparison's runs and gaps (spec.compare), else null
+ * @param comparisonJobs indexes of comparison runs whose Job should run
  */
 public record ExperimentPlan(OrcaExperimentStatus.Selection selection, OrcaExperimentStatus.Search search, List<Integer> candidateJobs,
-                             List<Asha.Job> trialJobs, String body, Integer trial, boolean finalRun, String failure) {
+                             List<Asha.Job> trialJobs, String body, Integer trial, boolean finalRun, String failure,
+                             OrcaExperimentStatus.Comparison comparison, List<Integer> comparisonJobs) {
     public static final String KEY = "orca.plan";
 
     /** Nothing to select or search: the experiment's own run goes ahead. */
     public static ExperimentPlan direct() {
-        return new ExperimentPlan(null, null, List.of(), List.of(), null, null, true, null);
+        return new ExperimentPlan(null, null, List.of(), List.of(), null, null, true, null, null, List.of());
     }
 
     public static ExperimentPlan of(Context<OrcaExperiment> context) {
         return context.managedWorkflowAndDependentResourceContext().getMandatory(KEY, ExperimentPlan.class);
+    }
+
+    /** Nothing to select or search, and a paired comparison whose runs go ahead beside the experiment's own. */
+    public static ExperimentPlan comparing(OrcaExperimentStatus.Comparison comparison, List<Integer> comparisonJobs) {
+        return new ExperimentPlan(null, null, List.of(), List.of(), null, null, true, null, comparison, comparisonJobs);
+    }
+
+    /** Whether runs of the paired comparison have not finished yet. */
+    public boolean comparing() {
+        return comparison != null && comparison.runs.stream().skip(1).anyMatch(r -> JobStates.RUNNING.equals(r.state));
     }
 
     /** The experiment's Jobs of one role ({@link Names#TRIAL}, {@link Names#CANDIDATE}, {@link Names#TRAINER}), by id. */

@@ -26,6 +26,11 @@ public final class ExperimentPlanner {
     public static ExperimentPlan plan(OrcaExperiment experiment, OrcaExperimentStatus previous, Map<String, Job> jobs,
                                       Map<String, ProgressReport> reports, Instant now) {
         OrcaExperimentSpec spec = experiment.getSpec();
+        if (spec.compare != null) { // admission refuses it beside candidates and search
+            OrcaExperimentStatus.Comparison comparison = ComparisonPlanner.compare(experiment, previous == null ? null : previous.comparison,
+                    jobs, reports, now);
+            return ExperimentPlan.comparing(comparison, ComparisonPlanner.running(comparison));
+        }
         if (spec.body.candidates == null && spec.search == null) {
             return ExperimentPlan.direct();
         }
@@ -38,17 +43,17 @@ public final class ExperimentPlanner {
             if (selection.chosen == null) {
                 boolean failed = candidateJobs.isEmpty();
                 return new ExperimentPlan(selection, null, candidateJobs, List.of(), null, null, false,
-                        failed ? "body selection failed: " + selection.message : null);
+                        failed ? "body selection failed: " + selection.message : null, null, List.of());
             }
             body = selection.chosen;
         }
         if (spec.search == null) {
-            return new ExperimentPlan(selection, null, List.of(), List.of(), body, null, true, null);
+            return new ExperimentPlan(selection, null, List.of(), List.of(), body, null, true, null, null, List.of());
         }
         SearchPlanner.SearchStep step = SearchPlanner.search(experiment, previous == null ? null : previous.search, jobs, reports, now);
         boolean decided = JobStates.SUCCEEDED.equals(step.status().state);
         String failure = JobStates.FAILED.equals(step.status().state) ? "search failed: " + step.status().message : null;
         return new ExperimentPlan(selection, step.status(), List.of(), step.running(), body, decided ? step.status().best : null, decided,
-                failure);
+                failure, null, List.of());
     }
 }

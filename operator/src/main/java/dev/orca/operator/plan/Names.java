@@ -15,10 +15,13 @@ public final class Names {
     public static final String TRIAL_LABEL = "orca.dev/trial";
     public static final String RUNG_LABEL = "orca.dev/rung";
     public static final String CANDIDATE_LABEL = "orca.dev/candidate";
+    /** On comparison Jobs: which run of the paired comparison ({@code dev.orca.search.Comparisons}). */
+    public static final String COMPARISON_LABEL = "orca.dev/comparison";
     /** Values of {@link #ROLE_LABEL}. */
     public static final String TRAINER = "trainer";
     public static final String TRIAL = "trial";
     public static final String CANDIDATE = "candidate";
+    public static final String COMPARISON = "comparison";
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String OPERATOR = "orca-operator";
     /** Where the experiment file is mounted in the trainer. */
@@ -48,6 +51,14 @@ public final class Names {
         return e.getMetadata().getName() + "-body-" + candidate;
     }
 
+    /**
+     * The Job of one run of the paired comparison. "-cmp-" and at most two digits: no longer than "-trainer", so the
+     * name limit the experiment's own Job sets holds for these too.
+     */
+    public static String comparisonJob(OrcaExperiment e, int run) {
+        return e.getMetadata().getName() + "-cmp-" + run;
+    }
+
     public static Map<String, String> labels(OrcaExperiment e, String role) {
         return Map.of(MANAGED_BY, OPERATOR, EXPERIMENT_LABEL, e.getMetadata().getName(), ROLE_LABEL, role);
     }
@@ -65,5 +76,9 @@ public final class Names {
 
     public static String candidatePath(OrcaExperiment e, int candidate) {
         return resultsPath(e) + "/" + TrainerCommand.candidateDirectory(candidate);
+    }
+
+    public static String comparisonPath(OrcaExperiment e, int run) {
+        return resultsPath(e) + "/" + TrainerCommand.comparisonDirectory(run);
     }
 }

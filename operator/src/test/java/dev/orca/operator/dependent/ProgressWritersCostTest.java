@@ -33,7 +33,7 @@ class ProgressWritersCostTest {
             t.id = id;
             search.trials.add(t);
         }
-        ExperimentPlan plan = new ExperimentPlan(null, search, List.of(), List.of(), null, null, false, null);
+        ExperimentPlan plan = new ExperimentPlan(null, search, List.of(), List.of(), null, null, false, null, null, List.of());
         List<PerWriter<? extends HasMetadata>> kinds = List.of(new ProgressConfigMap(), new TrainerServiceAccount(), new TrainerRole(),
                 new TrainerRoleBinding());
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -12,7 +12,7 @@ public final class Orca {
         String command = args.length == 0 ? "help" : args[0];
         switch (command) {
             case "demo" -> demo();
-            case "run", "trial", "align" -> System.exit(run(args));
+            case "run", "trial", "align", "compare" -> System.exit(run(args));
             default -> {
                 System.out.println(USAGE);
                 System.exit(command.equals("help") ? dev.orca.crd.TrainerExit.SUCCEEDED : dev.orca.crd.TrainerExit.INVALID_INPUT);
@@ -22,15 +22,17 @@ public final class Orca {
 
     static final String USAGE = """
             usage: orca demo
-                   orca run <experiment.yaml> [--out DIR] [--body CHECKPOINT] [--trial N] [--force]
+                   orca run <experiment.yaml> [--out DIR] [--body CHECKPOINT] [--trial N] [--own-run-only] [--force]
                        --out: a new or empty directory, or one a run wrote (it resumes, or moves another run's files aside);
                        --force: write into a non-empty directory that holds no run
                        body.candidates: aligns each candidate, continues with the smallest final distance (unless --body);
                        search: runs the ASHA trials one after another, then the experiment with the best one (unless --trial)
+                       compare: runs the comparison's modes and seeds one after another, then prints each paired gap
                    orca trial <experiment.yaml> --trial N --rung K [--body CHECKPOINT] --out DIR   one rung of one search trial
-                   orca align <experiment.yaml> --candidate I --out DIR                          one body-selection candidate""";
+                   orca align <experiment.yaml> --candidate I --out DIR                          one body-selection candidate
+                   orca compare <experiment.yaml> --comparison I --out DIR                       one run of the paired comparison""";
 
-    /** The options of run, trial and align, named as the operator writes them ({@link dev.orca.crd.TrainerCommand}). */
+    /** The options of run, trial, align and compare, named as the operator writes them ({@link dev.orca.crd.TrainerCommand}). */
     @picocli.CommandLine.Command(name = "orca")
     static final class Arguments {
         @picocli.CommandLine.Parameters(index = "0", paramLabel = "EXPERIMENT")
@@ -45,6 +47,10 @@ public final class Orca {
         Integer rung;
         @picocli.CommandLine.Option(names = dev.orca.crd.TrainerCommand.CANDIDATE)
         Integer candidate;
+        @picocli.CommandLine.Option(names = dev.orca.crd.TrainerCommand.COMPARISON)
+        Integer comparison;
+        @picocli.CommandLine.Option(names = dev.orca.crd.TrainerCommand.OWN_RUN_ONLY)
+        boolean ownRunOnly;
         @picocli.CommandLine.Option(names = FORCE)
         boolean force;
     }
@@ -55,7 +61,7 @@ public final class Orca {
     /** A command line: the command, and whether the user forced a directory that is not a run's. */
     record Parsed(dev.orca.crd.TrainerCommand command, boolean force) {}
 
-    /** {@code run|trial|align EXPERIMENT [--option value]...} as the command it names; the message of a bad one says why. */
+    /** {@code run|trial|align|compare EXPERIMENT [--option value]...} as the command it names; the message of a bad one says why. */
     static Parsed parse(String[] args) {
         dev.orca.crd.TrainerCommand.Kind kind = java.util.Arrays.stream(dev.orca.crd.TrainerCommand.Kind.values())
                 .filter(k -> k.word().equals(args[0])).findFirst()
@@ -66,7 +72,8 @@ public final class Orca {
         } catch (picocli.CommandLine.ParameterException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return new Parsed(new dev.orca.crd.TrainerCommand(kind, a.spec, a.out, a.body, a.trial, a.rung, a.candidate), a.force);
+        return new Parsed(new dev.orca.crd.TrainerCommand(kind, a.spec, a.out, a.body, a.trial, a.rung, a.candidate,
+                a.comparison, a.ownRunOnly), a.force);
     }
 
     /** {@code orca run|trial|align experiment.yaml ...}: the exit code is one of {@link dev.orca.crd.TrainerExit}'s. */
@@ -137,6 +144,12 @@ public final class Orca {
                                 dev.orca.trainer.search.DerivedSpecs.candidate(spec, options.candidate()), out, all);
                         System.out.printf(java.util.Locale.ROOT, "%s: final %s %.4f%n", r.body(), r.metric(), r.last());
                     }
+                    case COMPARE -> {
+                        var r = dev.orca.trainer.run.ExperimentRun.run(
+                                dev.orca.trainer.search.DerivedSpecs.comparison(spec, options.comparison()), out, all);
+                        System.out.printf(java.util.Locale.ROOT, "comparison run %d, %s: test %s = %.4f%n", options.comparison(), r.mode(),
+                                r.metric(), r.test());
+                    }
                     case RUN -> {
                         String body = options.body();
                         Integer trial = options.trial();
@@ -160,6 +173,9 @@ public final class Orca {
                         System.out.printf("%s on %s: test %s = %.4f (validation %.4f, epoch %d of %d); results in %s%n",
                                 result.mode(), result.body(), result.metric(), result.test(), result.validation(),
                                 result.evaluatedEpoch(), spec.finetune.epochs, new dev.orca.trainer.run.RunDirectory(out).result());
+                        if (spec.compare != null && !options.ownRunOnly()) {
+                            new dev.orca.trainer.search.LocalComparison(System.out, label -> console).run(spec, result, out);
+                        }
                     }
                 }
                 return dev.orca.crd.TrainerExit.SUCCEEDED;

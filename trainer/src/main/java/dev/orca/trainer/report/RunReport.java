@@ -42,6 +42,30 @@ public final class RunReport {
         dev.orca.trainer.io.AtomicFiles.writeString(file, html.toString());
     }
 
+    /**
+     * Adds a table section to a written report, before its end: what a later step (the paired comparison, which finishes
+     * after the experiment's own run) has to say. The first row is the header.
+     */
+    public static void addSection(Path file, String title, String note, List<List<String>> rows) {
+        String html;
+        try {
+            html = Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        StringBuilder section = new StringBuilder("<h2>").append(escape(title)).append("</h2>\n<p>").append(escape(note))
+                .append("</p>\n<table>\n");
+        for (int i = 0; i < rows.size(); i++) {
+            String cell = i == 0 ? "th" : "td";
+            section.append("<tr>");
+            rows.get(i).forEach(v -> section.append('<').append(cell).append('>').append(escape(v)).append("</").append(cell).append('>'));
+            section.append("</tr>\n");
+        }
+        section.append("</table>\n");
+        int end = html.lastIndexOf("</body>");
+        dev.orca.trainer.io.AtomicFiles.writeString(file, end < 0 ? html + section : html.substring(0, end) + section + html.substring(end));
+    }
+
     /** A line chart with its y range labelled and epochs 1..n on x; non-finite points are left out. */
     static String chart(List<Double> values, String colour) {
         int width = 640;

@@ -64,9 +64,19 @@ public record RunDirectory(Path root) {
         return new RunDirectory(root.resolve(TrainerCommand.candidateDirectory(i)));
     }
 
+    /** Run {@code i} of the paired comparison's own run directory. */
+    public RunDirectory comparisonRun(int i) {
+        return new RunDirectory(root.resolve(TrainerCommand.comparisonDirectory(i)));
+    }
+
+    /** {@code comparison.json}: the paired comparison's runs and gaps, for a local run (the operator keeps them in status). */
+    public Path comparison() {
+        return root.resolve("comparison.json");
+    }
+
     /** The files and directories a run owns: what moves aside, together, when another experiment takes the directory. */
     public List<Path> owned() {
-        return List.of(identity(), checkpoints(), result(), report(), trial(), alignment());
+        return List.of(identity(), checkpoints(), result(), report(), trial(), alignment(), comparison());
     }
 
     /**
@@ -83,7 +93,8 @@ public record RunDirectory(Path root) {
         }
         // A run's own files, the entries every run may add, and the parents of its trials' and candidates' directories.
         List<String> known = Stream.concat(owned().stream(), Stream.of(progress(), search(), superseded(), root.resolve(RunLock.FILE),
-                        trialRun(0).root().getParent(), candidateRun(0).root().getParent()))
+                        trialRun(0).root().getParent(), candidateRun(0).root().getParent(),
+                        comparisonRun(0).root().getParent(), comparison()))
                 .map(p -> p.getFileName().toString()).toList();
         try (Stream<Path> entries = Files.list(root)) {
             List<String> names = entries.map(p -> p.getFileName().toString()).sorted().toList();

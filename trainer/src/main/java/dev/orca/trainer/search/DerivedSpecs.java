@@ -3,12 +3,13 @@ package dev.orca.trainer.search;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.crd.OrcaExperimentSpec.Mode;
+import dev.orca.search.Comparisons;
 import dev.orca.search.SearchSpace;
 import dev.orca.search.TrialConfig;
 
 /**
- * The specs a search or a body selection runs, derived from the user's: the same derivation whether the CLI runs
- * them in turn or the operator's Jobs run them (their arguments name only a trial or candidate index).
+ * The specs a search, a body selection or a comparison runs, derived from the user's: the same derivation whether the
+ * CLI runs them in turn or the operator's Jobs run them (their arguments name only a trial, candidate or run index).
  */
 public final class DerivedSpecs {
     private static final ObjectMapper COPY = new ObjectMapper();
@@ -47,6 +48,21 @@ public final class DerivedSpecs {
         return withBody(spec, spec.body.candidates.get(index));
     }
 
+    /**
+     * Run {@code index} of the paired comparison ({@link Comparisons#runs}): the experiment in that run's mode and seed,
+     * its comparison removed (one trainer process, one run).
+     */
+    public static OrcaExperimentSpec comparison(OrcaExperimentSpec spec, int index) {
+        java.util.List<Comparisons.Run> runs = Comparisons.runs(spec);
+        if (index < 0 || index >= runs.size()) {
+            throw new IllegalArgumentException("spec.compare has no run " + index + " (it has " + runs.size() + ")");
+        }
+        OrcaExperimentSpec c = plain(spec);
+        c.mode = runs.get(index).mode();
+        c.seed = runs.get(index).seed();
+        return c;
+    }
+
     /** The experiment itself once selection and search are decided ({@code body} / {@code trial} null when not). */
     public static OrcaExperimentSpec resolved(OrcaExperimentSpec spec, String body, Integer trial) {
         OrcaExperimentSpec r = body != null ? withBody(spec, body) : plain(spec);
@@ -62,11 +78,12 @@ public final class DerivedSpecs {
         return s;
     }
 
-    /** A copy with the search and the candidates removed: what one trainer process runs. */
+    /** A copy with the search, the candidates and the comparison removed: what one trainer process runs. */
     private static OrcaExperimentSpec plain(OrcaExperimentSpec spec) {
         OrcaExperimentSpec s = copy(spec);
         s.search = null;
         s.body.candidates = null;
+        s.compare = null;
         return s;
     }
 }

@@ -83,10 +83,12 @@ class OrcaCliTest {
     @Test
     void theOperatorsCommandLinesParseBackToTheSameCommand() {
         for (dev.orca.crd.TrainerCommand c : java.util.List.of(
-                dev.orca.crd.TrainerCommand.run("/etc/orca/experiment.yaml", "/data/x", null, null),
-                dev.orca.crd.TrainerCommand.run("s", "o", "bundled:e5-small-v2", 3),
+                dev.orca.crd.TrainerCommand.run("/etc/orca/experiment.yaml", "/data/x", null, null, false),
+                dev.orca.crd.TrainerCommand.run("s", "o", "bundled:e5-small-v2", 3, false),
+                dev.orca.crd.TrainerCommand.run("s", "o", null, null, true),
                 dev.orca.crd.TrainerCommand.trial("s", "o/trials/t4", 4, 2, "file:/m"),
-                dev.orca.crd.TrainerCommand.align("s", "o/bodies/1", 1))) {
+                dev.orca.crd.TrainerCommand.align("s", "o/bodies/1", 1),
+                dev.orca.crd.TrainerCommand.compare("s", "o/compare/2", 2))) {
             assertEquals(c, Orca.parse(c.args().toArray(String[]::new)).command());
         }
     }

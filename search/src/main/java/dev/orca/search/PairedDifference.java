@@ -1,4 +1,4 @@
-package dev.orca.trainer.eval;
+package dev.orca.search;
 
 import java.util.Arrays;
 
@@ -7,7 +7,7 @@ import java.util.Arrays;
  * per-seed differences {@code a - b}, their mean and standard deviation, and a two-sided 95 % Student-t interval of the
  * mean. Pairing removes the seed-to-seed spread both settings share, which unpaired means ± std do not.
  *
- * <p>Student's t quantiles are tabulated rather than taken from a statistics library: the trainer needs these 30 numbers
+ * <p>Student's t quantiles are tabulated rather than taken from a statistics library: the trainer and the operator need these 30 numbers
  * and nothing else of one.
  */
 public record PairedDifference(double[] differences, double mean, double std, double low, double high) {

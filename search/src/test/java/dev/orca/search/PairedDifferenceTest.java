@@ -1,4 +1,4 @@
-package dev.orca.trainer.eval;
+package dev.orca.search;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,0 +1,37 @@
+package dev.orca.operator.dependent;
+
+import dev.orca.crd.OrcaExperiment;
+import dev.orca.crd.TrainerCommand;
+import dev.orca.operator.plan.ExperimentPlan;
+import dev.orca.operator.plan.Names;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The paired comparison's runs ({@code spec.compare}), one Job each, all at once beside the experiment's own:
+ * {@code orca compare … --comparison i} with its own directory and progress key. Each is a workload of its own for
+ * Kueue and counts against the namespace's quota like any trainer Job.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + Names.COMPARISON))
+public class ComparisonJobs extends PlannedJobs {
+
+    public ComparisonJobs() {
+        super(Names.COMPARISON);
+    }
+
+    @Override
+    protected List<Job> planned(OrcaExperiment experiment, ExperimentPlan plan) {
+        return plan.comparisonJobs().stream().map(run -> {
+            Map<String, String> labels = new LinkedHashMap<>(Names.labels(experiment, Names.COMPARISON));
+            labels.put(Names.COMPARISON_LABEL, Integer.toString(run));
+            List<String> args = TrainerCommand.compare(Names.SPEC_DIR + "/" + Names.SPEC_FILE,
+                    TrainerPods.DATA + "/" + Names.comparisonPath(experiment, run), run).args();
+            return TrainerPods.job(experiment, config, Names.comparisonJob(experiment, run), labels, args,
+                    ProgressWriter.comparison(experiment, run));
+        }).toList();
+    }
+}
