@@ -31,17 +31,13 @@ import types
 import numpy as np
 import torch
 
+import stand_ins
+
 
 def install_stand_ins():
     for name in ('Mapping', 'MutableMapping', 'Sequence'):  # adaptation 6
         setattr(collections, name, getattr(collections.abc, name))
-    layers = types.ModuleType('timm.models.layers')  # adaptation 7
-    layers.trunc_normal_ = torch.nn.init.trunc_normal_
-    sys.modules.update({'timm': types.ModuleType('timm'), 'timm.models': types.ModuleType('timm.models'),
-                        'timm.models.layers': layers})
-    loaders = types.ModuleType('data_loaders')
-    loaders.__getattr__ = lambda name: None
-    sys.modules['data_loaders'] = loaders
+    stand_ins.install()  # adaptation 7
     if not torch.cuda.is_available():  # adaptation 5
         torch.cuda.get_rng_state = lambda *a, **k: torch.empty(0, dtype=torch.uint8)
 

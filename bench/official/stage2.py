@@ -29,6 +29,8 @@ import types
 import numpy as np
 import torch
 
+import stand_ins
+
 
 def authors(checkout):
     src = os.path.join(checkout, 'src')
@@ -39,13 +41,7 @@ def authors(checkout):
                  'RobertaForTokenClassification'):
         setattr(transformers, name, None)
     sys.modules['transformers'] = transformers
-    layers = types.ModuleType('timm.models.layers')
-    layers.trunc_normal_ = torch.nn.init.trunc_normal_
-    sys.modules.update({'timm': types.ModuleType('timm'), 'timm.models': types.ModuleType('timm.models'),
-                        'timm.models.layers': layers})
-    loaders = types.ModuleType('data_loaders')
-    loaders.__getattr__ = lambda name: None
-    sys.modules['data_loaders'] = loaders
+    stand_ins.install()
     try:
         import torchvision.transforms  # noqa: F401
     except ImportError:

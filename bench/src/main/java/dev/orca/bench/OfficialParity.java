@@ -87,20 +87,12 @@ public final class OfficialParity {
     static Run authors(String python, Path runner, Path checkout, Path inputs, String mode, Path work) throws IOException {
         Files.createDirectories(work);
         Path log = work.resolve("run.log");
-        Process process = new ProcessBuilder(python, runner.toString(), checkout.toString(), inputs.toString(), mode, work.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        int exit;
-        try {
-            exit = process.waitFor();
-        } catch (InterruptedException e) {
-            process.destroy();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while the authors' " + mode + " ran on " + inputs, e);
-        }
-        List<String> lines = Files.readAllLines(log);
+        String what = "the authors' " + mode + " on " + inputs;
+        List<String> lines = Reproduction.runLogged(List.of(python, runner.toString(), checkout.toString(), inputs.toString(), mode,
+                work.toString()), log, what);
         String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        if (exit != 0 || !last.startsWith("{")) {
-            throw new IOException("the authors' " + mode + " on " + inputs + " failed (exit " + exit + "); the end of " + log + ":\n"
+        if (!last.startsWith("{")) {
+            throw new IOException(what + " printed no result; the end of " + log + ":\n"
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
         }
         JsonNode r = new ObjectMapper().readTree(last);

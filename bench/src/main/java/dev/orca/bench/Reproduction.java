@@ -105,7 +105,15 @@ public final class Reproduction {
         command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Orca.class.getName(), "run", experiment.toString(),
                 "--out", dir.toString(), "--force")); // --force: the run writes beside its own experiment.yaml and run.log
-        Path log = dir.resolve("run.log");
+        runLogged(command, dir.resolve("run.log"), experiment.toString());
+        return AtomicFiles.readJson(new RunDirectory(dir).result(), ExperimentRun.Result.class);
+    }
+
+    /**
+     * Runs {@code command} with its output in {@code log}; a non-zero exit fails naming {@code what} with the log's
+     * last lines. Returns the log's lines.
+     */
+    static List<String> runLogged(List<String> command, Path log, String what) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int exit;
         try {
@@ -113,14 +121,14 @@ public final class Reproduction {
         } catch (InterruptedException e) {
             process.destroy();
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while " + experiment + " ran", e);
+            throw new IOException("interrupted while " + what + " ran", e);
         }
+        List<String> lines = Files.readAllLines(log);
         if (exit != 0) {
-            List<String> lines = Files.readAllLines(log);
-            throw new IOException(experiment + " failed (exit " + exit + "); the end of " + log + ":\n"
+            throw new IOException(what + " failed (exit " + exit + "); the end of " + log + ":\n"
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
         }
-        return AtomicFiles.readJson(new RunDirectory(dir).result(), ExperimentRun.Result.class);
+        return lines;
     }
 
     /** The alignment curve's first and last epoch, averaged over the runs; "–" for modes that do not align. */

@@ -8,7 +8,6 @@ import dev.orca.operator.plan.ExperimentPlan;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,13 +24,9 @@ public class CandidateJobs extends PlannedJobs {
 
     @Override
     protected List<Job> planned(OrcaExperiment experiment, ExperimentPlan plan) {
-        return plan.candidateJobs().stream().map(candidate -> {
-            Map<String, String> labels = new LinkedHashMap<>(Names.labels(experiment, Names.CANDIDATE));
-            labels.put(Names.CANDIDATE_LABEL, Integer.toString(candidate));
-            List<String> args = TrainerCommand.align(Names.SPEC_DIR + "/" + Names.SPEC_FILE,
-                    TrainerPods.DATA + "/" + Names.candidatePath(experiment, candidate), candidate).args();
-            return TrainerPods.job(experiment, config, Names.candidateJob(experiment, candidate), labels, args,
-                    ProgressWriter.candidate(experiment, candidate));
-        }).toList();
+        return plan.candidateJobs().stream().map(candidate -> job(experiment, Names.candidateJob(experiment, candidate),
+                Map.of(Names.CANDIDATE_LABEL, Integer.toString(candidate)),
+                TrainerCommand.align(SPEC, TrainerPods.DATA + "/" + Names.candidatePath(experiment, candidate), candidate).args(),
+                ProgressWriter.candidate(experiment, candidate))).toList();
     }
 }

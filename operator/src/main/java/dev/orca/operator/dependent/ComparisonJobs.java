@@ -7,7 +7,6 @@ import dev.orca.operator.plan.Names;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,13 +24,9 @@ public class ComparisonJobs extends PlannedJobs {
 
     @Override
     protected List<Job> planned(OrcaExperiment experiment, ExperimentPlan plan) {
-        return plan.comparisonJobs().stream().map(run -> {
-            Map<String, String> labels = new LinkedHashMap<>(Names.labels(experiment, Names.COMPARISON));
-            labels.put(Names.COMPARISON_LABEL, Integer.toString(run));
-            List<String> args = TrainerCommand.compare(Names.SPEC_DIR + "/" + Names.SPEC_FILE,
-                    TrainerPods.DATA + "/" + Names.comparisonPath(experiment, run), run).args();
-            return TrainerPods.job(experiment, config, Names.comparisonJob(experiment, run), labels, args,
-                    ProgressWriter.comparison(experiment, run));
-        }).toList();
+        return plan.comparisonJobs().stream().map(run -> job(experiment, Names.comparisonJob(experiment, run),
+                Map.of(Names.COMPARISON_LABEL, Integer.toString(run)),
+                TrainerCommand.compare(SPEC, TrainerPods.DATA + "/" + Names.comparisonPath(experiment, run), run).args(),
+                ProgressWriter.comparison(experiment, run))).toList();
     }
 }

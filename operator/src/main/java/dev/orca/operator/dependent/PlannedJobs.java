@@ -3,6 +3,7 @@ package dev.orca.operator.dependent;
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.operator.config.OperatorConfig;
 import dev.orca.operator.plan.ExperimentPlan;
+import dev.orca.operator.plan.Names;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
@@ -35,6 +36,20 @@ abstract class PlannedJobs extends KubernetesDependentResource<Job, OrcaExperime
 
     /** The Jobs the plan wants running now. */
     protected abstract List<Job> planned(OrcaExperiment experiment, ExperimentPlan plan);
+
+    /**
+     * One Job of this role: the experiment's labels, this role's and the given ones (which trial, candidate or run, so
+     * that a restarted operator can adopt it), the trainer command, and the writer its pod reports as.
+     */
+    protected Job job(OrcaExperiment experiment, String name, Map<String, String> extraLabels, List<String> args,
+                      ProgressWriter writer) {
+        Map<String, String> labels = new LinkedHashMap<>(Names.labels(experiment, role));
+        labels.putAll(extraLabels);
+        return TrainerPods.job(experiment, config, name, labels, args, writer);
+    }
+
+    /** Where the trainer finds the experiment file. */
+    protected static final String SPEC = Names.SPEC_DIR + "/" + Names.SPEC_FILE;
 
     @Override
     public Map<ResourceID, Job> desiredResources(OrcaExperiment experiment, Context<OrcaExperiment> context) {

@@ -8,7 +8,6 @@ import dev.orca.operator.plan.ExperimentPlan;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,14 +24,10 @@ public class TrialJobs extends PlannedJobs {
 
     @Override
     protected List<Job> planned(OrcaExperiment experiment, ExperimentPlan plan) {
-        return plan.trialJobs().stream().map(job -> {
-            Map<String, String> labels = new LinkedHashMap<>(Names.labels(experiment, Names.TRIAL));
-            labels.put(Names.TRIAL_LABEL, Integer.toString(job.trial()));
-            labels.put(Names.RUNG_LABEL, Integer.toString(job.rung()));
-            List<String> args = TrainerCommand.trial(Names.SPEC_DIR + "/" + Names.SPEC_FILE,
-                    TrainerPods.DATA + "/" + Names.trialPath(experiment, job.trial()), job.trial(), job.rung(), plan.body()).args();
-            return TrainerPods.job(experiment, config, Names.trialJob(experiment, job.trial(), job.rung()), labels, args,
-                    ProgressWriter.trial(experiment, job.trial()));
-        }).toList();
+        return plan.trialJobs().stream().map(job -> job(experiment, Names.trialJob(experiment, job.trial(), job.rung()),
+                Map.of(Names.TRIAL_LABEL, Integer.toString(job.trial()), Names.RUNG_LABEL, Integer.toString(job.rung())),
+                TrainerCommand.trial(SPEC, TrainerPods.DATA + "/" + Names.trialPath(experiment, job.trial()), job.trial(), job.rung(),
+                        plan.body()).args(),
+                ProgressWriter.trial(experiment, job.trial()))).toList();
     }
 }
