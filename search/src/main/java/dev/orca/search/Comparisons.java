@@ -22,10 +22,13 @@ public final class Comparisons {
     /** One run of the comparison: its index in {@link #runs}, its mode and its seed. */
     public record Run(int index, Mode mode, long seed) {}
 
-    /** The comparison's runs beyond the experiment's own; empty without {@code spec.compare}. */
+    /**
+     * The comparison's runs beyond the experiment's own; empty without {@code spec.compare}. A spec not yet validated
+     * (the operator reads reports before it validates) may lack modes or hold null ones: they add no run.
+     */
     public static List<Run> runs(OrcaExperimentSpec spec) {
         List<Run> out = new ArrayList<>();
-        if (spec.compare == null) {
+        if (spec.compare == null || spec.compare.modes == null || spec.compare.seeds > OrcaExperimentSpec.Compare.MAX_SEEDS) {
             return out;
         }
         for (Mode mode : modes(spec)) {
@@ -41,8 +44,8 @@ public final class Comparisons {
     /** The experiment's mode first, then the compared modes. */
     public static List<Mode> modes(OrcaExperimentSpec spec) {
         List<Mode> modes = new ArrayList<>(List.of(spec.mode));
-        if (spec.compare != null) {
-            modes.addAll(spec.compare.modes);
+        if (spec.compare != null && spec.compare.modes != null) {
+            spec.compare.modes.stream().filter(java.util.Objects::nonNull).distinct().forEach(modes::add);
         }
         return modes;
     }
@@ -53,10 +56,10 @@ public final class Comparisons {
      */
     public static Map<Mode, PairedDifference> gaps(OrcaExperimentSpec spec, BiFunction<Mode, Long, Double> test) {
         Map<Mode, PairedDifference> out = new LinkedHashMap<>();
-        if (spec.compare == null) {
+        if (spec.compare == null || spec.compare.modes == null) {
             return out;
         }
-        for (Mode other : spec.compare.modes) {
+        for (Mode other : modes(spec).subList(1, modes(spec).size())) {
             List<Double> own = new ArrayList<>();
             List<Double> theirs = new ArrayList<>();
             for (long seed = spec.seed; seed < spec.seed + spec.compare.seeds; seed++) {

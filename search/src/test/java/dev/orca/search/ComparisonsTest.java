@@ -28,6 +28,9 @@ class ComparisonsTest {
                 new Comparisons.Run(2, Mode.FINETUNE, 7), new Comparisons.Run(3, Mode.FINETUNE, 8), new Comparisons.Run(4, Mode.FINETUNE, 9),
                 new Comparisons.Run(5, Mode.SCRATCH, 7), new Comparisons.Run(6, Mode.SCRATCH, 8), new Comparisons.Run(7, Mode.SCRATCH, 9)), runs);
         assertTrue(Comparisons.runs(new OrcaExperimentSpec()).isEmpty(), "no compare, no runs");
+        OrcaExperimentSpec unvalidated = new OrcaExperimentSpec();
+        unvalidated.compare = new OrcaExperimentSpec.Compare();
+        assertTrue(Comparisons.runs(unvalidated).isEmpty(), "a spec without modes, read before validation refuses it, adds none");
     }
 
     @Test
