@@ -2,8 +2,6 @@ package dev.orca.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.trainer.io.AtomicFiles;
 import dev.orca.trainer.run.ExperimentFiles;
@@ -52,7 +50,6 @@ public final class OfficialParity {
         }
         String task = experiment.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         Path dir = out.resolve(task);
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         List<Run> runs = new ArrayList<>();
         for (int seed = 0; seed < seeds; seed++) {
             Path inputs = dir.resolve("inputs-" + seed);
@@ -62,10 +59,8 @@ public final class OfficialParity {
             OfficialInputs.write(spec, inputs);
             for (String mode : MODES) {
                 long began = System.nanoTime();
-                JsonNode tree = yaml.readTree(experiment.toFile());
-                ObjectNode node = (ObjectNode) (tree.has("spec") ? tree.get("spec") : tree);
-                node.put("mode", mode).put("seed", seed);
-                ExperimentRun.Result r = Reproduction.runFresh(node, dir.resolve("orca").resolve(mode + "-" + seed));
+                ExperimentRun.Result r = Reproduction.runFresh(Reproduction.specIn(experiment, mode, seed),
+                        dir.resolve("orca").resolve(mode + "-" + seed));
                 Run orca = new Run("Orca", mode, seed, r.test(), r.validation(), r.evaluatedEpoch(), r.alignmentCurve(),
                         (System.nanoTime() - began) / 1e9);
                 Run authors = authors(python, runner, checkout, inputs, mode, dir.resolve("authors").resolve(mode + "-" + seed));

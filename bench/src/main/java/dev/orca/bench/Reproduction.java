@@ -40,7 +40,6 @@ public final class Reproduction {
                 default -> experiments.add(Path.of(args[i]));
             }
         }
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         StringBuilder table = new StringBuilder("| task | metric | mode | test (mean ± std) | validation (mean ± std) | test per seed"
                 + " | evaluated epoch per seed | test, last epoch (mean ± std) | alignment distance, first → last epoch (mean) | align s"
                 + " | fine-tune s | align / fine-tune |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -51,9 +50,7 @@ public final class Reproduction {
             Map<String, List<ExperimentRun.Result>> byMode = new LinkedHashMap<>();
             for (String mode : modes) {
                 for (int seed = 0; seed < seeds; seed++) {
-                    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(experiment.toFile());
-                    var spec = (com.fasterxml.jackson.databind.node.ObjectNode) (tree.has("spec") ? tree.get("spec") : tree);
-                    spec.put("mode", mode).put("seed", seed);
+                    var spec = specIn(experiment, mode, seed);
                     // A fraction of what the file trains on (which may itself be a part of the training split).
                     var data = (com.fasterxml.jackson.databind.node.ObjectNode) spec.get("task").get("data");
                     data.put("trainFraction", fraction * (data.has("trainFraction") ? data.get("trainFraction").asDouble() : 1.0));
@@ -83,6 +80,13 @@ public final class Reproduction {
         System.out.print(table);
         Files.createDirectories(out);
         Files.writeString(out.resolve("table.md"), table.toString());
+    }
+
+    /** The experiment file's spec (a whole resource's or a bare one) with its mode and seed set, as a tree to edit further. */
+    static com.fasterxml.jackson.databind.node.ObjectNode specIn(Path experiment, String mode, int seed) throws IOException {
+        var tree = new ObjectMapper(new YAMLFactory()).readTree(experiment.toFile());
+        var spec = (com.fasterxml.jackson.databind.node.ObjectNode) (tree.has("spec") ? tree.get("spec") : tree);
+        return spec.put("mode", mode).put("seed", seed);
     }
 
     /** Runs {@code spec} afresh in {@code dir} (its file written there as {@code experiment.yaml}), as {@link #runAlone}. */

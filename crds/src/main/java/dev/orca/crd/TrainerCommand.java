@@ -53,7 +53,7 @@ public record TrainerCommand(Kind kind, String spec, String out, String body, In
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(spec, "spec");
         if (kind != Kind.RUN) {
-            refuseFlag(kind, OWN_RUN_ONLY, ownRunOnly);
+            refuse(kind, OWN_RUN_ONLY, ownRunOnly ? Boolean.TRUE : null);
         }
         switch (kind) {
             case RUN -> {
@@ -84,12 +84,6 @@ public record TrainerCommand(Kind kind, String spec, String out, String body, In
                 refuse(kind, RUNG, rung);
                 refuse(kind, CANDIDATE, candidate);
             }
-        }
-    }
-
-    private static void refuseFlag(Kind kind, String option, boolean value) {
-        if (value) {
-            throw new IllegalArgumentException(kind.word() + " takes no " + option);
         }
     }
 

@@ -2,9 +2,12 @@ package dev.orca.search;
 
 import dev.orca.crd.OrcaExperimentSpec;
 import dev.orca.crd.OrcaExperimentSpec.Mode;
+import dev.orca.crd.OrcaExperimentStatus;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
 
@@ -59,7 +62,8 @@ public final class Comparisons {
         if (spec.compare == null || spec.compare.modes == null) {
             return out;
         }
-        for (Mode other : modes(spec).subList(1, modes(spec).size())) {
+        List<Mode> modes = modes(spec);
+        for (Mode other : modes.subList(1, modes.size())) {
             List<Double> own = new ArrayList<>();
             List<Double> theirs = new ArrayList<>();
             for (long seed = spec.seed; seed < spec.seed + spec.compare.seeds; seed++) {
@@ -76,5 +80,43 @@ public final class Comparisons {
             }
         }
         return out;
+    }
+
+    /**
+     * The gaps as {@code status.comparison.gaps} (and a local run's {@code comparison.json}) hold them, from the runs'
+     * figures as {@code status.comparison.runs} holds them (mode by wire name, seed, test; null test: no figure).
+     */
+    public static List<OrcaExperimentStatus.Gap> gapTable(OrcaExperimentSpec spec, List<OrcaExperimentStatus.ComparedRun> runs) {
+        Map<String, Double> tests = new HashMap<>();
+        runs.forEach(r -> tests.put(r.mode + "/" + r.seed, r.test));
+        List<OrcaExperimentStatus.Gap> out = new ArrayList<>();
+        gaps(spec, (mode, seed) -> tests.get(OrcaExperimentSpec.wireName(mode) + "/" + seed)).forEach((mode, d) -> {
+            OrcaExperimentStatus.Gap g = new OrcaExperimentStatus.Gap();
+            g.mode = OrcaExperimentSpec.wireName(mode);
+            g.seeds = d.differences().length;
+            g.mean = d.mean();
+            g.std = finite(d.std());
+            g.low = finite(d.low());
+            g.high = finite(d.high());
+            g.verdict = switch (d.verdict()) {
+                case A_BETTER -> "better";
+                case B_BETTER -> "worse";
+                case UNRESOLVED -> "unresolved";
+            };
+            out.add(g);
+        });
+        return out;
+    }
+
+    /** One line per gap, for the status message and the CLI: "orca - finetune -0.0125 ± 0.0177 over 2 seeds: unresolved". */
+    public static String describe(OrcaExperimentSpec spec, OrcaExperimentStatus.Gap g) {
+        String own = OrcaExperimentSpec.wireName(spec.mode);
+        return g.std == null ? String.format(Locale.ROOT, "%s - %s %+.4f on 1 seed: %s", own, g.mode, g.mean, g.verdict)
+                : String.format(Locale.ROOT, "%s - %s %+.4f ± %.4f over %d seeds: %s", own, g.mode, g.mean, g.std, g.seeds, g.verdict);
+    }
+
+    /** One seed has no spread: absent rather than NaN, which JSON cannot carry. */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 }

@@ -6,13 +6,10 @@ import dev.orca.crd.OrcaExperimentStatus;
 import dev.orca.crd.ProgressReport;
 import dev.orca.crd.TrainerStage;
 import dev.orca.search.Comparisons;
-import dev.orca.search.PairedDifference;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -33,19 +30,11 @@ final class ComparisonPlanner {
             c.runs.add(run(previous(before, r.index() + 1), r.mode(), r.seed(), Names.comparisonJob(e, r.index()), jobs,
                     reports.get(ProgressReport.comparisonKey(r.index())), now));
         }
-        Map<String, Double> tests = new HashMap<>();
-        c.runs.forEach(run -> tests.put(run.mode + "/" + run.seed, run.test));
-        Map<OrcaExperimentSpec.Mode, PairedDifference> gaps = Comparisons.gaps(spec,
-                (mode, seed) -> tests.get(OrcaExperimentSpec.wireName(mode) + "/" + seed));
-        gaps.forEach((mode, d) -> c.gaps.add(gap(OrcaExperimentSpec.wireName(mode), d)));
+        c.gaps = Comparisons.gapTable(spec, c.runs);
         long done = c.runs.stream().filter(run -> !JobStates.RUNNING.equals(run.state)).count();
         long failed = c.runs.stream().filter(run -> JobStates.FAILED.equals(run.state)).count();
-        String own = OrcaExperimentSpec.wireName(spec.mode);
         c.message = done + "/" + c.runs.size() + " runs finished" + (failed > 0 ? " (" + failed + " failed)" : "")
-                + (c.gaps.isEmpty() ? "" : "; " + String.join("; ", c.gaps.stream().map(g -> g.std == null
-                ? String.format(Locale.ROOT, "%s - %s %+.4f on 1 seed: %s", own, g.mode, g.mean, g.verdict)
-                : String.format(Locale.ROOT, "%s - %s %+.4f ± %.4f over %d seeds: %s", own, g.mode, g.mean, g.std, g.seeds,
-                g.verdict)).toList()));
+                + (c.gaps.isEmpty() ? "" : "; " + String.join("; ", c.gaps.stream().map(g -> Comparisons.describe(spec, g)).toList()));
         return c;
     }
 
@@ -90,26 +79,5 @@ final class ComparisonPlanner {
             }
         }
         return r;
-    }
-
-    private static OrcaExperimentStatus.Gap gap(String mode, PairedDifference d) {
-        OrcaExperimentStatus.Gap g = new OrcaExperimentStatus.Gap();
-        g.mode = mode;
-        g.seeds = d.differences().length;
-        g.mean = d.mean();
-        g.std = finite(d.std());
-        g.low = finite(d.low());
-        g.high = finite(d.high());
-        g.verdict = switch (d.verdict()) {
-            case A_BETTER -> "better";
-            case B_BETTER -> "worse";
-            case UNRESOLVED -> "unresolved";
-        };
-        return g;
-    }
-
-    /** One seed has no spread: absent rather than NaN, which JSON cannot carry. */
-    private static Double finite(double v) {
-        return Double.isFinite(v) ? v : null;
     }
 }

@@ -45,9 +45,9 @@ public record ExperimentPlan(OrcaExperimentStatus.Selection selection, OrcaExper
         return new ExperimentPlan(null, null, List.of(), List.of(), null, null, true, null, comparison, comparisonJobs);
     }
 
-    /** Whether runs of the paired comparison have not finished yet. */
+    /** Whether runs of the paired comparison have not finished yet (their Jobs are the ones still wanted). */
     public boolean comparing() {
-        return comparison != null && comparison.runs.stream().skip(1).anyMatch(r -> JobStates.RUNNING.equals(r.state));
+        return !comparisonJobs.isEmpty();
     }
 
     /** The experiment's Jobs of one role ({@link Names#TRIAL}, {@link Names#CANDIDATE}, {@link Names#TRAINER}), by id. */
