@@ -19,6 +19,7 @@ import dev.orca.trainer.ot.OtddSourceCache;
 import dev.orca.trainer.progress.ProgressSink;
 import dev.orca.trainer.source.ProxySources;
 import dev.orca.trainer.source.SourceFeatures;
+import dev.orca.trainer.task.TaskEmbedder;
 import dev.orca.trainer.train.EmbedderAlignment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,12 +35,28 @@ import java.util.Map;
 final class AlignmentStage {
     private AlignmentStage() {}
 
-    /** Trains the embedder; the distance after each epoch. */
-    static java.util.List<Double> run(RunPlan plan, PreparedRun run, NDManager manager, ProgressSink progress) {
+    /**
+     * What an alignment leaves: the distance after each epoch, and for a convolutional task embedder its
+     * {@link TaskEmbedder.Statistics} before the first epoch and after each (the epochs this process ran: a resumed
+     * alignment's trace starts where it resumed; empty for a vision body's own embedder).
+     */
+    record Outcome(java.util.List<Double> curve, java.util.List<TaskEmbedder.Statistics> trace) {}
+
+    /** Trains the embedder. */
+    static Outcome run(RunPlan plan, PreparedRun run, NDManager manager, ProgressSink progress) {
         DatasetDistance distance = proxyDistance(plan, manager, run.architecture());
         int[] labels = labels(plan, run.trainY(), distance);
-        return new EmbedderAlignment(run.architecture().embedder(), run.model().embedderParameters(), distance,
-                plan.alignment(), run.checkpoints(), progress).run(run.trainX(), labels);
+        java.util.List<TaskEmbedder.Statistics> trace = new java.util.ArrayList<>();
+        var embedder = run.architecture().embedder();
+        java.util.List<Double> curve = new EmbedderAlignment(embedder, run.model().embedderParameters(), distance,
+                plan.alignment(), run.checkpoints(), progress)
+                .observingEachEpoch(epoch -> {
+                    if (embedder instanceof TaskEmbedder task) {
+                        trace.add(task.statistics(epoch));
+                    }
+                })
+                .run(run.trainX(), labels);
+        return new Outcome(curve, java.util.List.copyOf(trace));
     }
 
     /**

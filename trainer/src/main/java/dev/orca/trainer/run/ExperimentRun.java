@@ -28,10 +28,13 @@ public final class ExperimentRun {
      * {@code evaluatedEpoch} (1-based; the best-validated one under {@code finetune.evaluatedModel: bestValidated}, else
      * the last); {@code testLastEpoch} scores the last epoch's model either way, as the official code prints both.
      * {@code validationCurve}: the validation figure after each epoch, empty when there is no validation split.
+     * {@code embedderTrace}: the task embedder's projection norm and positions' mean and spread before alignment and after
+     * each of its epochs (empty when the mode does not align; null in results written before it existed).
      */
     public record Result(String mode, String body, String metric, double test, double validation, int evaluatedEpoch,
                          double testLastEpoch, List<Double> validationCurve, List<Double> alignmentCurve,
-                         List<Double> trainingLoss, double alignmentSeconds, double fineTuningSeconds) {}
+                         List<Double> trainingLoss, double alignmentSeconds, double fineTuningSeconds,
+                         List<dev.orca.trainer.task.TaskEmbedder.Statistics> embedderTrace) {}
 
     /** What {@code trial.json} holds: the validation metric after each epoch trained so far (index epoch - 1). */
     public record TrialResult(String metric, List<Double> validation) {
@@ -69,7 +72,9 @@ public final class ExperimentRun {
         try (NativeRelease released = new NativeRelease(); NDManager manager = NDManager.newBaseManager()) {
             PreparedRun run = PreparedRun.prepare(plan, out, manager, progress, "run");
             long alignStart = System.nanoTime();
-            List<Double> curve = plan.aligns() ? AlignmentStage.run(plan, run, manager, progress) : List.of();
+            AlignmentStage.Outcome aligned = plan.aligns() ? AlignmentStage.run(plan, run, manager, progress)
+                    : new AlignmentStage.Outcome(List.of(), List.of());
+            List<Double> curve = aligned.curve();
             double alignSeconds = (System.nanoTime() - alignStart) / 1e9;
 
             long fineStart = System.nanoTime();
@@ -102,7 +107,7 @@ public final class ExperimentRun {
                         + " evaluated").withMetric(plan.metric(), validation, "validation"));
             }
             Result result = new Result(plan.mode(), spec.body.checkpoint, plan.metric(), test, validation, evaluatedEpoch,
-                    testLastEpoch, fineTuning.validationCurve(), curve, losses, alignSeconds, fineSeconds);
+                    testLastEpoch, fineTuning.validationCurve(), curve, losses, alignSeconds, fineSeconds, aligned.trace());
             RunDirectory directory = new RunDirectory(out);
             AtomicFiles.writeJson(directory.result(), result);
             RunReport.write(directory.report(), new RunReport.Content("Orca: " + out.toAbsolutePath().getFileName(),
@@ -181,7 +186,7 @@ public final class ExperimentRun {
         try (NativeRelease released = new NativeRelease(); NDManager manager = NDManager.newBaseManager()) {
             PreparedRun run = PreparedRun.prepare(plan, out, manager, progress, "candidate");
             long start = System.nanoTime();
-            List<Double> curve = AlignmentStage.run(plan, run, manager, progress);
+            List<Double> curve = AlignmentStage.run(plan, run, manager, progress).curve();
             AlignmentResult result = new AlignmentResult(spec.body.checkpoint, plan.alignmentMetric(), curve,
                     (System.nanoTime() - start) / 1e9);
             AtomicFiles.writeJson(new RunDirectory(out).alignment(), result);

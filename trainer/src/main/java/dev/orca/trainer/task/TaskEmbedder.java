@@ -137,6 +137,35 @@ public final class TaskEmbedder extends AbstractBlock {
         norm.getParameters().get("beta").getArray().set(FloatBuffer.wrap(beta));
     }
 
+    /**
+     * What the token construction is made of at one point of stage 2: the projection's weight norm (Frobenius) and the
+     * positions' mean and standard deviation over every entry. Under {@link Order#POSITIONS_THEN_NORM} their ratio decides
+     * how much of a token is its value and how much its position, so these show what alignment did to that balance.
+     *
+     * @param epoch alignment epochs completed (0: before the first)
+     */
+    public record Statistics(int epoch, double convWeightNorm, double positionMean, double positionStd) {}
+
+    /** This embedder's {@link Statistics} now, labelled {@code epoch}. */
+    public Statistics statistics(int epoch) {
+        float[] weight = conv.getParameters().get("weight").getArray().toFloatArray();
+        double squares = 0;
+        for (float w : weight) {
+            squares += (double) w * w;
+        }
+        float[] p = positions.getArray().toFloatArray();
+        double sum = 0;
+        for (float v : p) {
+            sum += v;
+        }
+        double mean = sum / p.length;
+        double deviations = 0;
+        for (float v : p) {
+            deviations += (v - mean) * (v - mean);
+        }
+        return new Statistics(epoch, Math.sqrt(squares), mean, Math.sqrt(deviations / p.length));
+    }
+
     /** Copies the first T rows of a body's pretrained position table (already offset for RoBERTa). */
     public void initializePositions(NDArray pretrained) {
         NDArray rows = pretrained.get(new NDIndex("0:{}", geometry.tokens()));

@@ -67,6 +67,7 @@ public final class EmbedderAlignment {
     private final Settings settings;
     private final RunCheckpoint checkpoint;
     private final ProgressSink progress;
+    private java.util.function.IntConsumer epochObserver = epoch -> { };
 
     public EmbedderAlignment(Block embedder, List<Parameter> trainable, DatasetDistance metric, Settings settings,
                      RunCheckpoint checkpoint, ProgressSink progress) {
@@ -76,6 +77,15 @@ public final class EmbedderAlignment {
         this.settings = settings;
         this.checkpoint = checkpoint;
         this.progress = progress;
+    }
+
+    /**
+     * Calls {@code observer} with 0 before the first epoch this process runs (when the alignment starts from scratch) and
+     * with the number of completed epochs after each optimizer step: where a caller looks at the embedder as it moves.
+     */
+    public EmbedderAlignment observingEachEpoch(java.util.function.IntConsumer observer) {
+        this.epochObserver = observer;
+        return this;
     }
 
     /** Mean-pooled embedder features {@code (n, D)}: what the metric compares with the source. */
@@ -113,6 +123,9 @@ public final class EmbedderAlignment {
         if (progress != null && start < settings.epochs()) {
             progress.accept(ProgressEvent.of(TrainerStage.ALIGNING, "epoch " + (start + 1) + " of " + settings.epochs()));
         }
+        if (start == 0) {
+            epochObserver.accept(0);
+        }
         for (int epoch = start; epoch < settings.epochs(); epoch++) {
             long began = System.nanoTime();
             List<ClassWiseSampler.Batch> batches = epochBatches(labels, settings, epoch);
@@ -137,6 +150,7 @@ public final class EmbedderAlignment {
             }
             optimizer.step(LearningRateSchedule.milestones(settings.learningRate(), epoch, settings.milestones(), settings.gamma()));
             curve.add(total);
+            epochObserver.accept(epoch + 1);
             if (checkpoint != null) {
                 checkpoint.save(STAGE, embedder, optimizer.state(),
                         new RunCheckpoint.Progress(STAGE, epoch + 1, optimizer.steps(), 0, total, List.copyOf(curve), null));

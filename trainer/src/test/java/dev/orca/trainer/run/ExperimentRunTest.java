@@ -133,7 +133,18 @@ class ExperimentRunTest {
         assertEquals(2, result.trainingLoss().size());
         assertTrue(result.test() >= 0 && result.test() <= 1, "0-1 error " + result.test());
         assertTrue(result.alignmentCurve().stream().allMatch(Double::isFinite));
+        // The embedder's trace: before alignment and after each of its 3 epochs; the projection moves, the positions
+        // are the body's pretrained ones (spread > 0) and move too, since stage 2 trains them.
+        assertEquals(List.of(0, 1, 2, 3), result.embedderTrace().stream().map(t -> t.epoch()).toList());
+        var first = result.embedderTrace().get(0);
+        var last = result.embedderTrace().get(3);
+        assertTrue(first.positionStd() > 0 && first.convWeightNorm() > 0, first.toString());
+        assertTrue(last.convWeightNorm() != first.convWeightNorm(), "the projection moved: " + result.embedderTrace());
+        assertTrue(last.positionMean() != first.positionMean() || last.positionStd() != first.positionStd(),
+                "the positions moved: " + result.embedderTrace());
         JsonNode json = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+        assertEquals(4, json.get("embedderTrace").size());
+        assertEquals(last.convWeightNorm(), json.get("embedderTrace").get(3).get("convWeightNorm").asDouble(), 1e-12);
         assertEquals("zeroOneError", json.get("metric").asText());
         assertEquals(result.test(), json.get("test").asDouble(), 1e-12);
         assertTrue(events.stream().anyMatch(e -> e.stage() == TrainerStage.ALIGNING));
@@ -157,6 +168,7 @@ class ExperimentRunTest {
         OrcaExperimentSpec spec = ExperimentFiles.read(experiment("finetune"));
         ExperimentRun.Result result = ExperimentRun.run(spec, dir.resolve("out-ft"), e -> { });
         assertTrue(result.alignmentCurve().isEmpty());
+        assertTrue(result.embedderTrace().isEmpty());
         assertEquals(2, result.trainingLoss().size());
 
         // The default scores the best-validated epoch: its model, restored and measured again, gives the figure recorded

@@ -152,4 +152,27 @@ class TaskEmbedderTest {
             assertTrue(mean > 0.8, "tokens of one value at different positions differ by " + mean + " of their norm");
         }
     }
+
+    @Test
+    void statisticsAreTheProjectionsNormAndThePositionsMeanAndSpread() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TaskEmbedder e = embedder(m, TaskEmbedder.Order.POSITIONS_THEN_NORM, 2);
+            float[] weight = new float[D];
+            weight[0] = 3f;
+            weight[D - 1] = -4f;
+            parameter(e, "conv_weight").set(java.nio.FloatBuffer.wrap(weight));
+            float[] positions = new float[2 * D];
+            Arrays.fill(positions, 0, D, 1f);   // half the entries 1, half -1: mean 0, spread 1
+            Arrays.fill(positions, D, 2 * D, -1f);
+            positions[0] = 3f;                   // mean 2 / (2D), so the spread moves off 1 as well
+            e.initializePositions(m.create(positions, new Shape(2, D)));
+            TaskEmbedder.Statistics s = e.statistics(7);
+            assertEquals(7, s.epoch());
+            assertEquals(5.0, s.convWeightNorm(), 1e-6);
+            double mean = 2.0 / (2 * D);
+            assertEquals(mean, s.positionMean(), 1e-7);
+            double squares = (3 - mean) * (3 - mean) + (D - 1) * (1 - mean) * (1 - mean) + D * (1 + mean) * (1 + mean);
+            assertEquals(Math.sqrt(squares / (2 * D)), s.positionStd(), 1e-6);
+        }
+    }
 }
