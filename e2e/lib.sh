@@ -126,9 +126,36 @@ e2e_tiny_experiment() {
 
 # The experiment's NetworkPolicy admits egress to the API server's own endpoints only (the kubernetes EndpointSlice),
 # not to any address: prints "<policy's API server peers> <endpoints>" and fails when they differ.
+# While an experiment runs: its NetworkPolicy (as JSON) and its objects by kind, into $3 (once); a finished experiment
+# gives the run-only ones back, so the checks read what was there while it ran.
+e2e_save_running_objects() {
+  local namespace=$1 name=$2 dir=$3 kind n
+  [ -s "$dir/networkpolicy.json" ] && return 0
+  mkdir -p "$dir"
+  "$kubectl" -n "$namespace" get networkpolicy "$name-trainer" -o json > "$dir/networkpolicy.json.new" 2>/dev/null || return 0
+  e2e_count_objects "$namespace" "$name" > "$dir/objects.txt"
+  mv "$dir/networkpolicy.json.new" "$dir/networkpolicy.json"
+}
+
+# The experiment's objects by kind (label orca.dev/experiment), as "kind=n ..." and a total.
+e2e_count_objects() {
+  local total=0 out="" kind n
+  for kind in jobs serviceaccounts roles rolebindings configmaps networkpolicies; do
+    n=$("$kubectl" -n "$1" get "$kind" -l "orca.dev/experiment=$2" -o name 2>/dev/null | wc -l)
+    out+="$kind=$n "; total=$((total + n))
+  done
+  echo "$total ($out)"
+}
+
+# The saved NetworkPolicy's peers on the API server's port (an experiment with spec.tracking has one more rule, to its
+# tracker) against the kubernetes Service's endpoints.
 e2e_policy_matches_endpoints() {
-  local peers endpoints
-  peers=$("$kubectl" -n "$1" get networkpolicy "$2-trainer" -o jsonpath='{range .spec.egress[*]}{range .to[*]}{.ipBlock.cidr}{" "}{end}{end}' | xargs)
+  local peers endpoints port
+  port=$("$kubectl" -n default get endpointslice kubernetes -o jsonpath='{.ports[0].port}')
+  peers=$(python3 -c 'import json, sys
+p = json.load(open(sys.argv[1]))
+print(" ".join(t["ipBlock"]["cidr"] for r in p["spec"]["egress"] if any(q.get("port") == int(sys.argv[2]) for q in r.get("ports", []))
+               for t in r.get("to", []) if "ipBlock" in t))' "$1" "$port" 2>/dev/null)
   endpoints=$("$kubectl" -n default get endpointslice kubernetes -o jsonpath='{range .endpoints[*]}{.addresses[0]}/32{" "}{end}' | xargs)
   echo "$peers| $endpoints"
   [ -n "$peers" ] && [ "$peers" = "$endpoints" ]

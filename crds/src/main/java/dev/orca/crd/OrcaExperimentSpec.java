@@ -28,8 +28,9 @@ import java.util.Map;
 @ValidationRule(value = "has(self.body) == has(oldSelf.body) && has(self.source) == has(oldSelf.source)"
         + " && has(self.mode) == has(oldSelf.mode) && has(self.alignment) == has(oldSelf.alignment)"
         + " && has(self.finetune) == has(oldSelf.finetune) && has(self.seed) == has(oldSelf.seed)"
-        + " && has(self.search) == has(oldSelf.search) && has(self.compare) == has(oldSelf.compare)",
-        message = "body, source, mode, alignment, finetune, search, compare and seed are immutable once the experiment exists;"
+        + " && has(self.search) == has(oldSelf.search) && has(self.compare) == has(oldSelf.compare)"
+        + " && has(self.tracking) == has(oldSelf.tracking)",
+        message = "body, source, mode, alignment, finetune, search, compare, tracking and seed are immutable once the experiment exists;"
                 + " create a new OrcaExperiment")
 @ValidationRule(value = "!has(self.body) || !has(self.body.candidates) || !has(self.mode) || self.mode in ['orca', 'orca-layernorm']",
         message = "body.candidates are chosen by their alignment distance: the mode must align (orca, orca-layernorm)",
@@ -115,6 +116,11 @@ public class OrcaExperimentSpec {
             + " compared mode's gap (this mode minus that one, seed by seed) with its spread: whether alignment paid on this task.")
     @ValidationRule(value = IMMUTABLE, message = IMMUTABLE_MESSAGE)
     public Compare compare;
+
+    @JsonPropertyDescription("Experiment tracking: the trainer logs the run's parameters, curves, test figure and report to an"
+            + " MLflow tracking server. A tracker that cannot be reached costs a warning, never the run.")
+    @ValidationRule(value = IMMUTABLE, message = IMMUTABLE_MESSAGE)
+    public Tracking tracking;
 
     @JsonPropertyDescription("Trainer container image; the operator's default when empty.")
     @Size(max = 512)
@@ -544,6 +550,48 @@ public class OrcaExperimentSpec {
         @Min(2)
         @Max(MAX_SEEDS)
         public int seeds = 3;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Tracking {
+        @JsonPropertyDescription("An MLflow tracking server (its REST API, /api/2.0/mlflow).")
+        @Required
+        public Mlflow mlflow;
+    }
+
+    /**
+     * Where and as what the trainer's runs appear in MLflow. Credentials come from the environment variables the MLflow
+     * clients read ({@link #ENV_USERNAME}, {@link #ENV_PASSWORD}, {@link #ENV_TOKEN}); in a cluster the operator sets them
+     * from the Secret named here, whose keys are those of a kubernetes.io/basic-auth Secret (and {@code token}).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Mlflow {
+        public static final String ENV_USERNAME = "MLFLOW_TRACKING_USERNAME";
+        public static final String ENV_PASSWORD = "MLFLOW_TRACKING_PASSWORD";
+        public static final String ENV_TOKEN = "MLFLOW_TRACKING_TOKEN";
+        /** The Secret's keys, in the order of {@code ENV_USERNAME, ENV_PASSWORD, ENV_TOKEN}. */
+        public static final List<String> SECRET_KEYS = List.of("username", "password", "token");
+        public static final String DEFAULT_EXPERIMENT = "orca";
+        public static final String URI_PATTERN = "^https?://[^\\s/?#@]+(/[^\\s?#]*)?$";
+
+        @JsonPropertyDescription("The tracking server's URL, http(s)://host[:port][/path], e.g. http://mlflow.mlflow.svc:5000.")
+        @Required
+        @Pattern(URI_PATTERN)
+        @Size(max = 512)
+        public String uri;
+        @JsonPropertyDescription("The MLflow experiment the runs go to (created when missing); orca when empty.")
+        @Size(min = 1, max = 256)
+        public String experiment;
+        @JsonPropertyDescription("A Secret in the experiment's namespace with the tracker's credentials: username and password"
+                + " (basic auth) or token (bearer). The admission policy lets only a user who may read that Secret name it.")
+        @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+        @Size(max = 253)
+        public String credentialsSecret;
+
+        /** {@link #experiment}, or the default. */
+        public String experimentName() {
+            return experiment == null || experiment.isBlank() ? DEFAULT_EXPERIMENT : experiment;
+        }
     }
 
     /** A Kubernetes toleration, typed, so that a malformed one is refused at admission rather than when the pod is built. */

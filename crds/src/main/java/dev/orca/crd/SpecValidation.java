@@ -46,6 +46,7 @@ public final class SpecValidation {
         finetune(spec, out);
         search(spec, out);
         compare(spec, out);
+        tracking(spec, out);
         check(out, spec.seed >= 0, "spec.seed", "must be >= 0, got " + spec.seed);
         if (spec.resources != null) {
             check(out, spec.resources.gpus >= 0, "spec.resources.gpus", "must be >= 0, got " + spec.resources.gpus);
@@ -203,6 +204,23 @@ public final class SpecValidation {
                 "must be in [2, " + OrcaExperimentSpec.Compare.MAX_SEEDS + "], got " + c.seeds);
         check(out, spec.search == null && (spec.body == null || spec.body.candidates == null), "spec.compare",
                 "runs the experiment as written in each mode and does not combine with search or body.candidates");
+    }
+
+    private static void tracking(OrcaExperimentSpec spec, List<Violation> out) {
+        if (spec.tracking == null) {
+            return;
+        }
+        OrcaExperimentSpec.Mlflow m = spec.tracking.mlflow;
+        if (m == null) {
+            out.add(new Violation("spec.tracking.mlflow", "is required in tracking (the tracker Orca talks to)"));
+            return;
+        }
+        check(out, m.uri != null && m.uri.length() <= 512 && m.uri.matches(OrcaExperimentSpec.Mlflow.URI_PATTERN), "spec.tracking.mlflow.uri",
+                "must be an http(s)://host[:port][/path] URL of at most 512 characters, got " + m.uri);
+        check(out, m.experiment == null || (!m.experiment.isBlank() && m.experiment.length() <= 256), "spec.tracking.mlflow.experiment",
+                "must be 1 to 256 characters");
+        check(out, m.credentialsSecret == null || m.credentialsSecret.matches("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"),
+                "spec.tracking.mlflow.credentialsSecret", "must be a Secret's name, got " + m.credentialsSecret);
     }
 
     private static void alignment(OrcaExperimentSpec spec, List<Violation> out) {

@@ -48,6 +48,8 @@ public record TrainerCommand(Kind kind, String spec, String out, String body, In
 
     /** The directory shared by a cluster's runs for embedded proxy sources and OTDD source terms. */
     public static final String ENV_CACHE_DIR = "ORCA_CACHE_DIR";
+    /** The name the run goes by in an experiment tracker: the operator sets its Job's name; locally the output directory's. */
+    public static final String ENV_RUN_NAME = "ORCA_RUN_NAME";
 
     public TrainerCommand {
         Objects.requireNonNull(kind, "kind");

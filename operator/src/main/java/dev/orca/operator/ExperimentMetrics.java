@@ -16,13 +16,16 @@ import java.util.stream.Collectors;
 /**
  * Prometheus metrics at /q/metrics: gauges of experiments per phase ({@code orca_experiments}) and, per experiment, the
  * current alignment distance ({@code orca_experiment_otdd}) and task metric ({@code orca_experiment_metric}); counters
- * and a histogram of outcomes ({@link #transition}).
+ * and histograms of outcomes and of the seconds spent in each phase ({@link #transition}). The chart's Grafana dashboard
+ * (charts/orca-operator/dashboards/orca.json) reads these names; e2e/observe checks every panel against a real Prometheus.
  */
 @ApplicationScoped
 public class ExperimentMetrics {
     private final MeterRegistry registry;
     private final Map<String, Phase> phases = new ConcurrentHashMap<>();
     private final Map<String, Values> values = new ConcurrentHashMap<>();
+    /** When this process saw each experiment enter its current phase (unknown after a restart, then not measured). */
+    private final Map<String, java.time.Instant> phaseSince = new ConcurrentHashMap<>();
 
     /** What the per-experiment gauges read. */
     private static final class Values {
@@ -38,7 +41,11 @@ public class ExperimentMetrics {
             Gauge.builder("orca.experiments", phases, m -> m.values().stream().filter(p -> p == phase).count())
                     .description("OrcaExperiments by phase").tag("phase", phase.name()).register(registry);
         }
+        // Registered at zero, so that "no restarts" is a value on a dashboard rather than no data.
+        registry.counter(TRAINER_RESTARTS);
     }
+
+    private static final String TRAINER_RESTARTS = "orca.trainer.restarts";
 
     public void record(OrcaExperiment experiment, OrcaExperimentStatus status) {
         String key = key(experiment);
@@ -58,6 +65,8 @@ public class ExperimentMetrics {
 
     /** Seconds an experiment ran, as histogram buckets: a minute to a day. */
     private static final double[] DURATION_BUCKETS = {60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 24 * 3600};
+    /** Seconds in one phase: a second (a Pending that found its Job at once) to a day. */
+    private static final double[] PHASE_BUCKETS = {1, 5, 15, 60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 24 * 3600};
 
     /**
      * Counters and a histogram of what changed between two statuses the operator wrote:
@@ -66,7 +75,33 @@ public class ExperimentMetrics {
      * {@code orca_trainer_restarts_total} for each new trainer pod failure. Counted at the transition the operator
      * observes, so a restarted operator (whose statuses already say Succeeded) does not count again.
      */
-    public void transition(OrcaExperimentStatus before, OrcaExperimentStatus after) {
+    public void transition(OrcaExperiment experiment, OrcaExperimentStatus before, OrcaExperimentStatus after, java.time.Instant now) {
+        phaseChange(key(experiment), before, after, now);
+        transition(before, after);
+    }
+
+    /**
+     * {@code orca_experiment_phase_seconds{phase}}: how long the experiment was in the phase it leaves, when this process
+     * saw it enter that phase (Aligning and FineTuning are the alignment's and the fine-tuning's seconds, Pending the wait
+     * for a pod, Queued the wait for Kueue).
+     */
+    private void phaseChange(String key, OrcaExperimentStatus before, OrcaExperimentStatus after, java.time.Instant now) {
+        Phase from = before == null ? null : before.phase;
+        if (after.phase == from) {
+            return;
+        }
+        java.time.Instant since = phaseSince.remove(key);
+        if (from != null && since != null) {
+            io.micrometer.core.instrument.DistributionSummary.builder("orca.experiment.phase").baseUnit("seconds")
+                    .description("Seconds an experiment spent in a phase").serviceLevelObjectives(PHASE_BUCKETS)
+                    .tag("phase", from.name()).register(registry).record(java.time.Duration.between(since, now).toMillis() / 1000.0);
+        }
+        if (after.phase != null && !after.phase.finished()) {
+            phaseSince.put(key, now);
+        }
+    }
+
+    void transition(OrcaExperimentStatus before, OrcaExperimentStatus after) {
         boolean wasFinished = before != null && before.phase != null && before.phase.finished();
         if (after.phase != null && after.phase.finished() && !wasFinished) {
             String reason = after.condition(ExperimentStatusBuilder.READY).map(io.fabric8.kubernetes.api.model.Condition::getReason).orElse("");
@@ -77,7 +112,7 @@ public class ExperimentMetrics {
         }
         int restarts = (after.restarts == null ? 0 : after.restarts) - (before == null || before.restarts == null ? 0 : before.restarts);
         if (restarts > 0) {
-            registry.counter("orca.trainer.restarts").increment(restarts);
+            registry.counter(TRAINER_RESTARTS).increment(restarts);
         }
     }
 
@@ -110,6 +145,7 @@ public class ExperimentMetrics {
     public void retainOnly(Collection<OrcaExperiment> existing) {
         Set<String> keys = existing.stream().map(ExperimentMetrics::key).collect(Collectors.toSet());
         phases.keySet().retainAll(keys);
+        phaseSince.keySet().retainAll(keys);
         values.entrySet().removeIf(e -> {
             if (keys.contains(e.getKey())) {
                 return false;

@@ -56,7 +56,8 @@ import java.util.stream.Collectors;
  * status is computed from the Job, its pods and the trainer's progress ConfigMap. When the spec asks for body
  * selection or a search, {@link ExperimentPlanner} first decides, from the last status and what the candidate and
  * trial Jobs reported, which of those Jobs run now and whether the experiment's own Job may start. A finished
- * experiment is left alone, so a Job removed by its TTL is not run again. Only this class writes the status.
+ * experiment is left alone, so a Job removed by its TTL is not run again, and gives back what only a running one needs
+ * ({@link dev.orca.operator.dependent.RunOnlyObjects}). Only this class writes the status.
  */
 @ControllerConfiguration(name = OrcaExperimentReconciler.NAME,
         informer = @io.javaoperatorsdk.operator.api.config.informer.Informer(itemStore = dev.orca.operator.cache.ExperimentCopies.class))
@@ -133,6 +134,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
         if (finished) {
             next = previous;
             ProgressOwnership.restore(experiment, progress, null, context.getClient());
+            dev.orca.operator.dependent.RunOnlyObjects.giveBack(experiment, context);
         } else {
             List<SpecValidation.Violation> violations = ExperimentValidation.validate(experiment, config);
             Map<String, ProgressReport> reports = ProgressReports.read(progress, experiment);
@@ -166,7 +168,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
         }
         events.transition(experiment, previous, next);
         events.stall(experiment, previous, next);
-        metrics.transition(previous, next);
+        metrics.transition(experiment, previous, next, clock.instant());
         events.searchProgress(experiment, previous, next);
         experiment.setStatus(next);
         return UpdateControl.patchStatus(experiment).rescheduleAfter(earliest(recheck, STATUS_WRITE_RECHECK));

@@ -84,4 +84,42 @@ class ExperimentMetricsTest {
         assertEquals(1, duration.count());
         assertEquals(1200.0, duration.totalAmount(), "20 minutes from the Job's start to the end");
     }
+
+    private static OrcaExperimentStatus in(OrcaExperimentStatus.Phase phase) {
+        OrcaExperimentStatus s = new OrcaExperimentStatus();
+        s.phase = phase;
+        return s;
+    }
+
+    /**
+     * Each phase's seconds when it ends, from the moment this process saw it begin; a phase whose beginning it did not
+     * see (the operator restarted within it) is not measured rather than measured short.
+     */
+    @Test
+    void secondsPerPhaseAreMeasuredFromTheTransitionsThisProcessSaw() {
+        var registry = new SimpleMeterRegistry();
+        var metrics = new ExperimentMetrics(registry);
+        OrcaExperiment e = experiment("timed");
+        java.time.Instant t0 = java.time.Instant.parse("2026-12-04T10:00:00Z");
+        var pending = in(OrcaExperimentStatus.Phase.Pending);
+        var aligning = in(OrcaExperimentStatus.Phase.Aligning);
+        var tuning = in(OrcaExperimentStatus.Phase.FineTuning);
+        metrics.transition(e, null, pending, t0);
+        metrics.transition(e, pending, aligning, t0.plusSeconds(4));
+        metrics.transition(e, aligning, aligning, t0.plusSeconds(50));
+        metrics.transition(e, aligning, tuning, t0.plusSeconds(124));
+        metrics.transition(e, tuning, in(OrcaExperimentStatus.Phase.Succeeded), t0.plusSeconds(424));
+        assertEquals(4.0, registry.find("orca.experiment.phase").tag("phase", "Pending").summary().totalAmount());
+        assertEquals(120.0, registry.find("orca.experiment.phase").tag("phase", "Aligning").summary().totalAmount(),
+                "an unchanged phase is not a new beginning");
+        assertEquals(300.0, registry.find("orca.experiment.phase").tag("phase", "FineTuning").summary().totalAmount());
+        assertEquals(1, registry.find("orca.experiment.phase").tag("phase", "FineTuning").summary().count());
+
+        var afterRestart = new SimpleMeterRegistry();
+        var restarted = new ExperimentMetrics(afterRestart);
+        restarted.transition(e, aligning, tuning, t0.plusSeconds(124));
+        restarted.transition(e, tuning, in(OrcaExperimentStatus.Phase.Evaluating), t0.plusSeconds(200));
+        assertEquals(null, afterRestart.find("orca.experiment.phase").tag("phase", "Aligning").summary(), "its beginning was not seen");
+        assertEquals(76.0, afterRestart.find("orca.experiment.phase").tag("phase", "FineTuning").summary().totalAmount());
+    }
 }

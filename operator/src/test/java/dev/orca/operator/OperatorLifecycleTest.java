@@ -193,6 +193,32 @@ class OperatorLifecycleTest {
                         == Phase.Succeeded);
     }
 
+    private long objectsOf(String name, Class<? extends HasMetadata> type) {
+        return client.resources(type).inNamespace(NS).withLabel(Names.EXPERIMENT_LABEL, name).list().getItems().size();
+    }
+
+    /**
+     * A finished experiment gives back its writers' identities and RBAC, its ConfigMaps and its NetworkPolicy; its Job
+     * (for the logs, until its TTL) and its status stay.
+     */
+    @Test
+    void aFinishedExperimentGivesBackWhatOnlyARunNeeds() {
+        create("thrifty");
+        awaitJob("thrifty");
+        awaitExperiment("thrifty", e -> e.getStatus().phase == Phase.Pending && e.getStatus().jobName != null);
+        List<Class<? extends HasMetadata>> runOnly = List.of(io.fabric8.kubernetes.api.model.ServiceAccount.class, Role.class,
+                io.fabric8.kubernetes.api.model.rbac.RoleBinding.class, ConfigMap.class,
+                io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+        long before = runOnly.stream().mapToLong(t -> objectsOf("thrifty", t)).sum();
+        assertEquals(6, before, "a ServiceAccount, Role, RoleBinding, two ConfigMaps and a NetworkPolicy while it runs");
+        jobFinished("thrifty", "Complete", null);
+        awaitExperiment("thrifty", e -> e.getStatus().phase == Phase.Succeeded);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> runOnly.stream().mapToLong(t -> objectsOf("thrifty", t)).sum() == 0);
+        assertEquals(1, objectsOf("thrifty", Job.class), "the Job stays for its logs");
+        assertEquals(Phase.Succeeded, client.resources(OrcaExperiment.class).inNamespace(NS).withName("thrifty").get().getStatus().phase);
+    }
+
     @Test
     void aFailedJobFailsTheExperimentWithThePodsMessage() {
         create("darcy");

@@ -50,6 +50,9 @@ class OperatorRbacTest {
                 add(rules, resource, "", "delete");
             }
         }
+        for (Class<? extends HasMetadata> given : dev.orca.operator.dependent.RunOnlyObjects.KINDS) {
+            add(rules, given, "", "delete");
+        }
         for (Class<? extends HasMetadata> watched : OrcaExperimentReconciler.WATCHED) {
             add(rules, watched, "", "get", "list", "watch");
         }

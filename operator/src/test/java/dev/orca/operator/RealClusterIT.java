@@ -159,7 +159,8 @@ class RealClusterIT {
             assertTrue(admin.batch().v1().jobs().inNamespace(ns).list().getItems().isEmpty(), "Jobs collected");
             assertTrue(admin.configMaps().inNamespace(ns).withLabel(Names.EXPERIMENT_LABEL, "listops").list().getItems().isEmpty(),
                     "ConfigMaps collected");
-            assertTrue(admin.serviceAccounts().inNamespace(ns).withName("listops-trainer").get() == null, "ServiceAccount collected");
+            var sa = admin.serviceAccounts().inNamespace(ns).withName("listops-trainer").get();
+            assertTrue(sa == null, () -> "ServiceAccount collected: " + (sa == null ? "" : sa.getMetadata()));
             assertTrue(admin.pods().inNamespace(ns).list().getItems().isEmpty(), "Pods collected");
         });
     }

@@ -22,6 +22,7 @@ public final class TestConfigs {
             public int maxGpusPerExperiment() { return 8; }
             public boolean networkPolicy() { return true; }
             public Optional<List<String>> networkPolicyApiServerCidrs() { return Optional.empty(); }
+            public Optional<List<String>> networkPolicyTrackerCidrs() { return Optional.empty(); }
             public Optional<List<String>> allowedImages() { return Optional.of(List.of("registry.example/team-a/")); }
             public Optional<List<String>> allowedPriorityClasses() { return Optional.of(priorityClasses); }
             public Optional<List<String>> allowedTolerationKeys() { return Optional.of(tolerationKeys); }

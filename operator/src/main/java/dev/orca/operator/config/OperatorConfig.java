@@ -46,6 +46,13 @@ public interface OperatorConfig {
     java.util.Optional<java.util.List<String>> networkPolicyApiServerCidrs();
 
     /**
+     * Where experiment trackers (spec.tracking) live, for that NetworkPolicy: an experiment that tracks may reach these
+     * CIDRs on its tracker URL's port. Unset, only a tracker URL whose host is an IP address is reachable (a NetworkPolicy
+     * matches addresses, not names).
+     */
+    java.util.Optional<java.util.List<String>> networkPolicyTrackerCidrs();
+
+    /**
      * What any namespace's tenant policy allows beyond the chart's own trainer images (repositories, or prefixes ending
      * in '/'), and the priority classes, toleration keys and nodeSelector keys any namespace may use: the operator's own
      * ceiling behind the API server's per-namespace admission policy (the chart passes the union of its tenantPolicy).

@@ -24,7 +24,7 @@ import java.util.List;
  * name the API server: it is matched by its endpoints' addresses and ports (the kubernetes Service's EndpointSlice, what
  * the Service address is rewritten to before a policy applies), or by CIDRs the administrator configures (then on ports
  * 443 and 6443). When neither is known the pods get no egress to it at all: an egress rule without peers would admit
- * every address.
+ * every address. An experiment with spec.tracking may also reach its tracker ({@link TrackerEgress}).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + TrainerNetworkPolicy.ROLE))
 public class TrainerNetworkPolicy extends CRUDKubernetesDependentResource<NetworkPolicy, OrcaExperiment> {
@@ -57,6 +57,9 @@ public class TrainerNetworkPolicy extends CRUDKubernetesDependentResource<Networ
                         .withNewPodSelector().addToMatchLabels("k8s-app", "kube-dns").endPodSelector().build())
                 .withPorts(port("UDP", 53), port("TCP", 53))
                 .build();
+        TrackerEgress.of(experiment.getSpec(), config.networkPolicyTrackerCidrs().orElse(List.of())).ifPresent(t -> egress.add(
+                new NetworkPolicyEgressRuleBuilder().withTo(t.cidrs().stream().map(TrainerNetworkPolicy::block).toList())
+                        .withPorts(port("TCP", t.port())).build()));
         return new NetworkPolicyBuilder()
                 .withNewMetadata().withName(Names.trainer(experiment)).withNamespace(experiment.getMetadata().getNamespace())
                 .withLabels(Names.labels(experiment, ROLE)).endMetadata()

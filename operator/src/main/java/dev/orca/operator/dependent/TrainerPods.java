@@ -50,6 +50,26 @@ public final class TrainerPods {
 
     private TrainerPods() {}
 
+    /**
+     * The tracker's credentials from the experiment's Secret, as the environment variables MLflow's clients read; each key
+     * optional (a basic-auth Secret has no token, a token Secret no password). The admission policy lets only a user who
+     * may read the Secret name it, so the trainer cannot be made to carry someone else's credentials to a tracker.
+     */
+    static List<EnvVar> trackerCredentials(OrcaExperimentSpec spec) {
+        if (spec.tracking == null || spec.tracking.mlflow == null || spec.tracking.mlflow.credentialsSecret == null) {
+            return List.of();
+        }
+        List<String> names = List.of(OrcaExperimentSpec.Mlflow.ENV_USERNAME, OrcaExperimentSpec.Mlflow.ENV_PASSWORD,
+                OrcaExperimentSpec.Mlflow.ENV_TOKEN);
+        List<EnvVar> out = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            out.add(new EnvVarBuilder().withName(names.get(i)).withNewValueFrom().withNewSecretKeyRef()
+                    .withName(spec.tracking.mlflow.credentialsSecret).withKey(OrcaExperimentSpec.Mlflow.SECRET_KEYS.get(i))
+                    .withOptional(true).endSecretKeyRef().endValueFrom().build());
+        }
+        return out;
+    }
+
     static Job job(OrcaExperiment experiment, OperatorConfig config, String name, Map<String, String> labels, List<String> args,
                    ProgressWriter writer) {
         OrcaExperimentSpec spec = experiment.getSpec();
@@ -85,7 +105,7 @@ public final class TrainerPods {
                 new VolumeProjectionBuilder().withNewDownwardAPI().addNewItem().withPath("namespace").withNewFieldRef()
                         .withFieldPath("metadata.namespace").endFieldRef().endItem().endDownwardAPI().build()).endProjected().build());
 
-        List<EnvVar> env = List.of(
+        List<EnvVar> env = new ArrayList<>(List.of(
                 new EnvVarBuilder().withName(ProgressReport.ENV_CONFIG_MAP).withValue(writer.configMap()).build(),
                 new EnvVarBuilder().withName(ProgressReport.ENV_KEY).withValue(writer.key()).build(),
                 new EnvVarBuilder().withName(ProgressReport.ENV_NAMESPACE).withNewValueFrom().withNewFieldRef()
@@ -96,7 +116,9 @@ public final class TrainerPods {
                 new EnvVarBuilder().withName("HOME").withValue("/tmp").build(),
                 // libtorch sizes its thread pool by the node's cores, not the pod's CPU limit; parallel trial pods on one
                 // node would each spin that many OpenMP threads (measured here: two processes on two cores ran 5-10x slower).
-                new EnvVarBuilder().withName("OMP_NUM_THREADS").withValue(Integer.toString(threads(resources.cpu))).build());
+                new EnvVarBuilder().withName("OMP_NUM_THREADS").withValue(Integer.toString(threads(resources.cpu))).build(),
+                new EnvVarBuilder().withName(TrainerCommand.ENV_RUN_NAME).withValue(name).build()));
+        env.addAll(trackerCredentials(spec));
 
         long uid = config.trainerUid();
         Map<String, String> jobLabels = new LinkedHashMap<>(labels);

@@ -13,6 +13,8 @@ public final class Orca {
         switch (command) {
             case "demo" -> demo();
             case "run", "trial", "align", "compare" -> System.exit(run(args));
+            case "results" -> System.exit(dev.orca.trainer.results.Results.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    System.out, System.err));
             default -> {
                 System.out.println(USAGE);
                 System.exit(command.equals("help") ? dev.orca.crd.TrainerExit.SUCCEEDED : dev.orca.crd.TrainerExit.INVALID_INPUT);
@@ -30,7 +32,8 @@ public final class Orca {
                        compare: runs the comparison's modes and seeds one after another, then prints each paired gap
                    orca trial <experiment.yaml> --trial N --rung K [--body CHECKPOINT] --out DIR   one rung of one search trial
                    orca align <experiment.yaml> --candidate I --out DIR                          one body-selection candidate
-                   orca compare <experiment.yaml> --comparison I --out DIR                       one run of the paired comparison""";
+                   orca compare <experiment.yaml> --comparison I --out DIR                       one run of the paired comparison
+                   """ + dev.orca.trainer.results.Results.USAGE;
 
     /** The options of run, trial, align and compare, named as the operator writes them ({@link dev.orca.crd.TrainerCommand}). */
     @picocli.CommandLine.Command(name = "orca")
@@ -77,7 +80,7 @@ public final class Orca {
     }
 
     /** {@code orca run|trial|align experiment.yaml ...}: the exit code is one of {@link dev.orca.crd.TrainerExit}'s. */
-    static int run(String[] args) {
+    public static int run(String[] args) {
         if (args.length < 2) {
             System.err.println(USAGE);
             return dev.orca.crd.TrainerExit.INVALID_INPUT;
@@ -116,11 +119,13 @@ public final class Orca {
         try (lock; dev.orca.trainer.progress.ConsoleSink console = dev.orca.trainer.progress.ConsoleSink.forStdout();
              dev.orca.trainer.progress.JsonLinesSink jsonl = new dev.orca.trainer.progress.JsonLinesSink(new dev.orca.trainer.run.RunDirectory(out).progress());
              dev.orca.trainer.progress.ProgressSink operator = dev.orca.trainer.progress.ConfigMapProgressSink.fromEnvironment(reports)
-                     .<dev.orca.trainer.progress.ProgressSink>map(s -> s).orElse(e -> { })) {
+                     .<dev.orca.trainer.progress.ProgressSink>map(s -> s).orElse(e -> { });
+             dev.orca.trainer.progress.ProgressSink tracker = tracker(options, spec, out)) {
             dev.orca.trainer.progress.ProgressSink all = event -> {
                 console.accept(event);
                 jsonl.accept(event);
                 operator.accept(event);
+                tracker.accept(event);
             };
             try {
                 switch (options.kind()) {
@@ -188,6 +193,37 @@ public final class Orca {
                 return dev.orca.crd.TrainerExit.FAILED;
             }
         }
+    }
+
+    /**
+     * The experiment tracker's sink when {@code spec.tracking} asks for one, for the run this command makes: a trial, a
+     * candidate or a comparison run is tracked with its own configuration, mode and seed.
+     */
+    private static dev.orca.trainer.progress.ProgressSink tracker(dev.orca.crd.TrainerCommand options, dev.orca.crd.OrcaExperimentSpec spec,
+                                                                  java.nio.file.Path out) {
+        if (spec.tracking == null) {
+            return event -> { };
+        }
+        dev.orca.crd.OrcaExperimentSpec tracked = spec;
+        try {
+            tracked = switch (options.kind()) {
+                case TRIAL -> dev.orca.trainer.search.DerivedSpecs.trial(spec, options.trial(), options.body());
+                case ALIGN -> dev.orca.trainer.search.DerivedSpecs.candidate(spec, options.candidate());
+                case COMPARE -> dev.orca.trainer.search.DerivedSpecs.comparison(spec, options.comparison());
+                case RUN -> spec;
+            };
+        } catch (RuntimeException e) {
+            // the command itself reports what is wrong with its options; the tracker logs the experiment as written
+        }
+        java.util.Map<String, String> env = System.getenv();
+        String name = java.util.Objects.requireNonNullElse(env.get(dev.orca.crd.TrainerCommand.ENV_RUN_NAME),
+                out.toAbsolutePath().normalize().getFileName().toString());
+        java.util.Map<String, String> tags = new java.util.TreeMap<>();
+        tags.put("orca.command", options.kind().word());
+        if (env.get(dev.orca.crd.ProgressReport.ENV_NAMESPACE) != null) {
+            tags.put("orca.namespace", env.get(dev.orca.crd.ProgressReport.ENV_NAMESPACE));
+        }
+        return dev.orca.trainer.tracking.MlflowSink.of(tracked, name, tags, out, env).orElse(event -> { });
     }
 
     /** Reports a failure on every sink, stderr, and the pod's termination message (which the operator shows in status). */

@@ -40,6 +40,11 @@ public record RunDirectory(Path root) {
         return root.resolve("alignment.json");
     }
 
+    /** The MLflow run this directory's run logs to (MlflowSink), so that a resumed run continues it. */
+    public Path tracking() {
+        return root.resolve("tracking.json");
+    }
+
     public Path progress() {
         return root.resolve("progress.jsonl");
     }
@@ -76,7 +81,7 @@ public record RunDirectory(Path root) {
 
     /** The files and directories a run owns: what moves aside, together, when another experiment takes the directory. */
     public List<Path> owned() {
-        return List.of(identity(), checkpoints(), result(), report(), trial(), alignment(), comparison());
+        return List.of(identity(), checkpoints(), result(), report(), trial(), alignment(), comparison(), tracking());
     }
 
     /**
