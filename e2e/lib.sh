@@ -137,6 +137,23 @@ e2e_save_running_objects() {
   mv "$dir/networkpolicy.json.new" "$dir/networkpolicy.json"
 }
 
+# Waits (up to 60 s) until the API server enforces the chart's tenant policy: a ValidatingAdmissionPolicy takes effect
+# only once kube-apiserver's informers have seen the policy, its binding and its parameters, seconds after helm returns
+# (longer on a loaded machine: CI once admitted the first two hostile cases in that window). Probes with a server-side
+# dry run of what the policy must refuse, read from stdin, as the user given in $1 in namespace $2.
+e2e_wait_policy_enforced() {
+  local user=$1 namespace=$2 probe out
+  probe=$(cat)
+  for _ in $(seq 60); do
+    if ! out=$("$kubectl" --as "$user" -n "$namespace" apply --dry-run=server -f - <<< "$probe" 2>&1) && [[ "$out" == *"rule "* ]]; then
+      return 0
+    fi
+    sleep 1
+  done
+  echo "e2e: the tenant policy is not enforced 60 s after install: $out" >&2
+  return 1
+}
+
 # The experiment's objects by kind (label orca.dev/experiment), as "kind=n ..." and a total.
 e2e_count_objects() {
   local total=0 out="" kind n

@@ -28,12 +28,16 @@ RUN apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-
  && useradd --uid 1000 --no-create-home --home-dir /tmp orca
 # jemalloc as ./orca configures it (its comment says why: pages reused across steps, RSS bounded by a 10 s decay).
 ENV LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
-    MALLOC_CONF=oversize_threshold:1,background_thread:true,metadata_thp:auto,dirty_decay_ms:10000,muzzy_decay_ms:0 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -Dai.djl.offline=true -Dai.djl.default_engine=PyTorch"
+    MALLOC_CONF=oversize_threshold:1,background_thread:true,metadata_thp:auto,dirty_decay_ms:10000,muzzy_decay_ms:0
 COPY trainer/target/lib/ /opt/orca/lib/
 COPY trainer/target/orca-trainer-0.1.0-SNAPSHOT.jar /opt/orca/lib/
 USER 1000
-ENTRYPOINT ["java", "-cp", "/opt/orca/lib/*", "dev.orca.trainer.cli.Orca"]
+# The JVM's flags on its command line, not in JAVA_TOOL_OPTIONS: the JVM announces that variable on stderr ("Picked up
+# JAVA_TOOL_OPTIONS ..."), and a container killed before it writes anything else (OOMKilled while loading the body) had
+# that line as its termination message, so the experiment's status showed it as the reason. JAVA_TOOL_OPTIONS stays
+# free for a user's own additions.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-Dai.djl.offline=true", "-Dai.djl.default_engine=PyTorch", \
+            "-cp", "/opt/orca/lib/*", "dev.orca.trainer.cli.Orca"]
 
 FROM cpu AS cuda
 ARG TORCH_VERSION
