@@ -6,9 +6,10 @@ Same shapes as Orca's step: 6 layers, width 384, 12 heads, FFN 1536, exact GELU,
 attention) in training mode, vocabulary 30522, layer-norm eps 1e-12; MSE of the last hidden state against a
 random target; AdamW lr 1e-5, weight decay 0.01. Weights are random: a step's cost does not depend on their
 values. Attention is transformers' default implementation (printed). With `compile`, the model also runs
-through torch.compile (inductor) and that step is timed too.
+through torch.compile (inductor) and that step is timed too. With `bf16`, the same eager step also runs under CPU
+autocast to bfloat16 (fp32 weights and AdamW, bf16 GEMMs), PyTorch's mixed precision on CPU.
 
-    python body_step_transformers.py [batch=16] [length=128] [steps=10] [threads=2] [compile]
+    python body_step_transformers.py [batch=16] [length=128] [steps=10] [threads=2] [compile] [bf16]
 """
 import sys
 import time
@@ -18,7 +19,7 @@ import transformers
 from transformers import BertConfig, BertModel
 
 
-def timed_steps(model, batch, length, steps, warmup=3):
+def timed_steps(model, batch, length, steps, warmup=3, autocast=False):
     opt = torch.optim.AdamW(model.parameters(), lr=1e-5, weight_decay=0.01)
     ids = torch.randint(1000, 30522, (batch, length))
     attention = torch.ones(batch, length, dtype=torch.long)
@@ -27,8 +28,9 @@ def timed_steps(model, batch, length, steps, warmup=3):
     for step in range(warmup + steps):
         start = time.perf_counter()
         opt.zero_grad(set_to_none=True)
-        out = model(input_ids=ids, attention_mask=attention).last_hidden_state
-        loss = ((out - target) ** 2).mean()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast):
+            out = model(input_ids=ids, attention_mask=attention).last_hidden_state
+        loss = ((out.float() - target) ** 2).mean()
         loss.backward()
         opt.step()
         if step >= warmup:
@@ -36,8 +38,20 @@ def timed_steps(model, batch, length, steps, warmup=3):
     return sum(times) / len(times), min(times)
 
 
+def gemm_rate(dtype, m=2048, k=384, n=1536, repeats=40):
+    """GFLOP/s of the step's largest GEMM shape (tokens x width x FFN) in one dtype: what bf16 can gain at most."""
+    a, b = torch.randn(m, k, dtype=dtype), torch.randn(n, k, dtype=dtype)
+    for _ in range(5):
+        torch.nn.functional.linear(a, b)
+    start = time.perf_counter()
+    for _ in range(repeats):
+        torch.nn.functional.linear(a, b)
+    return 2.0 * m * k * n * repeats / (time.perf_counter() - start) / 1e9
+
+
 def main():
-    args = [a for a in sys.argv[1:] if a != "compile"]
+    flags = {"compile", "bf16"}
+    args = [a for a in sys.argv[1:] if a not in flags]
     batch, length, steps, threads = [int(a) for a in (args + ["16", "128", "10", "2"][len(args):])][:4]
     torch.set_num_threads(threads)
     torch.manual_seed(0)
@@ -49,6 +63,12 @@ def main():
     mean, best = timed_steps(model, batch, length, steps)
     print(f"pytorch {torch.__version__} transformers {transformers.__version__} eager (attention: {attn}), "
           f"{threads} threads, batch {batch} x seq {length}: mean {mean:.3f} s/step, best {best:.3f} s/step")
+    if "bf16" in sys.argv[1:]:
+        mean, best = timed_steps(model, batch, length, steps, autocast=True)
+        print(f"pytorch {torch.__version__} autocast bf16 (CPU), {threads} threads: "
+              f"autocast mean {mean:.3f} s/step, best {best:.3f} s/step; GEMM 2048x384x1536: "
+              f"fp32 {gemm_rate(torch.float32):.0f} GFLOP/s, bf16 {gemm_rate(torch.bfloat16):.0f} GFLOP/s "
+              f"(CPU capability {torch.backends.cpu.get_cpu_capability()})")
     if "compile" in sys.argv[1:]:
         try:
             compiled = torch.compile(model)

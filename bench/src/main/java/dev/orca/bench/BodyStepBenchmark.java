@@ -52,9 +52,14 @@ public final class BodyStepBenchmark {
 
             long total = 0;
             long best = Long.MAX_VALUE;
+            List<Double> stepSeconds = new ArrayList<>();
+            long faultsAtStart = 0;
             long forwardTotal = 0;
             long updateTotal = 0;
             for (int step = 0; step < warmup + steps; step++) {
+                if (step == warmup) {
+                    faultsAtStart = MemoryStats.minorFaults();
+                }
                 long start = System.nanoTime();
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
@@ -78,10 +83,19 @@ public final class BodyStepBenchmark {
                 if (step >= warmup) {
                     total += elapsed;
                     best = Math.min(best, elapsed);
+                    stepSeconds.add(elapsed / 1e9);
                 }
             }
+            long faults = MemoryStats.minorFaults() - faultsAtStart;
             System.out.printf("forward+backward+AdamW: mean %.3f s/step, best %.3f s/step, peak RSS %d MiB%n",
                     total / 1e9 / steps, best / 1e9, MemoryStats.peakRssMiB());
+            double mean = total / 1e9 / steps;
+            double sd = Math.sqrt(stepSeconds.stream().mapToDouble(t -> (t - mean) * (t - mean)).sum()
+                    / Math.max(1, steps - 1));
+            System.out.printf("  spread: sd %.3f s, worst %.3f s, mean / best %.2f; minor page faults %d per step (%.0f MiB of"
+                            + " fresh pages); steps %s%n", sd, stepSeconds.stream().mapToDouble(t -> t).max().orElse(0),
+                    mean / (best / 1e9), faults / steps, faults / (double) steps * 4096 / 1048576,
+                    stepSeconds.stream().map(t -> String.format("%.3f", t)).toList());
             System.out.printf("  of which forward %.3f s, backward %.3f s, AdamW %.3f s (means)%n",
                     forwardTotal / 1e9 / steps, (total - forwardTotal - updateTotal) / 1e9 / steps, updateTotal / 1e9 / steps);
         }

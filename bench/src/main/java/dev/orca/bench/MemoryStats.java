@@ -18,6 +18,21 @@ public final class MemoryStats {
         return field("VmRSS:");
     }
 
+    /**
+     * Minor page faults of the whole process so far (/proc/self/stat, field 10), or -1. Each is a page the kernel had to
+     * hand out (zeroed) because the allocator gave one back: the step benchmark counts them per step.
+     */
+    public static long minorFaults() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // The command name (field 2) may hold spaces; the fields after it start past its closing parenthesis.
+            String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(after[7]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static long field(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
