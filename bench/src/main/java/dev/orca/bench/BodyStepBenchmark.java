@@ -51,7 +51,6 @@ public final class BodyStepBenchmark {
             NDArray target = manager.randomNormal(new Shape(batch, length, checkpoint.config().hidden()));
 
             long total = 0;
-            long best = Long.MAX_VALUE;
             List<Double> stepSeconds = new ArrayList<>();
             long faultsAtStart = 0;
             long forwardTotal = 0;
@@ -79,23 +78,20 @@ public final class BodyStepBenchmark {
                 long elapsed = System.nanoTime() - start;
                 if (step >= warmup) {
                     updateTotal += System.nanoTime() - beforeUpdate;
-                }
-                if (step >= warmup) {
                     total += elapsed;
-                    best = Math.min(best, elapsed);
                     stepSeconds.add(elapsed / 1e9);
                 }
             }
             long faults = MemoryStats.minorFaults() - faultsAtStart;
-            System.out.printf("forward+backward+AdamW: mean %.3f s/step, best %.3f s/step, peak RSS %d MiB%n",
-                    total / 1e9 / steps, best / 1e9, MemoryStats.peakRssMiB());
-            double mean = total / 1e9 / steps;
+            var stats = stepSeconds.stream().mapToDouble(t -> t).summaryStatistics();
+            double mean = stats.getAverage();
             double sd = Math.sqrt(stepSeconds.stream().mapToDouble(t -> (t - mean) * (t - mean)).sum()
                     / Math.max(1, steps - 1));
+            System.out.printf("forward+backward+AdamW: mean %.3f s/step, best %.3f s/step, peak RSS %d MiB%n",
+                    mean, stats.getMin(), MemoryStats.peakRssMiB());
             System.out.printf("  spread: sd %.3f s, worst %.3f s, mean / best %.2f; minor page faults %d per step (%.0f MiB of"
-                            + " fresh pages); steps %s%n", sd, stepSeconds.stream().mapToDouble(t -> t).max().orElse(0),
-                    mean / (best / 1e9), faults / steps, faults / (double) steps * 4096 / 1048576,
-                    stepSeconds.stream().map(t -> String.format("%.3f", t)).toList());
+                            + " fresh pages); steps %s%n", sd, stats.getMax(), mean / stats.getMin(), faults / steps,
+                    faults / (double) steps * 4096 / 1048576, stepSeconds.stream().map(t -> String.format("%.3f", t)).toList());
             System.out.printf("  of which forward %.3f s, backward %.3f s, AdamW %.3f s (means)%n",
                     forwardTotal / 1e9 / steps, (total - forwardTotal - updateTotal) / 1e9 / steps, updateTotal / 1e9 / steps);
         }
