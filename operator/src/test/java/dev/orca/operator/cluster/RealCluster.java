@@ -66,9 +66,12 @@ public final class RealCluster implements AutoCloseable {
         return run(repository, state, command, 120);
     }
 
-    /** Ends kube-apiserver and starts it again on the same port with etcd's data kept; returns once it is ready. */
+    /**
+     * Ends kube-apiserver and starts it again on the same port with etcd's data kept; returns once it serves and the
+     * controller manager acts on new objects again (e2e/cluster's probe Job).
+     */
     public void restartApiServer() {
-        run(repository, state, List.of(repository.resolve("e2e/cluster").toString(), "restart-apiserver"), 180);
+        run(repository, state, List.of(repository.resolve("e2e/cluster").toString(), "restart-apiserver"), 360);
     }
 
     /** A short-lived token of a ServiceAccount, from the API server's TokenRequest (as the kubelet gets one for a pod). */
