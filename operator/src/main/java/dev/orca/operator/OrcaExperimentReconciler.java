@@ -67,7 +67,7 @@ import java.util.stream.Collectors;
     @Dependent(name = "service-account", type = TrainerServiceAccount.class),
     @Dependent(name = "role", type = TrainerRole.class),
     @Dependent(name = "role-binding", type = TrainerRoleBinding.class, dependsOn = {"role", "service-account"}),
-    @Dependent(name = "network-policy", type = TrainerNetworkPolicy.class, activationCondition = TrainerNetworkPolicy.Enabled.class),
+    @Dependent(name = "network-policy", type = TrainerNetworkPolicy.class, reconcilePrecondition = TrainerNetworkPolicy.Enabled.class),
     @Dependent(name = "candidate-jobs", type = CandidateJobs.class, dependsOn = {"spec", "progress", "role-binding"}),
     @Dependent(name = "trial-jobs", type = TrialJobs.class, dependsOn = {"spec", "progress", "role-binding"}),
     @Dependent(name = "comparison-jobs", type = ComparisonJobs.class, dependsOn = {"spec", "progress", "role-binding"}),

@@ -3,6 +3,7 @@ package dev.orca.operator;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -278,6 +279,32 @@ class OperatorLifecycleTest {
         assertEquals(1, client.batch().v1().jobs().inNamespace(NS).withLabel(Names.EXPERIMENT_LABEL, "pausable").list().getItems().size());
     }
 
+    /**
+     * The spec ConfigMap is cached as metadata and compared by its desired-state hash: an edit of the experiment still
+     * reaches the mounted file, and a look that changes nothing writes nothing to it.
+     */
+    @Test
+    void anEditedSpecReachesTheMountedFileAndAnUnchangedOneIsNotWritten() {
+        create("edited");
+        awaitJob("edited");
+        String before = client.configMaps().inNamespace(NS).withName("edited-spec").get().getMetadata().getResourceVersion();
+        client.resources(OrcaExperiment.class).inNamespace(NS).withName("edited").edit(e -> {
+            e.getSpec().alignment.epochs = 7;
+            return e;
+        });
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> client.configMaps().inNamespace(NS)
+                .withName("edited-spec").get().getData().get(Names.SPEC_FILE).contains("epochs: 7"));
+        String after = client.configMaps().inNamespace(NS).withName("edited-spec").get().getMetadata().getResourceVersion();
+        assertNotEquals(before, after);
+        // Other events (an annotation on the experiment) bring it back to the reconciler; the ConfigMap stays as it is.
+        client.resources(OrcaExperiment.class).inNamespace(NS).withName("edited").edit(e -> {
+            e.getMetadata().setAnnotations(java.util.Map.of("poke", "1"));
+            return e;
+        });
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> after.equals(
+                client.configMaps().inNamespace(NS).withName("edited-spec").get().getMetadata().getResourceVersion()));
+    }
+
     @Test
     void unchangedObservationsWriteNoStatus() throws Exception {
         create("quiet");
@@ -297,7 +324,7 @@ class OperatorLifecycleTest {
         for (int i = 0; i < 3; i++) {
             final int n = i;
             client.configMaps().inNamespace(NS).withName("quiet-spec").edit(c -> {
-                c.getMetadata().setAnnotations(java.util.Map.of("poke", Integer.toString(n)));
+                c.getMetadata().getAnnotations().put("poke", Integer.toString(n)); // the operator's own annotation stays
                 return c;
             });
         }

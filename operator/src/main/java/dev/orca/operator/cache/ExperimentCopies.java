@@ -12,7 +12,7 @@ public class ExperimentCopies extends ReadOnlyCopies<OrcaExperiment> {
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
     public ExperimentCopies() {
-        super(experiment -> {
+        super(OrcaExperiment.class, experiment -> {
             Map<String, String> annotations = experiment.getMetadata().getAnnotations();
             if (annotations != null) annotations.remove(LAST_APPLIED);
             return experiment;

@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
  */
 public class PodCopies extends ReadOnlyCopies<Pod> {
     public PodCopies() {
-        super(pod -> {
+        super(Pod.class, pod -> {
             pod.setSpec(null);
             return pod;
         });

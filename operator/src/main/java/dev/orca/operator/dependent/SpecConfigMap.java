@@ -7,21 +7,31 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
-/** The experiment's spec as the file the trainer reads: mounted, never put on a command line. */
-@KubernetesDependent(informer = @Informer(name = SpecConfigMap.EVENT_SOURCE, labelSelector = Names.ROLE_LABEL + "=spec"))
+/**
+ * The experiment's spec as the file the trainer reads: mounted, never put on a command line. Compared by its
+ * {@link DesiredStateHash}, so that the cache keeps its metadata, not a second copy of every experiment's YAML.
+ */
+@KubernetesDependent(informer = @Informer(name = SpecConfigMap.EVENT_SOURCE, labelSelector = Names.ROLE_LABEL + "=spec",
+        itemStore = dev.orca.operator.cache.MetadataCopies.ConfigMaps.class))
 public class SpecConfigMap extends CRUDKubernetesDependentResource<ConfigMap, OrcaExperiment> {
     public static final String EVENT_SOURCE = "spec";
 
     @Override
     protected ConfigMap desired(OrcaExperiment experiment, Context<OrcaExperiment> context) {
         String yaml = context.getClient().getKubernetesSerialization().asYaml(experiment.getSpec());
-        return new ConfigMapBuilder()
+        return DesiredStateHash.stamp(new ConfigMapBuilder()
                 .withNewMetadata().withName(Names.spec(experiment)).withNamespace(experiment.getMetadata().getNamespace())
                 .withLabels(Names.labels(experiment, "spec")).endMetadata()
                 .addToData(Names.SPEC_FILE, yaml)
-                .build();
+                .build(), context.getClient().getKubernetesSerialization());
+    }
+
+    @Override
+    public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, OrcaExperiment primary, Context<OrcaExperiment> context) {
+        return DesiredStateHash.match(actual, desired);
     }
 }

@@ -23,7 +23,8 @@ import java.util.List;
  * volume and resumes from the checkpoint when Kubernetes restarts it (backoffLimit). Only suspension is
  * compared and updated.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER))
+@KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER,
+        itemStore = dev.orca.operator.cache.JobCopies.class))
 public class TrainerJob extends KubernetesDependentResource<Job, OrcaExperiment>
         implements Creator<Job, OrcaExperiment>, Updater<Job, OrcaExperiment>, GarbageCollected<OrcaExperiment> {
 

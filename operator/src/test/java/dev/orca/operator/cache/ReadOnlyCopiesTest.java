@@ -10,12 +10,37 @@ import dev.orca.operator.TestExperiments;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ReadOnlyCopiesTest {
+
+    private static void assertNoManagedFields(io.fabric8.kubernetes.api.model.HasMetadata kept) {
+        var managed = kept.getMetadata().getManagedFields();
+        assertTrue(managed == null || managed.isEmpty(), "managedFields dropped: " + managed);
+    }
+
+    @Test
+    void readsAreCopiesAndAPutReturnsWhatItReplaced() {
+        Pod pod = new PodBuilder().withNewMetadata().withName("p").withNamespace("ml").withResourceVersion("1").endMetadata()
+                .withNewStatus().withPhase("Pending").endStatus().build();
+        var store = new PodCopies();
+        org.junit.jupiter.api.Assertions.assertNull(store.put(store.getKey(pod), pod));
+        store.get("ml/p").getStatus().setPhase("Changed by a caller");
+        assertEquals("Pending", store.get("ml/p").getStatus().getPhase(), "a caller cannot change the cache");
+        Pod next = new PodBuilder(pod).editMetadata().withResourceVersion("2").endMetadata().editStatus().withPhase("Running").endStatus().build();
+        assertEquals("1", store.put("ml/p", next).getMetadata().getResourceVersion(), "the informer's update event needs the old object");
+        assertEquals("Running", store.get("ml/p").getStatus().getPhase());
+        assertEquals(1, store.size());
+        assertEquals("2", store.remove("ml/p").getMetadata().getResourceVersion());
+        assertEquals(0, store.size());
+    }
 
     @Test
     void experimentsAreKeptWithoutManagedFieldsOrTheLastAppliedCopy() {
@@ -29,7 +54,7 @@ class ReadOnlyCopiesTest {
         var store = new ExperimentCopies();
         store.put(store.getKey(e), e);
         OrcaExperiment kept = store.get("ml/x");
-        assertNull(kept.getMetadata().getManagedFields());
+        assertNoManagedFields(kept);
         assertEquals(Map.of("team", "vision"), kept.getMetadata().getAnnotations(), "other annotations stay");
         assertNotNull(kept.getSpec(), "the spec is read by the reconciler");
     }
@@ -45,9 +70,43 @@ class ReadOnlyCopiesTest {
         store.put(store.getKey(pod), pod);
         Pod kept = store.get("ml/x-trainer-abc");
         assertNull(kept.getSpec());
-        assertNull(kept.getMetadata().getManagedFields());
+        assertNoManagedFields(kept);
         assertEquals("x", kept.getMetadata().getLabels().get("orca.dev/experiment"));
         assertEquals("OOMKilled", kept.getStatus().getContainerStatuses().get(0).getState().getTerminated().getReason());
         assertTrue(store.keySet().anyMatch("ml/x-trainer-abc"::equals));
+    }
+
+    @Test
+    void jobsAreKeptWithoutTheirPodTemplateButWithTheirSuspensionAndStatus() {
+        Job job = new JobBuilder().withNewMetadata().withName("x-trainer").withNamespace("ml").withLabels(Map.of("orca.dev/experiment", "x"))
+                .withManagedFields(new ManagedFieldsEntryBuilder().withManager("orcaexperiment").build()).endMetadata()
+                .withNewSpec().withSuspend(true).withBackoffLimit(2).withNewTemplate().withNewSpec().addNewContainer().withName("trainer")
+                .withImage("trainer:1").withArgs("run", "/etc/orca/experiment.yaml").endContainer().endSpec().endTemplate().endSpec()
+                .withNewStatus().withFailed(1).addNewCondition().withType("Failed").withStatus("True").endCondition().endStatus().build();
+        var store = new JobCopies();
+        store.put(store.getKey(job), job);
+        Job kept = store.get("ml/x-trainer");
+        assertNull(kept.getSpec().getTemplate(), "the pod template is never read back");
+        assertNoManagedFields(kept);
+        assertTrue(kept.getSpec().getSuspend(), "the suspension is matched");
+        assertEquals("Failed", kept.getStatus().getConditions().get(0).getType());
+        assertEquals("x", kept.getMetadata().getLabels().get("orca.dev/experiment"));
+    }
+
+    @Test
+    void identitiesAreKeptAsTheirMetadataAlone() {
+        Role role = new RoleBuilder().withNewMetadata().withName("x-trainer").withNamespace("ml").withUid("u1")
+                .withManagedFields(new ManagedFieldsEntryBuilder().withManager("orcaexperiment").build())
+                .addNewOwnerReference().withUid("experiment-uid").withKind("OrcaExperiment").withName("x").endOwnerReference().endMetadata()
+                .addNewRule().withApiGroups("").withResources("configmaps").withResourceNames("x-progress").withVerbs("get", "update").endRule()
+                .build();
+        var store = new MetadataCopies.Roles();
+        store.put(store.getKey(role), role);
+        Role kept = store.get("ml/x-trainer");
+        assertEquals(List.of(), kept.getRules(), "rules are never read back");
+        assertNoManagedFields(kept);
+        assertEquals("experiment-uid", kept.getMetadata().getOwnerReferences().get(0).getUid(), "ownership is read (Confinement, RunOnlyObjects)");
+        assertEquals("Role", kept.getKind(), "a kept copy can still be deleted by kind and name");
+        assertEquals("rbac.authorization.k8s.io/v1", kept.getApiVersion());
     }
 }

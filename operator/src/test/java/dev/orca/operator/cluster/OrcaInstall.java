@@ -19,7 +19,7 @@ public final class OrcaInstall {
     public static final String OPERATOR_NAMESPACE = "orca-system";
     public static final String OPERATOR_ACCOUNT = "orca-operator";
 
-    /** Applies the CRD and the operator's identity and permissions; returns the install YAML's objects. */
+    /** Applies the CRD, the operator's identity and permissions and its lease's FlowSchema; returns the install YAML's objects. */
     public static List<HasMetadata> applyCrdAndRbac(RealCluster cluster) {
         Path repo = cluster.repository();
         cluster.kubectl("apply", "--server-side", "-f", repo.resolve("crds/orcaexperiments.orca.dev-v1.yml").toString());
@@ -32,7 +32,8 @@ public final class OrcaInstall {
             throw new UncheckedIOException(e);
         }
         for (HasMetadata object : install) {
-            if (Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding").contains(object.getKind())) {
+            // The FlowSchema too: how the API server ranks the leader's lease renewals is part of running the operator.
+            if (Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "FlowSchema").contains(object.getKind())) {
                 cluster.admin().resource(object).serverSideApply();
             }
         }

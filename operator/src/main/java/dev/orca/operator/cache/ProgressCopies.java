@@ -1,0 +1,14 @@
+package dev.orca.operator.cache;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * The progress ConfigMaps' informer: their data is what the trainers report and is read, their managedFields (the
+ * trainers' and the operator's bookkeeping) are not; they are created once and never compared ({@code PerWriter}).
+ */
+public class ProgressCopies extends ReadOnlyCopies<ConfigMap> {
+    public ProgressCopies() {
+        super(ConfigMap.class, UnaryOperator.identity());
+    }
+}
