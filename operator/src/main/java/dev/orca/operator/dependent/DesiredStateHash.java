@@ -16,9 +16,9 @@ import java.util.Objects;
  * by the server-side-apply matcher, which needs each cached object's managedFields and content. With this the
  * informer may keep metadata alone ({@code cache.MetadataCopies}): at ten thousand experiments the spec ConfigMaps
  * (the experiment's YAML, again in managedFields) and NetworkPolicies were a large share of the operator's heap.
- * An object changed by someone else behind the operator's back keeps its annotation and is not put back, as an object
- * the SSA matcher sees unchanged in the operator's own fields would not be either; a change of what the operator
- * wants changes the hash and is applied.
+ * What this gives up: an edit by someone else that keeps the annotation is not put back, where the SSA matcher would
+ * have seen a change to a field the operator owns. A change of what the operator wants changes the hash and is applied,
+ * and an object without the annotation (or with another hash) is applied again.
  */
 final class DesiredStateHash {
     static final String ANNOTATION = "orca.dev/desired-state-hash";

@@ -18,10 +18,17 @@ final class HeapHistogram {
     }
 
     static HeapHistogram of(long pid) throws IOException {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid),
-                "GC.class_histogram").redirectErrorStream(true).start();
-        return new HeapHistogram(new String(jcmd.getInputStream().readAllBytes()).lines()
+        return new HeapHistogram(jcmd(pid, "GC.class_histogram").stream()
                 .filter(l -> l.matches("\\s*\\d+:.*|Total.*")).map(String::strip).toList());
+    }
+
+    /** The output lines of {@code jcmd <pid> <command...>} (this JVM's own jcmd). */
+    static List<String> jcmd(long pid, String... command) throws IOException {
+        List<String> args = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid)));
+        args.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(args).redirectErrorStream(true).start();
+        return new String(jcmd.getInputStream().readAllBytes()).lines().toList();
     }
 
     /** Total live bytes (the histogram's last line). */

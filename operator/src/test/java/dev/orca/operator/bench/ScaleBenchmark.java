@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Not a test: {@code bench/run operator-scale [experiments=1000] [parallel clients=8]}. Starts a real control plane ({@code e2e/cluster}:
@@ -51,19 +50,6 @@ public final class ScaleBenchmark {
             try (PackagedOperator operator = OrcaInstall.startOperator(cluster, install, target.resolve("bench-operator.log"))) {
                 awaitReady(operator);
                 long pid = operator.pid();
-                AtomicLong peak = new AtomicLong();
-                Thread sampler = new Thread(() -> {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        peak.set(Math.max(peak.get(), hwmKiB(pid)));
-                        try {
-                            Thread.sleep(200);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                });
-                sampler.setDaemon(true);
-                sampler.start();
                 long idle = hwmKiB(pid);
                 long idleHeap = HeapHistogram.of(pid).totalBytes();
                 Map<String, Double> cpuAtStart = cpu(target.resolve("scale-cluster/pids"), pid);
@@ -101,22 +87,18 @@ public final class ScaleBenchmark {
                     }
                 }
                 double settled = (System.nanoTime() - start) / 1e9;
-                sampler.interrupt();
                 long pods = client.pods().inNamespace("scale").list().getItems().size();
                 System.out.printf("operator-scale (real kube-apiserver, server-side apply, JVM: %s; %d clients applying): %d experiments applied in %.1f s;"
                         + " all %d Jobs and %d statuses after %.1f s (%.1f ms each); %d Pods made by the Job controller%n",
                         operator.jvmOptions(), parallel, n, applied, jobs, withStatus, settled, 1000 * settled / n, pods);
                 // Settled: the operator's backlog (status rechecks, confinement looks) worked off, as a cluster sees it
-                // after a burst. The kernel's high-water mark (VmHWM) covers that backlog too.
+                // after a burst. VmHWM is the kernel's own high-water mark, so one read afterwards covers the whole run.
                 double quietAfter = awaitQuiet(pid, Duration.ofMinutes(5));
-                peak.set(Math.max(peak.get(), hwmKiB(pid)));
                 System.out.printf("operator peak RSS (VmHWM): %.0f MiB (idle after start: %.0f MiB); log: target/bench-operator.log%n",
-                        peak.get() / 1024.0, idle / 1024.0);
+                        hwmKiB(pid) / 1024.0, idle / 1024.0);
                 if (System.getProperty("orca.operatorJvmArgs", "").contains("NativeMemoryTracking")) {
                     // Where the memory goes, by the JVM's own account (heap, metaspace, code, threads, GC, Netty's direct buffers).
-                    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                            Long.toString(pid), "VM.native_memory", "summary", "scale=MB").redirectErrorStream(true).start();
-                    new String(jcmd.getInputStream().readAllBytes()).lines()
+                    HeapHistogram.jcmd(pid, "VM.native_memory", "summary", "scale=MB").stream()
                             .filter(l -> l.contains("committed=") && (l.startsWith("Total") || l.startsWith("-")))
                             .forEach(l -> System.out.println("  " + l.strip()));
                 }

@@ -31,7 +31,7 @@ class ReadOnlyCopiesTest {
         Pod pod = new PodBuilder().withNewMetadata().withName("p").withNamespace("ml").withResourceVersion("1").endMetadata()
                 .withNewStatus().withPhase("Pending").endStatus().build();
         var store = new PodCopies();
-        org.junit.jupiter.api.Assertions.assertNull(store.put(store.getKey(pod), pod));
+        assertNull(store.put(store.getKey(pod), pod));
         store.get("ml/p").getStatus().setPhase("Changed by a caller");
         assertEquals("Pending", store.get("ml/p").getStatus().getPhase(), "a caller cannot change the cache");
         Pod next = new PodBuilder(pod).editMetadata().withResourceVersion("2").endMetadata().editStatus().withPhase("Running").endStatus().build();
