@@ -109,4 +109,43 @@ class ReadOnlyCopiesTest {
         assertEquals("Role", kept.getKind(), "a kept copy can still be deleted by kind and name");
         assertEquals("rbac.authorization.k8s.io/v1", kept.getApiVersion());
     }
+
+    private static Role binding(String experiment, String uid) {
+        return new RoleBuilder().withNewMetadata().withName(experiment + "-trainer").withNamespace("team-vision").withUid(uid)
+                .withResourceVersion(String.valueOf(uid.hashCode() & 0xffff)).withCreationTimestamp("2026-12-05T22:10:0" + (uid.length() % 10) + "Z")
+                .withLabels(Map.of("app.kubernetes.io/managed-by", "orca-operator", "orca.dev/experiment", experiment, "orca.dev/role", "trainer"))
+                .addNewOwnerReference().withApiVersion("orca.dev/v1alpha1").withKind("OrcaExperiment").withName(experiment)
+                .withUid(uid + "-owner").withController(true).withBlockOwnerDeletion(true).endOwnerReference().endMetadata().build();
+    }
+
+    @Test
+    void siblingsCostAFractionOfTheirJsonAndEveryEntryReadsBackAfterTheFirstIsGone() {
+        var store = new MetadataCopies.Roles();
+        store.put("team-vision/exp-0-trainer", binding("exp-0", "5f0c3a9e-1d2b-4c8e-9a7f-0b1c2d3e4f50"));
+        Role sibling = binding("exp-4711", "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d");
+        int json = new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asJson(sibling).length();
+        store.put("team-vision/exp-4711-trainer", sibling);
+        int kept = store.storedBytes("team-vision/exp-4711-trainer");
+        assertTrue(kept * 5 < json, "a sibling is kept in " + kept + " bytes, its JSON has " + json);
+        store.remove("team-vision/exp-0-trainer");
+        Role read = store.get("team-vision/exp-4711-trainer");
+        assertEquals("a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d-owner", read.getMetadata().getOwnerReferences().get(0).getUid());
+        assertEquals("exp-4711", read.getMetadata().getLabels().get("orca.dev/experiment"));
+    }
+
+    @Test
+    void objectsUnlikeTheFirstStillReadBackWhole() {
+        var experiments = new ExperimentCopies();
+        OrcaExperiment tiny = new OrcaExperiment();
+        tiny.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("tiny").withNamespace("other-team").build());
+        experiments.put("other-team/tiny", tiny);
+        OrcaExperiment e;
+        try (var client = new KubernetesClientBuilder().build()) {
+            e = TestExperiments.valid(client, "other-team", "a-much-longer-experiment-name-than-the-first");
+        }
+        experiments.put(experiments.getKey(e), e);
+        var json = new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+        assertEquals(json.asJson(e.getSpec()), json.asJson(experiments.get("other-team/a-much-longer-experiment-name-than-the-first").getSpec()));
+        assertEquals("tiny", experiments.get("other-team/tiny").getMetadata().getName());
+    }
 }
