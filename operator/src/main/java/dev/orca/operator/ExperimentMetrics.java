@@ -5,7 +5,7 @@ import dev.orca.crd.OrcaExperimentStatus.Phase;
 import dev.orca.crd.OrcaExperimentStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.Map;
@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * Prometheus metrics at /q/metrics: gauges of experiments per phase ({@code orca_experiments}) and, per experiment, the
- * current alignment distance ({@code orca_experiment_otdd}) and task metric ({@code orca_experiment_metric}); counters
+ * current alignment distance ({@code orca_experiment_otdd}) and task metric ({@code orca_experiment_metric}; both in
+ * {@link ExperimentGauges}); counters
  * and histograms of outcomes and of the seconds spent in each phase ({@link #transition}). The chart's Grafana dashboard
  * (charts/orca-operator/dashboards/orca.json) reads these names; e2e/observe checks every panel against a real Prometheus.
  */
@@ -23,20 +24,23 @@ import java.util.stream.Collectors;
 public class ExperimentMetrics {
     private final MeterRegistry registry;
     private final Map<String, Phase> phases = new ConcurrentHashMap<>();
-    private final Map<String, Values> values = new ConcurrentHashMap<>();
+    private final ExperimentGauges gauges = new ExperimentGauges();
     /** When this process saw each experiment enter its current phase (unknown after a restart, then not measured). */
     private final Map<String, java.time.Instant> phaseSince = new ConcurrentHashMap<>();
 
-    /** What the per-experiment gauges read. */
-    private static final class Values {
-        volatile double otdd = Double.NaN;
-        volatile double metric = Double.NaN;
-        Gauge otddGauge;
-        Gauge metricGauge;
+    /** Without Prometheus (unit tests): the per-experiment gauges are kept but published nowhere. */
+    public ExperimentMetrics(MeterRegistry registry) {
+        this(registry, java.util.Optional.empty());
     }
 
-    public ExperimentMetrics(MeterRegistry registry) {
+    @jakarta.inject.Inject
+    public ExperimentMetrics(MeterRegistry registry, jakarta.enterprise.inject.Instance<PrometheusMeterRegistry> prometheus) {
+        this(registry, prometheus.isResolvable() ? java.util.Optional.of(prometheus.get()) : java.util.Optional.empty());
+    }
+
+    ExperimentMetrics(MeterRegistry registry, java.util.Optional<PrometheusMeterRegistry> prometheus) {
         this.registry = registry;
+        prometheus.ifPresent(p -> p.getPrometheusRegistry().register(gauges));
         for (Phase phase : Phase.values()) {
             Gauge.builder("orca.experiments", phases, m -> m.values().stream().filter(p -> p == phase).count())
                     .description("OrcaExperiments by phase").tag("phase", phase.name()).register(registry);
@@ -50,17 +54,14 @@ public class ExperimentMetrics {
     public void record(OrcaExperiment experiment, OrcaExperimentStatus status) {
         String key = key(experiment);
         phases.put(key, status.phase);
-        Values v = values.computeIfAbsent(key, k -> {
-            Values created = new Values();
-            Tags tags = Tags.of("namespace", experiment.getMetadata().getNamespace(), "name", experiment.getMetadata().getName());
-            created.otddGauge = Gauge.builder("orca.experiment.otdd", created, x -> x.otdd)
-                    .description("Current alignment distance of the experiment").tags(tags).register(registry);
-            created.metricGauge = Gauge.builder("orca.experiment.metric", created, x -> x.metric)
-                    .description("Latest task metric of the experiment (lower is better)").tags(tags).register(registry);
-            return created;
-        });
-        v.otdd = status.otdd != null && status.otdd.current != null ? status.otdd.current : Double.NaN;
-        v.metric = status.metric != null && status.metric.value != null ? status.metric.value : Double.NaN;
+        gauges.set(key, experiment.getMetadata().getNamespace(), experiment.getMetadata().getName(),
+                status.otdd != null && status.otdd.current != null ? status.otdd.current : Double.NaN,
+                status.metric != null && status.metric.value != null ? status.metric.value : Double.NaN);
+    }
+
+    /** The per-experiment gauges, as Prometheus collects them. */
+    ExperimentGauges gauges() {
+        return gauges;
     }
 
     /** Seconds an experiment ran, as histogram buckets: a minute to a day. */
@@ -146,14 +147,7 @@ public class ExperimentMetrics {
         Set<String> keys = existing.stream().map(ExperimentMetrics::key).collect(Collectors.toSet());
         phases.keySet().retainAll(keys);
         phaseSince.keySet().retainAll(keys);
-        values.entrySet().removeIf(e -> {
-            if (keys.contains(e.getKey())) {
-                return false;
-            }
-            registry.remove(e.getValue().otddGauge);
-            registry.remove(e.getValue().metricGauge);
-            return true;
-        });
+        gauges.retainOnly(keys);
     }
 
     private static String key(OrcaExperiment e) {

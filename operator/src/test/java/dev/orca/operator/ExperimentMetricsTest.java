@@ -1,6 +1,7 @@
 package dev.orca.operator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentStatus;
@@ -26,8 +27,41 @@ class ExperimentMetricsTest {
         return s;
     }
 
-    private static long otddGauges(SimpleMeterRegistry registry) {
-        return registry.find("orca.experiment.otdd").gauges().size();
+    private static long otddGauges(ExperimentMetrics metrics) {
+        return metrics.gauges().collect().stream().filter(f -> f.name.equals(ExperimentGauges.OTDD)).mapToLong(f -> f.samples.size()).sum();
+    }
+
+    private static double sample(ExperimentMetrics metrics, String family, String name) {
+        return metrics.gauges().collect().stream().filter(f -> f.name.equals(family)).flatMap(f -> f.samples.stream())
+                .filter(s -> s.labelValues.equals(List.of(name, "ml"))).findFirst().orElseThrow().value;
+    }
+
+    /** Prometheus reads each experiment's current values; an experiment without them yet shows NaN, not zero. */
+    @Test
+    void eachExperimentsValuesAreWhatAScrapeReads() {
+        var metrics = new ExperimentMetrics(new SimpleMeterRegistry());
+        OrcaExperiment e = experiment("scraped");
+        metrics.record(e, in(OrcaExperimentStatus.Phase.Pending));
+        assertTrue(Double.isNaN(sample(metrics, ExperimentGauges.OTDD, "scraped")));
+        metrics.record(e, aligning(3.5));
+        assertEquals(3.5, sample(metrics, ExperimentGauges.OTDD, "scraped"));
+        OrcaExperimentStatus evaluated = aligning(2.0);
+        evaluated.metric = new OrcaExperimentStatus.MetricValue();
+        evaluated.metric.value = 0.125;
+        metrics.record(e, evaluated);
+        assertEquals(2.0, sample(metrics, ExperimentGauges.OTDD, "scraped"));
+        assertEquals(0.125, sample(metrics, ExperimentGauges.METRIC, "scraped"));
+    }
+
+    /** Registered on a real Prometheus registry, the gauges come out in its text format under the dashboard's names. */
+    @Test
+    void thePrometheusRegistryPublishesThemUnderTheDashboardsNames() {
+        var prometheus = new io.micrometer.prometheus.PrometheusMeterRegistry(io.micrometer.prometheus.PrometheusConfig.DEFAULT);
+        var metrics = new ExperimentMetrics(prometheus, java.util.Optional.of(prometheus));
+        metrics.record(experiment("published"), aligning(1.5));
+        String text = prometheus.scrape();
+        assertTrue(text.contains("orca_experiment_otdd{name=\"published\",namespace=\"ml\",} 1.5"), text);
+        assertTrue(text.contains("orca_experiment_metric{name=\"published\",namespace=\"ml\",} NaN"), text);
     }
 
     /** A deleted experiment's gauges go at the next look for deleted ones, which comes at most every 30 s. */
@@ -39,16 +73,16 @@ class ExperimentMetricsTest {
         OrcaExperiment deleted = experiment("deleted");
         metrics.record(kept, aligning(3.0));
         metrics.record(deleted, aligning(4.0));
-        assertEquals(2, otddGauges(registry));
+        assertEquals(2, otddGauges(metrics));
 
         long t0 = 100 * SECOND;
         metrics.retainOnlyEvery(() -> List.of(kept), t0);
-        assertEquals(1, otddGauges(registry), "the first look runs at once");
+        assertEquals(1, otddGauges(metrics), "the first look runs at once");
         metrics.record(deleted, aligning(4.0));
         metrics.retainOnlyEvery(() -> { throw new AssertionError("listed within the interval"); }, t0 + 29 * SECOND);
-        assertEquals(2, otddGauges(registry), "within 30 s nothing is listed");
+        assertEquals(2, otddGauges(metrics), "within 30 s nothing is listed");
         metrics.retainOnlyEvery(() -> List.of(kept), t0 + 30 * SECOND);
-        assertEquals(1, otddGauges(registry));
+        assertEquals(1, otddGauges(metrics));
         assertEquals(1.0, registry.find("orca.experiments").tag("phase", "Aligning").gauge().value());
     }
 
