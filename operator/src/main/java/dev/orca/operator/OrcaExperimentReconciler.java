@@ -57,7 +57,7 @@ import java.util.stream.Collectors;
  * selection or a search, {@link ExperimentPlanner} first decides, from the last status and what the candidate and
  * trial Jobs reported, which of those Jobs run now and whether the experiment's own Job may start. A finished
  * experiment is left alone, so a Job removed by its TTL is not run again, and gives back what only a running one needs
- * ({@link dev.orca.operator.dependent.RunOnlyObjects}). Only this class writes the status.
+ * ({@link dev.orca.operator.dependent.RunOnlyObjects}). Only this class decides the status ({@link StatusWriter} writes it).
  */
 @ControllerConfiguration(name = OrcaExperimentReconciler.NAME,
         informer = @io.javaoperatorsdk.operator.api.config.informer.Informer(itemStore = dev.orca.operator.cache.ExperimentCopies.class))
@@ -171,7 +171,11 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
         metrics.transition(experiment, previous, next, clock.instant());
         events.searchProgress(experiment, previous, next);
         experiment.setStatus(next);
-        return UpdateControl.patchStatus(experiment).rescheduleAfter(earliest(recheck, STATUS_WRITE_RECHECK));
+        Duration after = earliest(recheck, STATUS_WRITE_RECHECK);
+        if (StatusWriter.write(experiment, context)) {
+            return UpdateControl.<OrcaExperiment>noUpdate().rescheduleAfter(after);
+        }
+        return UpdateControl.patchStatus(experiment).rescheduleAfter(after);
     }
 
     private static Duration earliest(Duration a, Duration b) {

@@ -12,10 +12,14 @@ public class ExperimentCopies extends ReadOnlyCopies<OrcaExperiment> {
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
     public ExperimentCopies() {
-        super(OrcaExperiment.class, experiment -> {
-            Map<String, String> annotations = experiment.getMetadata().getAnnotations();
-            if (annotations != null) annotations.remove(LAST_APPLIED);
-            return experiment;
-        });
+        super(OrcaExperiment.class, ExperimentCopies::pruned);
+    }
+
+    /** The experiment as this store keeps it (changed in place): what the operator's own status write leaves cached too. */
+    public static OrcaExperiment pruned(OrcaExperiment experiment) {
+        experiment.getMetadata().setManagedFields(null);
+        Map<String, String> annotations = experiment.getMetadata().getAnnotations();
+        if (annotations != null) annotations.remove(LAST_APPLIED);
+        return experiment;
     }
 }

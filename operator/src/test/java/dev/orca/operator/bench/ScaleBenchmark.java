@@ -20,8 +20,9 @@ import java.util.Map;
 /**
  * Not a test: {@code bench/run operator-scale [experiments=1000] [parallel clients=8]}. Starts a real control plane ({@code e2e/cluster}:
  * etcd, kube-apiserver, kube-controller-manager), installs Orca as a user would (committed CRD, the chart's RBAC), runs
- * the packaged operator (prod: server-side apply on) as its ServiceAccount, applies N experiments and reports the
- * time until every one has its Job and a status, and the operator process's peak RSS (VmHWM). The Job controller
+ * the packaged operator (prod: server-side apply on) as its ServiceAccount in the chart's two replicas
+ * ({@link LeaderFailover}: the leader is deleted once half the statuses are written), applies N experiments and reports
+ * the time until every one has its Job and a status, the failover, and the operators' peak RSS (VmHWM). The Job controller
  * makes a Pod per Job meanwhile (Pending: no nodes), as on a cluster.
  */
 public final class ScaleBenchmark {
@@ -47,12 +48,14 @@ public final class ScaleBenchmark {
             var install = OrcaInstall.applyCrdAndRbac(cluster);
             client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("scale")
                     .endMetadata().build()).serverSideApply();
-            try (PackagedOperator operator = OrcaInstall.startOperator(cluster, install, target.resolve("bench-operator.log"))) {
-                awaitReady(operator);
+            try (LeaderFailover replicas = new LeaderFailover(cluster, install, target)) {
+                for (PackagedOperator replica : replicas.replicas()) awaitReady(replica);
+                PackagedOperator operator = replicas.leader();
                 long pid = operator.pid();
                 long idle = hwmKiB(pid);
                 long idleHeap = HeapHistogram.of(pid).totalBytes();
-                Map<String, Double> cpuAtStart = cpu(target.resolve("scale-cluster/pids"), pid);
+                Path pids = target.resolve("scale-cluster/pids");
+                Map<String, Double> cpuAtStart = cpu(pids, replicas);
 
                 long start = System.nanoTime();
                 // Applied by `parallel` clients at once, as a GitOps tool syncs a directory (1: kubectl apply -f, one by one).
@@ -80,13 +83,17 @@ public final class ScaleBenchmark {
                         if (jobs == n && withStatus == n) {
                             break;
                         }
+                        replicas.observe(withStatus, n);
+                        operator = replicas.leading();
                         if (!operator.alive()) {
-                            throw new IllegalStateException("the operator exited; see target/bench-operator.log");
+                            throw new IllegalStateException("the leading operator exited; see target/bench-orca-operator-*.log");
                         }
                         Thread.sleep(100);
                     }
                 }
                 double settled = (System.nanoTime() - start) / 1e9;
+                operator = replicas.leader();
+                pid = operator.pid();
                 long pods = client.pods().inNamespace("scale").list().getItems().size();
                 System.out.printf("operator-scale (real kube-apiserver, server-side apply, JVM: %s; %d clients applying): %d experiments applied in %.1f s;"
                         + " all %d Jobs and %d statuses after %.1f s (%.1f ms each); %d Pods made by the Job controller%n",
@@ -94,8 +101,10 @@ public final class ScaleBenchmark {
                 // Settled: the operator's backlog (status rechecks, confinement looks) worked off, as a cluster sees it
                 // after a burst. VmHWM is the kernel's own high-water mark, so one read afterwards covers the whole run.
                 double quietAfter = awaitQuiet(pid, Duration.ofMinutes(5));
-                System.out.printf("operator peak RSS (VmHWM): %.0f MiB (idle after start: %.0f MiB); log: target/bench-operator.log%n",
-                        hwmKiB(pid) / 1024.0, idle / 1024.0);
+                long peakKiB = Math.max(hwmKiB(pid), replicas.peakKiBOfDeleted());
+                System.out.printf("operator peak RSS (VmHWM, the higher of the two leaders'): %.0f MiB (idle after start: %.0f MiB);"
+                        + " logs: target/bench-orca-operator-{0,1}.log%n", peakKiB / 1024.0, idle / 1024.0);
+                System.out.println("failover: " + replicas.summary());
                 if (System.getProperty("orca.operatorJvmArgs", "").contains("NativeMemoryTracking")) {
                     // Where the memory goes, by the JVM's own account (heap, metaspace, code, threads, GC, Netty's direct buffers).
                     HeapHistogram.jcmd(pid, "VM.native_memory", "summary", "scale=MB").stream()
@@ -111,8 +120,10 @@ public final class ScaleBenchmark {
                 heap.print(Integer.getInteger("orca.histogramRows", 8), System.getProperty("orca.histogramFocus"));
                 System.out.println("API requests by verb and resource (kube-apiserver's apiserver_request_total, top 12): "
                         + requestCounts(client));
-                System.out.println("CPU seconds during the run: " + cpuSeconds(target.resolve("scale-cluster/pids"), pid, cpuAtStart));
-                if (jobs != n || withStatus != n) {
+                System.out.println("CPU seconds during the run: " + cpuSeconds(pids, replicas, cpuAtStart));
+                System.out.printf("operator-scale: %d experiments in %.1f s, peak RSS %.0f MiB, failover %.1f s%n",
+                        n, settled, peakKiB / 1024.0, replicas.failoverSeconds());
+                if (jobs != n || withStatus != n || !replicas.happened() || Double.isNaN(replicas.failoverSeconds())) {
                     exit = 1;
                 }
             }
@@ -141,26 +152,26 @@ public final class ScaleBenchmark {
                 .map(e -> e.getKey() + " " + e.getValue().longValue()).collect(java.util.stream.Collectors.joining(", "));
     }
 
-    /** user + system CPU seconds of the control-plane processes and the operator since {@code before}. */
-    private static String cpuSeconds(Path pidsFile, long operatorPid, Map<String, Double> before) throws IOException {
-        Map<String, Double> now = cpu(pidsFile, operatorPid);
+    /** user + system CPU seconds of the control-plane processes and the operator replicas since {@code before}. */
+    private static String cpuSeconds(Path pidsFile, LeaderFailover replicas, Map<String, Double> before) throws IOException {
+        Map<String, Double> now = cpu(pidsFile, replicas);
         StringBuilder out = new StringBuilder();
         now.forEach((name, seconds) -> out.append(String.format("%s %.1f  ", name, seconds - before.getOrDefault(name, 0.0))));
         return out.toString().strip();
     }
 
-    private static Map<String, Double> cpu(Path pidsFile, long operatorPid) throws IOException {
+    private static Map<String, Double> cpu(Path pidsFile, LeaderFailover replicas) throws IOException {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
         for (String line : Files.readAllLines(pidsFile)) {
             String[] pidAndName = line.trim().split("\\s+");
             out.put(pidAndName[1], cpuOf(Long.parseLong(pidAndName[0])));
         }
-        out.put("operator", cpuOf(operatorPid));
+        out.putAll(replicas.cpuSeconds());
         out.put("benchmark", cpuOf(ProcessHandle.current().pid()));
         return out;
     }
 
-    private static double cpuOf(long pid) {
+    static double cpuOf(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -183,7 +194,7 @@ public final class ScaleBenchmark {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("operator not ready; see target/bench-operator.log");
+        throw new IllegalStateException("operator not ready; see target/bench-orca-operator-*.log");
     }
 
     /**
@@ -206,7 +217,7 @@ public final class ScaleBenchmark {
         return statusKiB(pid, "VmRSS:");
     }
 
-    private static long hwmKiB(long pid) {
+    static long hwmKiB(long pid) {
         return statusKiB(pid, "VmHWM:");
     }
 

@@ -1,0 +1,122 @@
+package dev.orca.operator.bench;
+
+import dev.orca.operator.cluster.OrcaInstall;
+import dev.orca.operator.cluster.PackagedOperator;
+import dev.orca.operator.cluster.RealCluster;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The chart's two operator replicas for {@link ScaleBenchmark}: both started as the Deployment's pods would be (each
+ * with its own pod name, which the SDK takes as its identity on the Lease), one leading. Mid-run the leader is deleted
+ * as a pod is (SIGTERM, then a kill after the grace period) and the time until the other replica writes the next
+ * status is measured: the failover a user sees.
+ */
+final class LeaderFailover implements AutoCloseable {
+    /** The install's Deployment sets these; the Lease is named after it, in the release namespace. */
+    private static final String LEASE = "orca-operator";
+    private static final String LEASE_NAMESPACE = "orca-system";
+
+    private final KubernetesClient admin;
+    private final Map<String, PackagedOperator> replicas = new java.util.LinkedHashMap<>();
+    private String deleted;
+    private long deletedAtNanos;
+    private long statusesAtDeletion = -1;
+    private double failoverSeconds = Double.NaN;
+    private double leaseSeconds = Double.NaN;
+    private long peakKiBOfDeleted;
+    private double cpuSecondsOfDeleted;
+    private PackagedOperator leading;
+
+    LeaderFailover(RealCluster cluster, List<HasMetadata> install, Path logDir) {
+        this.admin = cluster.admin();
+        for (String pod : List.of("orca-operator-0", "orca-operator-1")) {
+            replicas.put(pod, OrcaInstall.startOperator(cluster, install, logDir.resolve("bench-" + pod + ".log"), Map.of("HOSTNAME", pod)));
+        }
+    }
+
+    Iterable<PackagedOperator> replicas() {
+        return replicas.values();
+    }
+
+    /** The replica named on the Lease, once one is (waits up to two minutes). */
+    PackagedOperator leader() throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < until) {
+            String holder = holder();
+            if (holder != null && !holder.equals(deleted) && replicas.containsKey(holder) && replicas.get(holder).alive()) {
+                leading = replicas.get(holder);
+                return leading;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("no replica holds the Lease " + LEASE_NAMESPACE + "/" + LEASE);
+    }
+
+    /** The replica that leads or is to lead: the first leader, then, from its deletion, the other. */
+    PackagedOperator leading() {
+        return leading;
+    }
+
+    private String holder() {
+        Lease lease = admin.leases().inNamespace(LEASE_NAMESPACE).withName(LEASE).get();
+        return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+    }
+
+    /** Deletes the leader once half the statuses are written (once); then records when the next status appears. */
+    void observe(long statuses, long total) throws InterruptedException {
+        if (deleted == null && statuses >= total / 2 && statuses < total) {
+            PackagedOperator leader = leader();
+            deleted = replicas.entrySet().stream().filter(e -> e.getValue() == leader).findFirst().orElseThrow().getKey();
+            peakKiBOfDeleted = ScaleBenchmark.hwmKiB(leader.pid());
+            cpuSecondsOfDeleted = ScaleBenchmark.cpuOf(leader.pid());
+            statusesAtDeletion = statuses;
+            deletedAtNanos = System.nanoTime();
+            leader.close();
+            leading = replicas.values().stream().filter(r -> r != leader).findFirst().orElseThrow();
+        } else if (deleted != null) {
+            long since = System.nanoTime() - deletedAtNanos;
+            if (Double.isNaN(leaseSeconds)) {
+                String holder = holder();
+                if (holder != null && !holder.equals(deleted)) leaseSeconds = since / 1e9;
+            }
+            if (Double.isNaN(failoverSeconds) && statuses > statusesAtDeletion) failoverSeconds = since / 1e9;
+        }
+    }
+
+    boolean happened() {
+        return deleted != null;
+    }
+
+    double failoverSeconds() {
+        return failoverSeconds;
+    }
+
+    String summary() {
+        return deleted == null ? "no failover: the run ended before half its statuses"
+                : String.format("deleted the leader %s at %d statuses; the Lease changed hands after %.1f s, the next status after %.1f s",
+                        deleted, statusesAtDeletion, leaseSeconds, failoverSeconds);
+    }
+
+    /** CPU seconds of each replica so far (the deleted one's until its deletion). */
+    Map<String, Double> cpuSeconds() {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        replicas.forEach((pod, replica) -> out.put(pod, pod.equals(deleted) ? cpuSecondsOfDeleted : ScaleBenchmark.cpuOf(replica.pid())));
+        return out;
+    }
+
+    /** The deleted leader's peak resident size (read just before its deletion), in KiB. */
+    long peakKiBOfDeleted() {
+        return peakKiBOfDeleted;
+    }
+
+    @Override
+    public void close() {
+        replicas.values().forEach(PackagedOperator::close);
+    }
+}
