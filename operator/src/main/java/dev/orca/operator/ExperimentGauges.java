@@ -36,10 +36,6 @@ public final class ExperimentGauges extends Collector {
         values.keySet().retainAll(keys);
     }
 
-    int size() {
-        return values.size();
-    }
-
     @Override
     public List<MetricFamilySamples> collect() {
         GaugeMetricFamily otdd = new GaugeMetricFamily(OTDD, "Current alignment distance of the experiment", LABELS);
