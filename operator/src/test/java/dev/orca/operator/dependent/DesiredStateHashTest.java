@@ -44,4 +44,23 @@ class DesiredStateHashTest {
         assertEquals(64, hash(once).length(), "SHA-256 in hex");
         assertNotEquals(hash(once), hash(DesiredStateHash.stamp(spec("a: 2\n"), SERIALIZATION)));
     }
+
+    @Test
+    void theHashDoesNotDependOnTheOrderMapsWereBuiltIn() {
+        // Map.of's order differs from one JVM (one replica) to the next; insertion orders stand in for it here.
+        java.util.LinkedHashMap<String, String> one = new java.util.LinkedHashMap<>();
+        one.put("orca.dev/role", "spec");
+        one.put("orca.dev/experiment", "x");
+        java.util.LinkedHashMap<String, String> other = new java.util.LinkedHashMap<>();
+        other.put("orca.dev/experiment", "x");
+        other.put("orca.dev/role", "spec");
+        ConfigMap a = spec("a: 1\n");
+        a.getMetadata().setLabels(one);
+        ConfigMap b = spec("a: 1\n");
+        b.getMetadata().setLabels(other);
+        assertNotEquals(SERIALIZATION.asJson(a), SERIALIZATION.asJson(b), "the two serialize differently as built");
+        assertEquals(hash(DesiredStateHash.stamp(a, SERIALIZATION)), hash(DesiredStateHash.stamp(b, SERIALIZATION)));
+        b.getMetadata().getLabels().put("orca.dev/role", "progress");
+        assertNotEquals(hash(DesiredStateHash.stamp(a, SERIALIZATION)), hash(DesiredStateHash.stamp(b, SERIALIZATION)));
+    }
 }
