@@ -140,7 +140,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
             Map<String, ProgressReport> reports = ProgressReports.read(progress, experiment);
             ExperimentPlan plan = null;
             if (violations.isEmpty()) {
-                Map<String, Job> jobs = context.getSecondaryResourcesAsStream(Job.class)
+                Map<String, Job> jobs = ExperimentPlan.jobs(context)
                         .collect(Collectors.toMap(j -> j.getMetadata().getName(), j -> j, (a, b) -> a));
                 plan = ExperimentPlanner.plan(experiment, previous, jobs, reports, clock.instant());
                 context.managedWorkflowAndDependentResourceContext().put(ExperimentPlan.KEY, plan);

@@ -3,7 +3,6 @@ package dev.orca.operator.dependent;
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.operator.config.OperatorConfig;
 import dev.orca.operator.plan.Names;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
@@ -21,11 +20,6 @@ public final class Confinement {
             return true;
         }
         return context.getSecondaryResources(NetworkPolicy.class).stream()
-                .anyMatch(p -> Names.trainer(experiment).equals(p.getMetadata().getName()) && ownedBy(p, experiment));
-    }
-
-    static boolean ownedBy(HasMetadata object, OrcaExperiment experiment) {
-        return object.getMetadata().getOwnerReferences().stream()
-                .anyMatch(r -> experiment.getMetadata().getUid() != null && experiment.getMetadata().getUid().equals(r.getUid()));
+                .anyMatch(p -> Names.trainer(experiment).equals(p.getMetadata().getName()) && Names.ownedBy(p, experiment));
     }
 }

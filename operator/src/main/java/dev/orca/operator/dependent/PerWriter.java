@@ -14,6 +14,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 
 /**
  * One object of a kind per {@link ProgressWriter} of the experiment. Writers only ever join (trials start, none
@@ -84,5 +86,16 @@ abstract class PerWriter<R extends HasMetadata> extends KubernetesDependentResou
         Map<String, String> labels = new LinkedHashMap<>(Names.labels(experiment, role));
         labels.put(ProgressWriter.LABEL, writer.id());
         return labels;
+    }
+
+    @Override
+    protected InformerEventSourceConfiguration.Builder<R> informerConfigurationBuilder(
+            EventSourceContext<OrcaExperiment> context) {
+        return NamedSecondaries.byName(super.informerConfigurationBuilder(context), this::names);
+    }
+
+    /** Where the experiment's objects of this kind are looked for: those of every writer it has or may have. */
+    java.util.stream.Stream<String> names(OrcaExperiment experiment) {
+        return ProgressWriter.known(experiment).stream().map(this::name);
     }
 }

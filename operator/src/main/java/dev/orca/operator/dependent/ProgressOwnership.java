@@ -1,6 +1,7 @@
 package dev.orca.operator.dependent;
 
 import dev.orca.crd.OrcaExperiment;
+import dev.orca.operator.plan.Names;
 import dev.orca.operator.plan.ExperimentPlan;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,7 +24,7 @@ public final class ProgressOwnership {
     static List<ConfigMap> stripped(OrcaExperiment experiment, Collection<ConfigMap> progress, Set<String> writersConfigMaps) {
         return progress.stream()
                 .filter(c -> experiment.getMetadata().getNamespace().equals(c.getMetadata().getNamespace())
-                        && writersConfigMaps.contains(c.getMetadata().getName()) && !Confinement.ownedBy(c, experiment))
+                        && writersConfigMaps.contains(c.getMetadata().getName()) && !Names.ownedBy(c, experiment))
                 .toList();
     }
 

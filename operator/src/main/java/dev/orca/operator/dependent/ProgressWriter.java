@@ -76,6 +76,21 @@ public record ProgressWriter(String id, String identity, String configMap, Strin
     }
 
     /**
+     * Where the operator looks for the experiment's writers' objects ({@link NamedSecondaries}): every writer it can have,
+     * and every trial its status records, should a spec change have lowered the budget below trials already started.
+     */
+    static List<ProgressWriter> known(OrcaExperiment e) {
+        List<ProgressWriter> out = possible(e);
+        if (e.getStatus() != null && e.getStatus().search != null && e.getStatus().search.trials != null) {
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            out.forEach(w -> ids.add(w.id()));
+            e.getStatus().search.trials.stream().filter(t -> t.id != null).map(t -> trial(e, t.id))
+                    .filter(w -> ids.add(w.id())).forEach(out::add);
+        }
+        return out;
+    }
+
+    /**
      * The writers whose objects exist now: the experiment's run, every trial the search has started (the plan's table
      * grows, never shrinks, so objects are created as trials start and kept with their Jobs), every candidate, every
      * comparison run (they all start at once).

@@ -47,7 +47,7 @@ public final class RunOnlyObjects {
         var labels = o.getMetadata().getLabels();
         return labels != null && experiment.getMetadata().getName().equals(labels.get(Names.EXPERIMENT_LABEL))
                 && experiment.getMetadata().getNamespace().equals(o.getMetadata().getNamespace())
-                && Confinement.ownedBy(o, experiment);
+                && Names.ownedBy(o, experiment);
     }
 
     /**
@@ -56,7 +56,7 @@ public final class RunOnlyObjects {
      * nothing is left, so a finished experiment's later looks cost no request.
      */
     public static int giveBack(OrcaExperiment experiment, Context<OrcaExperiment> context) {
-        boolean running = context.getSecondaryResourcesAsStream(io.fabric8.kubernetes.api.model.batch.v1.Job.class)
+        boolean running = dev.orca.operator.plan.ExperimentPlan.jobs(context)
                 .anyMatch(j -> !dev.orca.operator.plan.JobStates.complete(j) && !dev.orca.operator.plan.JobStates.failed(j));
         if (running) {
             return 0;

@@ -10,6 +10,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import java.util.stream.Stream;
 
 /**
  * The experiment's spec as the file the trainer reads: mounted, never put on a command line. Compared by its
@@ -33,5 +36,11 @@ public class SpecConfigMap extends CRUDKubernetesDependentResource<ConfigMap, Or
     @Override
     public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, OrcaExperiment primary, Context<OrcaExperiment> context) {
         return DesiredStateHash.match(actual, desired);
+    }
+
+    @Override
+    protected InformerEventSourceConfiguration.Builder<ConfigMap> informerConfigurationBuilder(
+            EventSourceContext<OrcaExperiment> context) {
+        return NamedSecondaries.byName(super.informerConfigurationBuilder(context), e -> Stream.of(Names.spec(e)));
     }
 }

@@ -16,6 +16,9 @@ import io.javaoperatorsdk.operator.processing.dependent.Updater;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import java.util.List;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import java.util.stream.Stream;
 
 /**
  * The experiment's own run: {@code orca run} on the mounted experiment file, with the body and the search
@@ -62,5 +65,22 @@ public class TrainerJob extends KubernetesDependentResource<Job, OrcaExperiment>
     @Override
     public Job update(Job actual, Job desired, OrcaExperiment primary, Context<OrcaExperiment> context) {
         return TrainerPods.updateSuspension(primary, context, actual, desired);
+    }
+
+    /**
+     * Found by name ({@link NamedSecondaries}), so ownership is checked here: a Job of that name the experiment does not
+     * own is not its run.
+     */
+    @Override
+    protected java.util.Optional<Job> selectTargetSecondaryResource(java.util.Set<Job> jobs, OrcaExperiment primary,
+                                                                   Context<OrcaExperiment> context) {
+        return super.selectTargetSecondaryResource(jobs.stream().filter(j -> Names.ownedBy(j, primary))
+                .collect(java.util.stream.Collectors.toSet()), primary, context);
+    }
+
+    @Override
+    protected InformerEventSourceConfiguration.Builder<Job> informerConfigurationBuilder(
+            EventSourceContext<OrcaExperiment> context) {
+        return NamedSecondaries.byName(super.informerConfigurationBuilder(context), e -> Stream.of(Names.trainer(e)));
     }
 }

@@ -18,6 +18,9 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import java.util.List;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import java.util.stream.Stream;
 
 /**
  * The experiment's pods (its own run, trials, candidates) run a user-chosen image on user data: they may reach the
@@ -81,7 +84,7 @@ public class TrainerNetworkPolicy extends CRUDKubernetesDependentResource<Networ
                 .addToMatchLabels(Names.MANAGED_BY, Names.OPERATOR).endPodSelector()
                 .withPolicyTypes("Ingress", "Egress")
                 .withIngress(List.of())
-                .withEgress(java.util.stream.Stream.concat(egress.stream(), java.util.stream.Stream.of(dns)).toList())
+                .withEgress(Stream.concat(egress.stream(), Stream.of(dns)).toList())
                 .endSpec()
                 .build();
     }
@@ -108,5 +111,11 @@ public class TrainerNetworkPolicy extends CRUDKubernetesDependentResource<Networ
                              Context<OrcaExperiment> context) {
             return OperatorConfig.current().networkPolicy();
         }
+    }
+
+    @Override
+    protected InformerEventSourceConfiguration.Builder<NetworkPolicy> informerConfigurationBuilder(
+            EventSourceContext<OrcaExperiment> context) {
+        return NamedSecondaries.byName(super.informerConfigurationBuilder(context), e -> Stream.of(Names.trainer(e)));
     }
 }

@@ -50,9 +50,15 @@ public record ExperimentPlan(OrcaExperimentStatus.Selection selection, OrcaExper
         return !comparisonJobs.isEmpty();
     }
 
+    /** The experiment's Jobs, all roles: those of the informers' that it owns. */
+    public static java.util.stream.Stream<Job> jobs(Context<OrcaExperiment> context) {
+        OrcaExperiment experiment = context.getPrimaryResource();
+        return context.getSecondaryResourcesAsStream(Job.class).filter(j -> Names.ownedBy(j, experiment));
+    }
+
     /** The experiment's Jobs of one role ({@link Names#TRIAL}, {@link Names#CANDIDATE}, {@link Names#TRAINER}), by id. */
     public static Map<ResourceID, Job> jobsWithRole(Context<OrcaExperiment> context, String role) {
-        return context.getSecondaryResourcesAsStream(Job.class)
+        return jobs(context)
                 .filter(j -> j.getMetadata().getLabels() != null && role.equals(j.getMetadata().getLabels().get(Names.ROLE_LABEL)))
                 .collect(Collectors.toMap(ResourceID::fromResource, Function.identity(), (a, b) -> a));
     }

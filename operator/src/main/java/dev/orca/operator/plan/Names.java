@@ -3,6 +3,7 @@ package dev.orca.operator.plan;
 import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.ProgressReport;
 import dev.orca.crd.TrainerCommand;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Map;
 
 /** Names and labels of the objects an experiment owns: one place, so that dependents, informers and tests agree. */
@@ -57,6 +58,16 @@ public final class Names {
      */
     public static String comparisonJob(OrcaExperiment e, int run) {
         return e.getMetadata().getName() + "-cmp-" + run;
+    }
+
+    /**
+     * Whether the experiment owns {@code object} (its owner reference, by uid). Objects are found by name or label
+     * ({@code NamedSecondaries}, {@code PerWriter}); in a tenant's namespace an object of the same name or labels may be
+     * someone else's.
+     */
+    public static boolean ownedBy(HasMetadata object, OrcaExperiment experiment) {
+        String uid = experiment.getMetadata().getUid();
+        return uid != null && object.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid.equals(r.getUid()));
     }
 
     public static Map<String, String> labels(OrcaExperiment e, String role) {
