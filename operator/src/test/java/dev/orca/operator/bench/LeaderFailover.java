@@ -63,6 +63,11 @@ final class LeaderFailover implements AutoCloseable {
         return leading;
     }
 
+    /** Who holds the Lease now (a replica's pod name), for reports. */
+    String holderName() {
+        return holder();
+    }
+
     private String holder() {
         Lease lease = admin.leases().inNamespace(LEASE_NAMESPACE).withName(LEASE).get();
         return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();

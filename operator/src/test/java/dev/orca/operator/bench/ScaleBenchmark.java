@@ -22,7 +22,8 @@ import java.util.Map;
  * etcd, kube-apiserver, kube-controller-manager), installs Orca as a user would (committed CRD, the chart's RBAC), runs
  * the packaged operator (prod: server-side apply on) as its ServiceAccount in the chart's two replicas
  * ({@link LeaderFailover}: the leader is deleted once half the statuses are written), applies N experiments and reports
- * the time until every one has its Job and a status, the failover, and the operators' peak RSS (VmHWM). The Job controller
+ * the time until every one has its Job and a status, the failover, a kube-apiserver restart at that size
+ * ({@link ApiServerRestart}), and the operators' peak RSS (VmHWM). The Job controller
  * makes a Pod per Job meanwhile (Pending: no nodes), as on a cluster.
  */
 public final class ScaleBenchmark {
@@ -121,6 +122,9 @@ public final class ScaleBenchmark {
                 System.out.println("API requests by verb and resource (kube-apiserver's apiserver_request_total, top 12): "
                         + requestCounts(client));
                 System.out.println("CPU seconds during the run: " + cpuSeconds(pids, replicas, cpuAtStart));
+                System.out.println(ApiServerRestart.measure(cluster, client, "scale", replicas));
+                operator = replicas.leader();
+                peakKiB = Math.max(peakKiB, hwmKiB(operator.pid()));
                 System.out.printf("operator-scale: %d experiments in %.1f s, peak RSS %.0f MiB, failover %.1f s%n",
                         n, settled, peakKiB / 1024.0, replicas.failoverSeconds());
                 if (jobs != n || withStatus != n || !replicas.happened() || Double.isNaN(replicas.failoverSeconds())) {
@@ -132,7 +136,7 @@ public final class ScaleBenchmark {
         System.exit(exit);
     }
 
-    private static String requestCounts(KubernetesClient client) {
+    static String requestCounts(KubernetesClient client) {
         Map<String, Double> counts = new java.util.HashMap<>();
         var pattern = java.util.regex.Pattern.compile("^apiserver_request_total\\{(.*)\\} (\\S+)$");
         for (String line : client.raw("/metrics").lines().toList()) {
