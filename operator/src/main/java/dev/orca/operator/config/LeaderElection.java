@@ -3,6 +3,7 @@ package dev.orca.operator.config;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
@@ -25,10 +26,15 @@ public class LeaderElection {
     @Produces
     @Dependent // may be null
     @Unremovable // looked up by the SDK extension at start, not injected anywhere
-    LeaderElectionConfiguration leaderElection(OperatorConfig config) {
+    LeaderElectionConfiguration leaderElection(OperatorConfig config, LeaseRelease release) {
+        if (!config.leaderElection()) {
+            return null;
+        }
         // Without a namespace the SDK takes the client's (in a pod: its own); the chart names it to be explicit.
-        return config.leaderElection()
-                ? new LeaderElectionConfiguration(config.leaseName(), config.leaseNamespace().orElse(null), IDENTITY) : null;
+        return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(config.leaseName())
+                .withLeaseNamespace(config.leaseNamespace().orElse(null)).withIdentity(IDENTITY)
+                .withLeaderCallbacks(release.callbacks())
+                .build(); // the builder's configuration does not exit on the end of leading: LeaseRelease decides
     }
 
     /**

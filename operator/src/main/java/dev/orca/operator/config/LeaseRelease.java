@@ -3,6 +3,7 @@ package dev.orca.operator.config;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
@@ -11,29 +12,50 @@ import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A leader that is stopped (a rollout, a drain, a deleted pod) gives its Lease back, so that the standby takes over at
- * its next try (the SDK retries every 2 s) rather than when the lease lapses: 20 s of no reconciling at each rollout
- * (bench/run operator-scale). JOSDK 5.3.2 builds its elector without client-go's release-on-cancel, so that it always
- * hears it stopped leading; this does that release itself. It runs after the SDK extension has stopped the operator
- * (that observer has the default priority, this one a later one), and the SDK waits for running reconciles as it stops:
- * nothing of this replica reconciles once the Lease is free. Only a Lease this replica still holds is written, at the
- * version read, so a standby that has taken it meanwhile keeps it.
+ * What this replica does when it stops leading. When it is being stopped (a rollout, a drain, a deleted pod) it gives
+ * the Lease back, so that the standby takes over at its next try (the SDK retries every 2 s) rather than once the lease
+ * lapses. When it loses the Lease while running (it could not renew it in time) it exits, so that only the new leader
+ * reconciles, and its pod restarts.
+ * <p>
+ * Not the SDK's own handling: JOSDK 5.3.2 exits on every end of leading, also the one its own shutdown causes, and that
+ * System.exit inside the JVM's shutdown blocks until the process is killed (bench/run operator-scale: the deleted leader
+ * hung until its kill, 20 s, and the standby waited for the lease to lapse); and it builds its elector without
+ * client-go's release-on-cancel. The SDK ends leading last as it stops, after its controllers and their running
+ * reconciles: nothing of this replica reconciles once the Lease is free.
  */
 @Singleton
 public class LeaseRelease {
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final OperatorConfig config;
+    private final KubernetesClient client;
 
-    void onStop(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) ShutdownEvent event, OperatorConfig config,
-                KubernetesClient client) {
-        if (!config.leaderElection() || !io.quarkus.runtime.LaunchMode.current().equals(io.quarkus.runtime.LaunchMode.NORMAL)) {
-            return; // the SDK extension elects only in the prod profile
+    LeaseRelease(OperatorConfig config, KubernetesClient client) {
+        this.config = config;
+        this.client = client;
+    }
+
+    /** Before the SDK extension stops the operator: that observer has the default priority, which comes later. */
+    void onStop(@Observes @Priority(Interceptor.Priority.APPLICATION + 400) ShutdownEvent event) {
+        stopping.set(true);
+    }
+
+    LeaderCallbacks callbacks() {
+        return new LeaderCallbacks(() -> { }, this::stoppedLeading, leader -> { });
+    }
+
+    private void stoppedLeading() {
+        if (!stopping.get()) {
+            Log.error("lost the Lease while running (not renewed in time); exiting so that only the new leader reconciles");
+            System.exit(1);
         }
         String namespace = config.leaseNamespace().orElse(client.getNamespace());
         try {
             Lease lease = client.leases().inNamespace(namespace).withName(config.leaseName()).get();
             LeaderElection.released(lease, LeaderElection.IDENTITY, ZonedDateTime.now(ZoneOffset.UTC)).ifPresent(released -> {
-                client.resource(released).update(); // at the resourceVersion read: a 409 if a standby took it
+                client.resource(released).update(); // at the resourceVersion read: a 409 if a standby took it meanwhile
                 Log.infof("gave the Lease %s/%s back as %s", namespace, config.leaseName(), LeaderElection.IDENTITY);
             });
         } catch (KubernetesClientException e) {

@@ -41,4 +41,19 @@ class LeaderElectionTest {
         assertEquals("orca-operator-7c9d-x2", LeaderElection.identity("orca-operator-7c9d-x2"));
         assertNotEquals(LeaderElection.identity(""), LeaderElection.identity(null), "two replicas outside pods differ");
     }
+
+    @Test
+    void theSdkLeavesTheEndOfLeadingToLeaseRelease() {
+        OperatorConfig defaults = dev.orca.operator.TestConfigs.chartDefaults();
+        OperatorConfig config = (OperatorConfig) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {OperatorConfig.class},
+                (proxy, method, args) -> method.getName().equals("leaderElection") ? true : method.invoke(defaults, args));
+        try (var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build()) {
+            var election = new LeaderElection().leaderElection(config, new LeaseRelease(config, client));
+            // An SDK exit here would run inside the JVM's shutdown and block it until the pod is killed.
+            org.junit.jupiter.api.Assertions.assertFalse(election.isExitOnStopLeading());
+            assertTrue(election.getLeaderCallbacks().isPresent());
+            assertEquals(LeaderElection.IDENTITY, election.getIdentity().orElseThrow());
+        }
+    }
 }
