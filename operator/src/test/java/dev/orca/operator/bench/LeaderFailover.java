@@ -15,7 +15,8 @@ import java.util.Map;
  * The chart's two operator replicas for {@link ScaleBenchmark}: both started as the Deployment's pods would be (each
  * with its own pod name, which the SDK takes as its identity on the Lease), one leading. Mid-run the leader is deleted
  * as a pod is (SIGTERM, then a kill after the grace period) and the time until the other replica writes the next
- * status is measured: the failover a user sees.
+ * status is measured: the failover a user sees. A third replica then starts in the deleted one's place, as the
+ * Deployment's ReplicaSet would start a new pod.
  */
 final class LeaderFailover implements AutoCloseable {
     /** The install's Deployment sets these; the Lease is named after it, in the release namespace. */
@@ -33,11 +34,24 @@ final class LeaderFailover implements AutoCloseable {
     private double cpuSecondsOfDeleted;
     private PackagedOperator leading;
 
+    private final RealCluster cluster;
+    private final List<HasMetadata> install;
+    private final Path logDir;
+
     LeaderFailover(RealCluster cluster, List<HasMetadata> install, Path logDir) {
         this.admin = cluster.admin();
+        this.cluster = cluster;
+        this.install = install;
+        this.logDir = logDir;
         for (String pod : List.of("orca-operator-0", "orca-operator-1")) {
-            replicas.put(pod, OrcaInstall.startOperator(cluster, install, logDir.resolve("bench-" + pod + ".log"), Map.of("HOSTNAME", pod)));
+            start(pod);
         }
+    }
+
+    private PackagedOperator start(String pod) {
+        PackagedOperator replica = OrcaInstall.startOperator(cluster, install, logDir.resolve("bench-" + pod + ".log"), Map.of("HOSTNAME", pod));
+        replicas.put(pod, replica);
+        return replica;
     }
 
     Iterable<PackagedOperator> replicas() {
@@ -84,6 +98,8 @@ final class LeaderFailover implements AutoCloseable {
             deletedAtNanos = System.nanoTime();
             leader.close();
             leading = replicas.values().stream().filter(r -> r != leader).findFirst().orElseThrow();
+            // The ReplicaSet replaces the deleted pod at once: a standby again, for what comes later (ApiServerRestart).
+            start("orca-operator-2");
         } else if (deleted != null) {
             long since = System.nanoTime() - deletedAtNanos;
             if (Double.isNaN(leaseSeconds)) {

@@ -69,6 +69,14 @@ public final class PackagedOperator implements AutoCloseable {
             if (!extra.isBlank()) {
                 command.addAll(command.size() - 2, List.of(extra.trim().split("\\s+")));
             }
+            // Benchmarks may pin the operator to CPUs (-Dorca.operatorCpus=1; the control plane inherits the benchmark's own
+            // affinity): taskset execs java, so the process and its pid stay the JVM's.
+            String cpus = System.getProperty("orca.operatorCpus", "");
+            if (!cpus.isBlank()) {
+                List<String> pinned = new ArrayList<>(List.of("taskset", "-c", cpus.trim()));
+                pinned.addAll(command);
+                builder.command(pinned);
+            }
             builder.environment().putAll(environment);
             builder.environment().put("KUBECONFIG", kubeconfig.toString());
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
