@@ -15,7 +15,7 @@ import java.util.Map;
  * Body selection's alignment Jobs, one per candidate still running, all at once: {@code orca align … --candidate i}
  * with its own directory and progress key.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + Names.CANDIDATE,
+@KubernetesDependent(informer = @Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, labelSelector = Names.ROLE_LABEL + "=" + Names.CANDIDATE,
         itemStore = dev.orca.operator.cache.JobCopies.class))
 public class CandidateJobs extends PlannedJobs {
 

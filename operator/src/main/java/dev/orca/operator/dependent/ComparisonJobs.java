@@ -15,7 +15,7 @@ import java.util.Map;
  * {@code orca compare … --comparison i} with its own directory and progress key. Each is a workload of its own for
  * Kueue and counts against the namespace's quota like any trainer Job.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + Names.COMPARISON,
+@KubernetesDependent(informer = @Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, labelSelector = Names.ROLE_LABEL + "=" + Names.COMPARISON,
         itemStore = dev.orca.operator.cache.JobCopies.class))
 public class ComparisonJobs extends PlannedJobs {
 

@@ -13,7 +13,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  * the operator, written by that writer's pods only, read by the operator. Created only, never updated, so the operator
  * does not erase what the trainer wrote.
  */
-@KubernetesDependent(informer = @Informer(name = ProgressConfigMap.EVENT_SOURCE, labelSelector = Names.ROLE_LABEL + "=" + ProgressConfigMap.ROLE,
+@KubernetesDependent(informer = @Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, name = ProgressConfigMap.EVENT_SOURCE, labelSelector = Names.ROLE_LABEL + "=" + ProgressConfigMap.ROLE,
         itemStore = dev.orca.operator.cache.ProgressCopies.class))
 public class ProgressConfigMap extends PerWriter<ConfigMap> {
     public static final String EVENT_SOURCE = "progress";

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * volume and resumes from the checkpoint when Kubernetes restarts it (backoffLimit). Only suspension is
  * compared and updated.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER,
+@KubernetesDependent(informer = @Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER,
         itemStore = dev.orca.operator.cache.JobCopies.class))
 public class TrainerJob extends KubernetesDependentResource<Job, OrcaExperiment>
         implements Creator<Job, OrcaExperiment>, Updater<Job, OrcaExperiment>, GarbageCollected<OrcaExperiment> {

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * 443 and 6443). When neither is known the pods get no egress to it at all: an egress rule without peers would admit
  * every address. An experiment with spec.tracking may also reach its tracker ({@link TrackerEgress}).
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + TrainerNetworkPolicy.ROLE,
+@KubernetesDependent(informer = @Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, labelSelector = Names.ROLE_LABEL + "=" + TrainerNetworkPolicy.ROLE,
         itemStore = dev.orca.operator.cache.MetadataCopies.NetworkPolicies.class))
 public class TrainerNetworkPolicy extends CRUDKubernetesDependentResource<NetworkPolicy, OrcaExperiment> {
     static final String ROLE = "network-policy";

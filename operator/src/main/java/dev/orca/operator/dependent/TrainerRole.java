@@ -11,7 +11,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 
 /** All a progress writer may do on the API: read and update its own ConfigMap. */
 // Only the trainers' own objects: without a selector the informer would cache every one in the watched namespaces.
-@KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER,
+@KubernetesDependent(informer = @Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER,
         itemStore = dev.orca.operator.cache.MetadataCopies.Roles.class))
 public class TrainerRole extends PerWriter<Role> {
 

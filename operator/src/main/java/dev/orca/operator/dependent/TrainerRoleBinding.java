@@ -10,7 +10,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 
 /** Binds each progress writer's Role to its ServiceAccount. */
 // Only the trainers' own objects: without a selector the informer would cache every one in the watched namespaces.
-@KubernetesDependent(informer = @Informer(labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER,
+@KubernetesDependent(informer = @Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER,
         itemStore = dev.orca.operator.cache.MetadataCopies.RoleBindings.class))
 public class TrainerRoleBinding extends PerWriter<RoleBinding> {
 
