@@ -32,7 +32,6 @@ final class LeaderFailover implements AutoCloseable {
     private double leaseSeconds = Double.NaN;
     private long peakKiBOfDeleted;
     private double cpuSecondsOfDeleted;
-    private PackagedOperator leading;
 
     private final RealCluster cluster;
     private final List<HasMetadata> install;
@@ -64,17 +63,11 @@ final class LeaderFailover implements AutoCloseable {
         while (System.nanoTime() < until) {
             String holder = holder();
             if (holder != null && !holder.equals(deleted) && replicas.containsKey(holder) && replicas.get(holder).alive()) {
-                leading = replicas.get(holder);
-                return leading;
+                return replicas.get(holder);
             }
             Thread.sleep(200);
         }
         throw new IllegalStateException("no replica holds the Lease " + LEASE_NAMESPACE + "/" + LEASE);
-    }
-
-    /** The replica that leads or is to lead: the first leader, then, from its deletion, the other. */
-    PackagedOperator leading() {
-        return leading;
     }
 
     /** Who holds the Lease now (a replica's pod name), for reports. */
@@ -87,8 +80,28 @@ final class LeaderFailover implements AutoCloseable {
         return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
     }
 
+    /** Whether any replica still runs: a leader that loses its Lease exits, and a standby takes over. */
+    boolean anyAlive() {
+        return replicas.values().stream().anyMatch(PackagedOperator::alive);
+    }
+
+    /** Replicas that exited other than by the deletion (a leader that could not renew its Lease in time exits). */
+    List<String> exitedOnTheirOwn() {
+        return replicas.entrySet().stream().filter(e -> !e.getKey().equals(deleted) && !e.getValue().alive()).map(Map.Entry::getKey).toList();
+    }
+
+    /** The highest VmHWM seen of any replica, in KiB (read at each observation, so a replica that exited counts too). */
+    long peakKiB() {
+        return peakKiB;
+    }
+
+    private long peakKiB;
+
     /** Deletes the leader once half the statuses are written (once); then records when the next status appears. */
     void observe(long statuses, long total) throws InterruptedException {
+        for (PackagedOperator replica : replicas.values()) {
+            if (replica.alive()) peakKiB = Math.max(peakKiB, ScaleBenchmark.hwmKiB(replica.pid()));
+        }
         if (deleted == null && statuses >= total / 2 && statuses < total) {
             PackagedOperator leader = leader();
             deleted = replicas.entrySet().stream().filter(e -> e.getValue() == leader).findFirst().orElseThrow().getKey();
@@ -97,7 +110,6 @@ final class LeaderFailover implements AutoCloseable {
             statusesAtDeletion = statuses;
             deletedAtNanos = System.nanoTime();
             leader.close();
-            leading = replicas.values().stream().filter(r -> r != leader).findFirst().orElseThrow();
             // The ReplicaSet replaces the deleted pod at once: a standby again, for what comes later (ApiServerRestart).
             start("orca-operator-2");
         } else if (deleted != null) {
@@ -120,8 +132,9 @@ final class LeaderFailover implements AutoCloseable {
 
     String summary() {
         return deleted == null ? "no failover: the run ended before half its statuses"
-                : String.format("deleted the leader %s at %d statuses; the Lease changed hands after %.1f s, the next status after %.1f s",
-                        deleted, statusesAtDeletion, leaseSeconds, failoverSeconds);
+                : String.format("deleted the leader %s at %d statuses; the Lease changed hands after %.1f s, the next status after %.1f s%s",
+                        deleted, statusesAtDeletion, leaseSeconds, failoverSeconds,
+                        exitedOnTheirOwn().isEmpty() ? "" : "; exited on their own (a Lease not renewed in time): " + exitedOnTheirOwn());
     }
 
     /** CPU seconds of each replica so far (the deleted one's until its deletion). */
