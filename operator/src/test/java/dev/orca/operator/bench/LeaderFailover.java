@@ -25,6 +25,8 @@ final class LeaderFailover implements AutoCloseable {
 
     private final KubernetesClient admin;
     private final Map<String, PackagedOperator> replicas = new java.util.LinkedHashMap<>();
+    /** Pod names of replicas started again after exiting on their own, once per restart. */
+    private final List<String> restarted = new java.util.ArrayList<>();
     private String deleted;
     private long deletedAtNanos;
     private long statusesAtDeletion = -1;
@@ -48,7 +50,9 @@ final class LeaderFailover implements AutoCloseable {
     }
 
     private PackagedOperator start(String pod) {
-        PackagedOperator replica = OrcaInstall.startOperator(cluster, install, logDir.resolve("bench-" + pod + ".log"), Map.of("HOSTNAME", pod));
+        long earlier = restarted.stream().filter(pod::equals).count();
+        Path log = logDir.resolve("bench-" + pod + (earlier == 0 ? "" : "-restart-" + earlier) + ".log");
+        PackagedOperator replica = OrcaInstall.startOperator(cluster, install, log, Map.of("HOSTNAME", pod));
         replicas.put(pod, replica);
         return replica;
     }
@@ -85,9 +89,18 @@ final class LeaderFailover implements AutoCloseable {
         return replicas.values().stream().anyMatch(PackagedOperator::alive);
     }
 
-    /** Replicas that exited other than by the deletion (a leader that could not renew its Lease in time exits). */
-    List<String> exitedOnTheirOwn() {
-        return replicas.entrySet().stream().filter(e -> !e.getKey().equals(deleted) && !e.getValue().alive()).map(Map.Entry::getKey).toList();
+    /**
+     * A replica that exited on its own (a leader that could not renew its Lease in time exits, as during an API-server
+     * restart at size) is started again under its pod name, as the kubelet restarts the container (here at once, where
+     * the kubelet backs off from 10 s).
+     */
+    void restartExited() {
+        for (var replica : List.copyOf(replicas.entrySet())) {
+            if (!replica.getKey().equals(deleted) && !replica.getValue().alive()) {
+                restarted.add(replica.getKey());
+                start(replica.getKey());
+            }
+        }
     }
 
     /** The highest VmHWM seen of any replica, in KiB (read at each observation, so a replica that exited counts too). */
@@ -99,6 +112,7 @@ final class LeaderFailover implements AutoCloseable {
 
     /** Deletes the leader once half the statuses are written (once); then records when the next status appears. */
     void observe(long statuses, long total) throws InterruptedException {
+        restartExited();
         for (PackagedOperator replica : replicas.values()) {
             if (replica.alive()) peakKiB = Math.max(peakKiB, ScaleBenchmark.hwmKiB(replica.pid()));
         }
@@ -134,7 +148,7 @@ final class LeaderFailover implements AutoCloseable {
         return deleted == null ? "no failover: the run ended before half its statuses"
                 : String.format("deleted the leader %s at %d statuses; the Lease changed hands after %.1f s, the next status after %.1f s%s",
                         deleted, statusesAtDeletion, leaseSeconds, failoverSeconds,
-                        exitedOnTheirOwn().isEmpty() ? "" : "; exited on their own (a Lease not renewed in time): " + exitedOnTheirOwn());
+                        restarted.isEmpty() ? "" : "; restarted after exiting on their own (a Lease not renewed in time): " + restarted);
     }
 
     /** CPU seconds of each replica so far (the deleted one's until its deletion). */
