@@ -49,6 +49,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import dev.orca.operator.cache.ReadOnlyCopies;
 
 /**
  * observe → validate → reconcile → record status. An invalid experiment gets a Failed status naming the
@@ -60,7 +61,8 @@ import java.util.stream.Collectors;
  * ({@link dev.orca.operator.dependent.RunOnlyObjects}). Only this class decides the status ({@link StatusWriter} writes it).
  */
 @ControllerConfiguration(name = OrcaExperimentReconciler.NAME,
-        informer = @io.javaoperatorsdk.operator.api.config.informer.Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, itemStore = dev.orca.operator.cache.ExperimentCopies.class))
+        informer = @io.javaoperatorsdk.operator.api.config.informer.Informer(informerListLimit = ReadOnlyCopies.LIST_PAGE,
+                itemStore = dev.orca.operator.cache.ExperimentCopies.class))
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = SpecConfigMap.EVENT_SOURCE, type = SpecConfigMap.class),
     @Dependent(name = ProgressConfigMap.EVENT_SOURCE, type = ProgressConfigMap.class),
@@ -116,7 +118,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
                 .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
                         pod.getMetadata().getLabels().get(Names.EXPERIMENT_LABEL), pod.getMetadata().getNamespace())))
                 .withItemStore(new dev.orca.operator.cache.PodCopies())
-                .withInformerListLimit(dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE)
+                .withInformerListLimit(ReadOnlyCopies.LIST_PAGE)
                 .build();
         return List.of(new InformerEventSource<>(pods, context));
     }

@@ -10,12 +10,14 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.List;
 import java.util.Map;
+import dev.orca.operator.cache.ReadOnlyCopies;
 
 /**
  * Body selection's alignment Jobs, one per candidate still running, all at once: {@code orca align … --candidate i}
  * with its own directory and progress key.
  */
-@KubernetesDependent(informer = @Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, labelSelector = Names.ROLE_LABEL + "=" + Names.CANDIDATE,
+@KubernetesDependent(informer = @Informer(informerListLimit = ReadOnlyCopies.LIST_PAGE,
+        labelSelector = Names.ROLE_LABEL + "=" + Names.CANDIDATE,
         itemStore = dev.orca.operator.cache.JobCopies.class))
 public class CandidateJobs extends PlannedJobs {
 

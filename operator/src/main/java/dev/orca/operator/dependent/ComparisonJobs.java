@@ -9,13 +9,15 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.List;
 import java.util.Map;
+import dev.orca.operator.cache.ReadOnlyCopies;
 
 /**
  * The paired comparison's runs ({@code spec.compare}), one Job each, all at once beside the experiment's own:
  * {@code orca compare … --comparison i} with its own directory and progress key. Each is a workload of its own for
  * Kueue and counts against the namespace's quota like any trainer Job.
  */
-@KubernetesDependent(informer = @Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, labelSelector = Names.ROLE_LABEL + "=" + Names.COMPARISON,
+@KubernetesDependent(informer = @Informer(informerListLimit = ReadOnlyCopies.LIST_PAGE,
+        labelSelector = Names.ROLE_LABEL + "=" + Names.COMPARISON,
         itemStore = dev.orca.operator.cache.JobCopies.class))
 public class ComparisonJobs extends PlannedJobs {
 

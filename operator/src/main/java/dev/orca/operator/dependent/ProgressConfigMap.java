@@ -7,13 +7,15 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import dev.orca.operator.cache.ReadOnlyCopies;
 
 /**
  * The progress channel ({@link dev.orca.crd.ProgressReport}), one ConfigMap per {@link ProgressWriter}: created empty by
  * the operator, written by that writer's pods only, read by the operator. Created only, never updated, so the operator
  * does not erase what the trainer wrote.
  */
-@KubernetesDependent(informer = @Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, name = ProgressConfigMap.EVENT_SOURCE, labelSelector = Names.ROLE_LABEL + "=" + ProgressConfigMap.ROLE,
+@KubernetesDependent(informer = @Informer(informerListLimit = ReadOnlyCopies.LIST_PAGE,
+        name = ProgressConfigMap.EVENT_SOURCE, labelSelector = Names.ROLE_LABEL + "=" + ProgressConfigMap.ROLE,
         itemStore = dev.orca.operator.cache.ProgressCopies.class))
 public class ProgressConfigMap extends PerWriter<ConfigMap> {
     public static final String EVENT_SOURCE = "progress";

@@ -13,12 +13,14 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import java.util.stream.Stream;
+import dev.orca.operator.cache.ReadOnlyCopies;
 
 /**
  * The experiment's spec as the file the trainer reads: mounted, never put on a command line. Compared by its
  * {@link DesiredStateHash}, so that the cache keeps its metadata, not a second copy of every experiment's YAML.
  */
-@KubernetesDependent(informer = @Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, name = SpecConfigMap.EVENT_SOURCE, labelSelector = Names.ROLE_LABEL + "=spec",
+@KubernetesDependent(informer = @Informer(informerListLimit = ReadOnlyCopies.LIST_PAGE,
+        name = SpecConfigMap.EVENT_SOURCE, labelSelector = Names.ROLE_LABEL + "=spec",
         itemStore = dev.orca.operator.cache.MetadataCopies.ConfigMaps.class))
 public class SpecConfigMap extends CRUDKubernetesDependentResource<ConfigMap, OrcaExperiment> {
     public static final String EVENT_SOURCE = "spec";

@@ -19,6 +19,7 @@ import java.util.List;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import java.util.stream.Stream;
+import dev.orca.operator.cache.ReadOnlyCopies;
 
 /**
  * The experiment's own run: {@code orca run} on the mounted experiment file, with the body and the search
@@ -26,7 +27,8 @@ import java.util.stream.Stream;
  * volume and resumes from the checkpoint when Kubernetes restarts it (backoffLimit). Only suspension is
  * compared and updated.
  */
-@KubernetesDependent(informer = @Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER,
+@KubernetesDependent(informer = @Informer(informerListLimit = ReadOnlyCopies.LIST_PAGE,
+        labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER,
         itemStore = dev.orca.operator.cache.JobCopies.class))
 public class TrainerJob extends KubernetesDependentResource<Job, OrcaExperiment>
         implements Creator<Job, OrcaExperiment>, Updater<Job, OrcaExperiment>, GarbageCollected<OrcaExperiment> {

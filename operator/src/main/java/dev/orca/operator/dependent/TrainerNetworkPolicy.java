@@ -21,6 +21,7 @@ import java.util.List;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import java.util.stream.Stream;
+import dev.orca.operator.cache.ReadOnlyCopies;
 
 /**
  * The experiment's pods (its own run, trials, candidates) run a user-chosen image on user data: they may reach the
@@ -30,7 +31,8 @@ import java.util.stream.Stream;
  * 443 and 6443). When neither is known the pods get no egress to it at all: an egress rule without peers would admit
  * every address. An experiment with spec.tracking may also reach its tracker ({@link TrackerEgress}).
  */
-@KubernetesDependent(informer = @Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, labelSelector = Names.ROLE_LABEL + "=" + TrainerNetworkPolicy.ROLE,
+@KubernetesDependent(informer = @Informer(informerListLimit = ReadOnlyCopies.LIST_PAGE,
+        labelSelector = Names.ROLE_LABEL + "=" + TrainerNetworkPolicy.ROLE,
         itemStore = dev.orca.operator.cache.MetadataCopies.NetworkPolicies.class))
 public class TrainerNetworkPolicy extends CRUDKubernetesDependentResource<NetworkPolicy, OrcaExperiment> {
     static final String ROLE = "network-policy";

@@ -8,10 +8,12 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import dev.orca.operator.cache.ReadOnlyCopies;
 
 /** All a progress writer may do on the API: read and update its own ConfigMap. */
 // Only the trainers' own objects: without a selector the informer would cache every one in the watched namespaces.
-@KubernetesDependent(informer = @Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER,
+@KubernetesDependent(informer = @Informer(informerListLimit = ReadOnlyCopies.LIST_PAGE,
+        labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER,
         itemStore = dev.orca.operator.cache.MetadataCopies.Roles.class))
 public class TrainerRole extends PerWriter<Role> {
 

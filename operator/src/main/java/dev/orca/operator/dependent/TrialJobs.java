@@ -10,12 +10,14 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.List;
 import java.util.Map;
+import dev.orca.operator.cache.ReadOnlyCopies;
 
 /**
  * The search's trial Jobs, one per (trial, rung) the plan runs now: {@code orca trial … --trial i --rung k}, with
  * the trial's directory on the volume (a promotion resumes the rung before it) and its own progress key.
  */
-@KubernetesDependent(informer = @Informer(informerListLimit = dev.orca.operator.cache.ReadOnlyCopies.LIST_PAGE, labelSelector = Names.ROLE_LABEL + "=" + Names.TRIAL,
+@KubernetesDependent(informer = @Informer(informerListLimit = ReadOnlyCopies.LIST_PAGE,
+        labelSelector = Names.ROLE_LABEL + "=" + Names.TRIAL,
         itemStore = dev.orca.operator.cache.JobCopies.class))
 public class TrialJobs extends PlannedJobs {
 
