@@ -32,8 +32,9 @@ final class LeaderFailover implements AutoCloseable {
     private long statusesAtDeletion = -1;
     private double failoverSeconds = Double.NaN;
     private double leaseSeconds = Double.NaN;
-    private long peakKiBOfDeleted;
     private double cpuSecondsOfDeleted;
+    /** The highest VmHWM read of any replica, the deleted leader's included (read again as it is deleted), in KiB. */
+    private long peakKiB;
 
     private final RealCluster cluster;
     private final List<HasMetadata> install;
@@ -108,8 +109,6 @@ final class LeaderFailover implements AutoCloseable {
         return peakKiB;
     }
 
-    private long peakKiB;
-
     /** Deletes the leader once half the statuses are written (once); then records when the next status appears. */
     void observe(long statuses, long total) throws InterruptedException {
         restartExited();
@@ -119,7 +118,7 @@ final class LeaderFailover implements AutoCloseable {
         if (deleted == null && statuses >= total / 2 && statuses < total) {
             PackagedOperator leader = leader();
             deleted = replicas.entrySet().stream().filter(e -> e.getValue() == leader).findFirst().orElseThrow().getKey();
-            peakKiBOfDeleted = ScaleBenchmark.hwmKiB(leader.pid());
+            peakKiB = Math.max(peakKiB, ScaleBenchmark.hwmKiB(leader.pid()));
             cpuSecondsOfDeleted = ScaleBenchmark.cpuOf(leader.pid());
             statusesAtDeletion = statuses;
             deletedAtNanos = System.nanoTime();
@@ -156,11 +155,6 @@ final class LeaderFailover implements AutoCloseable {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
         replicas.forEach((pod, replica) -> out.put(pod, pod.equals(deleted) ? cpuSecondsOfDeleted : ScaleBenchmark.cpuOf(replica.pid())));
         return out;
-    }
-
-    /** The deleted leader's peak resident size (read just before its deletion), in KiB. */
-    long peakKiBOfDeleted() {
-        return peakKiBOfDeleted;
     }
 
     @Override

@@ -101,7 +101,7 @@ public final class ScaleBenchmark {
                 // Settled: the operator's backlog (status rechecks, confinement looks) worked off, as a cluster sees it
                 // after a burst. VmHWM is the kernel's own high-water mark, so one read afterwards covers the whole run.
                 double quietAfter = awaitQuiet(pid, Duration.ofMinutes(5));
-                long peakKiB = Math.max(Math.max(hwmKiB(pid), replicas.peakKiBOfDeleted()), replicas.peakKiB());
+                long peakKiB = Math.max(hwmKiB(pid), replicas.peakKiB());
                 System.out.printf("operator peak RSS (VmHWM, the higher of the two leaders'): %.0f MiB (idle after start: %.0f MiB);"
                         + " logs: target/bench-orca-operator-{0,1}.log%n", peakKiB / 1024.0, idle / 1024.0);
                 System.out.println("failover: " + replicas.summary());
