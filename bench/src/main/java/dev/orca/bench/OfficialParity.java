@@ -56,6 +56,8 @@ public final class OfficialParity {
             OrcaExperimentSpec spec = ExperimentFiles.read(experiment);
             spec.mode = OrcaExperimentSpec.Mode.ORCA;
             spec.seed = seed;
+            // The authors' side derives its embedder's rate as their code does; Orca's side runs the task file as written.
+            spec.alignment.rate = OrcaExperimentSpec.AlignmentRate.OFFICIAL;
             OfficialInputs.write(spec, inputs);
             for (String mode : MODES) {
                 long began = System.nanoTime();

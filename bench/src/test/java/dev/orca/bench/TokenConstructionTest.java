@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The token-construction benchmark's decision rule: a challenger must be better beyond the noise somewhere and worse nowhere. */
 class TokenConstructionTest {
 
-    private static final TokenConstruction.Setting SLOW = TokenConstruction.CHALLENGERS.get(0);
+    private static final TokenConstruction.Setting TEN_TIMES = TokenConstruction.CHALLENGERS.get(0);
     private static final TokenConstruction.Setting BEFORE = TokenConstruction.CHALLENGERS.get(1);
 
     /** Paired validation differences challenger − default for three seeds, from per-seed shifts around {@code mean}. */
@@ -23,7 +23,7 @@ class TokenConstructionTest {
 
     private static TokenConstruction.Setting decide(List<PairedDifference> slow, List<PairedDifference> before) {
         Map<TokenConstruction.Setting, List<PairedDifference>> d = new LinkedHashMap<>();
-        d.put(SLOW, slow);
+        d.put(TEN_TIMES, slow);
         d.put(BEFORE, before);
         return TokenConstruction.decide(d);
     }
@@ -49,22 +49,25 @@ class TokenConstructionTest {
 
     @Test
     void ofTwoThatQualifyTheLowerAverageWins() {
-        assertEquals(SLOW, decide(List.of(shifted(-0.06, 0.002), shifted(-0.01, 0.03)),
+        assertEquals(TEN_TIMES, decide(List.of(shifted(-0.06, 0.002), shifted(-0.01, 0.03)),
                 List.of(shifted(-0.03, 0.002), shifted(-0.01, 0.03))));
     }
 
     @Test
-    void theAlignmentRateSettingTakesFineTuningsOptimizerForTheEmbedder() throws Exception {
-        var spec = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                "{\"finetune\": {\"optimizer\": {\"name\": \"adamw\", \"lr\": 1.0e-4}}}");
-        SLOW.apply(spec);
-        assertEquals(1.0e-4, spec.at("/alignment/optimizer/lr").asDouble());
-        assertEquals("afterPositions", spec.at("/embedder/layerNorm").asText());
-        assertEquals("orca", spec.get("mode").asText());
-        var official = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree("{}");
-        BEFORE.apply(official);
-        assertEquals("beforePositions", official.at("/embedder/layerNorm").asText());
-        assertEquals(true, official.at("/alignment/optimizer").isMissingNode());
+    void theRateSettingsGiveTheEmbedderFineTuningsRateOrTheOfficialTenfold() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String task = "{\"finetune\": {\"optimizer\": {\"name\": \"adamw\", \"lr\": 1.0e-4}}}";
+        var defaults = TokenConstruction.DEFAULT.apply((com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(task));
+        var tenfold = TEN_TIMES.apply((com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(task));
+        var before = BEFORE.apply((com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(task));
+        assertEquals("afterPositions", defaults.at("/embedder/layerNorm").asText());
+        assertEquals("orca", defaults.get("mode").asText());
+        assertEquals("beforePositions", before.at("/embedder/layerNorm").asText());
+        // Read back as the trainer reads it: the rate the embedder's optimizer gets.
+        for (var c : List.of(new Object[] {defaults, 1.0e-4}, new Object[] {tenfold, 1.0e-3}, new Object[] {before, 1.0e-3})) {
+            var spec = json.treeToValue((com.fasterxml.jackson.databind.JsonNode) c[0], dev.orca.crd.OrcaExperimentSpec.class);
+            assertEquals((double) c[1], spec.alignment.optimizer(spec.finetune).lr, 1e-12, c[0].toString());
+        }
     }
 
     @Test
@@ -72,7 +75,7 @@ class TokenConstructionTest {
         var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
         var spec = (com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(
                 "mode: orca\nseed: 1\ntask: { data: { trainFraction: 0.3 } }\nfinetune: { optimizer: { name: adamw, lr: 1.0e-4 } }\n");
-        SLOW.apply(spec);
+        TEN_TIMES.apply(spec);
         assertEquals(null, TokenConstruction.earlierResult(spec, dir), "nothing ran there yet");
         yaml.writeValue(dir.resolve("experiment.yaml").toFile(), spec);   // as Reproduction.runFresh writes it
         var result = new dev.orca.trainer.run.ExperimentRun.Result("orca", "b", "zeroOneError", 0.2, 0.25, 4, 0.2,

@@ -219,6 +219,13 @@ public class OrcaExperimentSpec {
         @JsonProperty("afterPositions") AFTER_POSITIONS
     }
 
+    public enum AlignmentRate {
+        /** The embedder trains at fine-tuning's own rate: chosen on validation over six tasks (docs/results.md). */
+        @JsonProperty("finetune") FINETUNE,
+        /** Fine-tuning's rate x 10 while it is at most 1e-3, as the official code derives it (task_configs.py:311-314). */
+        @JsonProperty("official") OFFICIAL
+    }
+
     public enum EvaluatedModel {
         /** The epoch with the best validation figure (the official "[test best-validated]"). */
         @JsonProperty("bestValidated") BEST_VALIDATED,
@@ -439,17 +446,21 @@ public class OrcaExperimentSpec {
         @JsonPropertyDescription("Entropic regularisation of the optimal transport (absolute, in squared feature units).")
         @Min(value = 0, inclusive = false)
         public double epsilon = 0.1;
-        @JsonPropertyDescription("Optimizer of the embedder. By default the fine-tuning optimizer with its learning rate"
-                + " x 10 when that rate is at most 1e-3, as the official code (task_configs.py:311-314).")
+        @JsonPropertyDescription("Optimizer of the embedder. By default the fine-tuning optimizer, at the rate that rate names.")
         public Optimizer optimizer;
+        @JsonPropertyDescription("The embedder's learning rate when optimizer is absent: finetune (default; fine-tuning's own,"
+                + " chosen on validation over six tasks) or official (fine-tuning's x 10 while it is at most 1e-3, as the"
+                + " official code, task_configs.py:311-314). Ignored when optimizer is set.")
+        public AlignmentRate rate = AlignmentRate.FINETUNE;
 
-        /** The embedder's optimizer: the spec's, or the official derivation from the fine-tuning one. */
+        /** The embedder's optimizer: the spec's, or derived from the fine-tuning one as {@link #rate} says. */
         public Optimizer optimizer(Finetune finetune) {
             if (optimizer != null) {
                 return optimizer;
             }
-            Optimizer derived = Optimizer.of(finetune.optimizer.name, finetune.optimizer.lr <= 1e-3 ? finetune.optimizer.lr * 10
-                    : finetune.optimizer.lr, finetune.optimizer.weightDecay);
+            double lr = rate == AlignmentRate.OFFICIAL && finetune.optimizer.lr <= 1e-3 ? finetune.optimizer.lr * 10
+                    : finetune.optimizer.lr;
+            Optimizer derived = Optimizer.of(finetune.optimizer.name, lr, finetune.optimizer.weightDecay);
             derived.momentum = finetune.optimizer.momentum;
             derived.betas = finetune.optimizer.betas;
             return derived;

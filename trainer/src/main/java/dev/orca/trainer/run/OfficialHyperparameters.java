@@ -55,7 +55,7 @@ public final class OfficialHyperparameters {
         OrcaExperimentSpec.Optimizer aligned = spec.alignment.optimizer(f);
         if (aligned != o && (aligned.lr != (o.lr <= 1e-3 ? o.lr * 10 : o.lr) || aligned.name != o.name)) {
             throw new IllegalArgumentException("spec.alignment.optimizer: the authors' code derives the embedder's optimizer from"
-                    + " fine-tuning's (rate x 10 when at most 1e-3); leave it unset");
+                    + " fine-tuning's (rate x 10 when at most 1e-3); leave it unset and set spec.alignment.rate: official");
         }
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("dataset", DATASET);

@@ -30,9 +30,9 @@ class OfficialInputsTest {
     private OrcaExperimentSpec listops(String mode) throws Exception {
         ExperimentRunTest.writeSource(dir.resolve("source.npz"), 90, 384, 3);
         Path yaml = dir.resolve("listops.yaml");
-        // The fixture's own alignment optimizer is dropped: the authors derive the embedder's from fine-tuning's.
+        // The fixture's own alignment optimizer gives way to the authors' derivation of the embedder's from fine-tuning's.
         Files.writeString(yaml, ExperimentRunTest.LISTOPS.formatted(mode, dir.resolve("source.npz"))
-                .replace(", optimizer: { name: adam, lr: 1.0e-3 }", ""));
+                .replace(", optimizer: { name: adam, lr: 1.0e-3 }", ", rate: official"));
         return ExperimentFiles.read(yaml);
     }
 
@@ -98,6 +98,11 @@ class OfficialInputsTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> OfficialHyperparameters.of(spec, OrcaExperimentSpec.Mode.ORCA, 0, 512, 10));
         assertTrue(e.getMessage().startsWith("spec.alignment.optimizer"), e.getMessage());
+
+        OrcaExperimentSpec ownRate = listops("orca");
+        ownRate.alignment.rate = OrcaExperimentSpec.AlignmentRate.FINETUNE;
+        e = assertThrows(IllegalArgumentException.class, () -> OfficialHyperparameters.of(ownRate, OrcaExperimentSpec.Mode.ORCA, 0, 512, 10));
+        assertTrue(e.getMessage().contains("spec.alignment.rate: official"), e.getMessage());
 
         OrcaExperimentSpec regression = listops("orca");
         regression.task.metric = OrcaExperimentSpec.Metric.ONE_MINUS_F1;

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class RunPlanTest {
 
     @Test
-    void theEmbeddersOptimizerIsFineTuningsAtTenTimesTheRateAndTheScheduleDecaysOverTheRun() {
+    void theEmbeddersOptimizerIsFineTuningsAtItsRateOrTenTimesOfficiallyAndTheScheduleDecaysOverTheRun() {
         OrcaExperimentSpec spec = classification();
         spec.finetune.epochs = 7;
         spec.finetune.optimizer = new OrcaExperimentSpec.Optimizer();
@@ -21,7 +21,7 @@ class RunPlanTest {
         spec.finetune.optimizer.momentum = 0.9;
         RunPlan plan = RunPlan.of(spec);
         assertEquals(ParameterUpdater.Kind.SGD, plan.alignment().optimizer());
-        assertEquals(2e-3, plan.alignment().learningRate(), 1e-15);
+        assertEquals(2e-4, plan.alignment().learningRate(), 1e-15);
         assertEquals(0.05, plan.alignment().weightDecay());
         assertEquals(0.9, plan.alignment().momentum());
         assertEquals(ParameterUpdater.Kind.SGD, plan.fineTuning().optimizer());
@@ -29,6 +29,9 @@ class RunPlanTest {
         assertEquals(7, plan.fineTuning().decayEpochs(), "decayEpochs unset: the decay spans the run");
         spec.finetune.schedule.decayEpochs = 20;
         assertEquals(20, RunPlan.of(spec).fineTuning().decayEpochs());
+        spec.alignment.rate = OrcaExperimentSpec.AlignmentRate.OFFICIAL;
+        assertEquals(2e-3, RunPlan.of(spec).alignment().learningRate(), 1e-15);
+        assertEquals(2e-4, RunPlan.of(spec).fineTuning().learningRate(), "the official rate is the embedder's only");
     }
 
     @Test
