@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Orca's side of {@code bench/run official-parity --stage2-only}: the experiment's alignment, under the official token
- * construction ({@code embedder.layerNorm: beforePositions}) and alignment rate ({@code alignment.rate: official}) for the epochs asked, recorded with everything the
- * authors' code needs to run the same steps ({@link AlignmentRecord}).
+ * construction ({@code embedder.layerNorm: beforePositions}) and alignment rate ({@code alignment.rate: official}) for the
+ * epochs asked, recorded with everything the authors' code needs to run the same steps ({@link AlignmentRecord}).
  */
 public final class AlignmentParityRecord {
 

@@ -21,9 +21,9 @@ class TokenConstructionTest {
         return PairedDifference.of(challenger, base);
     }
 
-    private static TokenConstruction.Setting decide(List<PairedDifference> slow, List<PairedDifference> before) {
+    private static TokenConstruction.Setting decide(List<PairedDifference> tenfold, List<PairedDifference> before) {
         Map<TokenConstruction.Setting, List<PairedDifference>> d = new LinkedHashMap<>();
-        d.put(TEN_TIMES, slow);
+        d.put(TEN_TIMES, tenfold);
         d.put(BEFORE, before);
         return TokenConstruction.decide(d);
     }

@@ -446,7 +446,8 @@ public class OrcaExperimentSpec {
         @JsonPropertyDescription("Entropic regularisation of the optimal transport (absolute, in squared feature units).")
         @Min(value = 0, inclusive = false)
         public double epsilon = 0.1;
-        @JsonPropertyDescription("Optimizer of the embedder. By default the fine-tuning optimizer, at the rate that rate names.")
+        @JsonPropertyDescription("Optimizer of the embedder. By default fine-tuning's optimizer, at the learning rate that the"
+                + " rate field chooses.")
         public Optimizer optimizer;
         @JsonPropertyDescription("The embedder's learning rate when optimizer is absent: finetune (default; fine-tuning's own,"
                 + " chosen on validation over six tasks) or official (fine-tuning's x 10 while it is at most 1e-3, as the"
@@ -455,9 +456,11 @@ public class OrcaExperimentSpec {
 
         /** The embedder's optimizer: the spec's, or derived from the fine-tuning one as {@link #rate} says. */
         public Optimizer optimizer(Finetune finetune) {
-            if (optimizer != null) {
-                return optimizer;
-            }
+            return optimizer != null ? optimizer : derived(finetune, rate);
+        }
+
+        /** Fine-tuning's optimizer at the embedder's rate that {@code rate} names, whatever the spec's own fields say. */
+        public static Optimizer derived(Finetune finetune, AlignmentRate rate) {
             double lr = rate == AlignmentRate.OFFICIAL && finetune.optimizer.lr <= 1e-3 ? finetune.optimizer.lr * 10
                     : finetune.optimizer.lr;
             Optimizer derived = Optimizer.of(finetune.optimizer.name, lr, finetune.optimizer.weightDecay);

@@ -53,7 +53,8 @@ public final class OfficialHyperparameters {
         OrcaExperimentSpec.Finetune f = spec.finetune;
         OrcaExperimentSpec.Optimizer o = f.optimizer;
         OrcaExperimentSpec.Optimizer aligned = spec.alignment.optimizer(f);
-        if (aligned != o && (aligned.lr != (o.lr <= 1e-3 ? o.lr * 10 : o.lr) || aligned.name != o.name)) {
+        OrcaExperimentSpec.Optimizer official = OrcaExperimentSpec.Alignment.derived(f, OrcaExperimentSpec.AlignmentRate.OFFICIAL);
+        if (aligned != o && (aligned.lr != official.lr || aligned.name != official.name)) {
             throw new IllegalArgumentException("spec.alignment.optimizer: the authors' code derives the embedder's optimizer from"
                     + " fine-tuning's (rate x 10 when at most 1e-3); leave it unset and set spec.alignment.rate: official");
         }
