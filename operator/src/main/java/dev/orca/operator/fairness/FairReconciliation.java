@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
 /**
  * One namespace's load cannot starve another's reconciling: the SDK's reconciliation threads take experiments
  * round-robin across namespaces ({@link NamespaceFairExecutor}) instead of in arrival order. As many threads as the SDK
- * would use ({@code quarkus.operator-sdk.concurrent-reconciliation-threads}, its default otherwise).
+ * would use ({@code quarkus.operator-sdk.concurrent-reconciliation-threads}, its default otherwise). A waiting task
+ * keeps only its experiment's name ({@link ReconciliationTasks#withoutPrimary}): the SDK reads it anew when the task runs.
  *
  * <p>Installed before the operator starts (the SDK extension starts it at priority 3123) by restarting the SDK's executor
  * manager on a configuration that differs only in its executor, rather than through the extension's
@@ -31,7 +32,8 @@ public class FairReconciliation {
     void install(@Observes @Priority(3000) StartupEvent start, QuarkusConfigurationService configuration, KubernetesClient client) {
         int threads = ConfigProvider.getConfig().getOptionalValue(THREADS_PROPERTY, Integer.class)
                 .orElse(ConfigurationService.DEFAULT_RECONCILIATION_THREADS_NUMBER);
-        var fair = new NamespaceFairExecutor(threads, "reconciler", ReconciliationTasks::namespaceOf);
+        var fair = new NamespaceFairExecutor(threads, "reconciler", ReconciliationTasks::namespaceOf,
+                ReconciliationTasks::withoutPrimary);
         executor = fair;
         ConfigurationService withFairExecutor = ConfigurationService.newOverriddenConfigurationService(configuration,
                 overrider -> overrider.withKubernetesClient(client).withExecutorService(fair));

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * A fixed pool of workers that takes tasks round-robin across keys (the reconciler's: namespaces), first in first out
@@ -25,6 +26,7 @@ import java.util.function.Function;
  */
 public final class NamespaceFairExecutor extends AbstractExecutorService {
     private final Function<Runnable, String> keyOf;
+    private final UnaryOperator<Runnable> toQueue;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workAvailable = lock.newCondition();
     private final Condition terminated = lock.newCondition();
@@ -37,8 +39,15 @@ public final class NamespaceFairExecutor extends AbstractExecutorService {
     private boolean shutdown;
 
     public NamespaceFairExecutor(int threads, String threadPrefix, Function<Runnable, String> keyOf) {
+        this(threads, threadPrefix, keyOf, UnaryOperator.identity());
+    }
+
+    /** {@code toQueue} gives what to keep of a task while it waits (the reconciler's: the task without its primary). */
+    public NamespaceFairExecutor(int threads, String threadPrefix, Function<Runnable, String> keyOf,
+            UnaryOperator<Runnable> toQueue) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, was " + threads);
         this.keyOf = Objects.requireNonNull(keyOf);
+        this.toQueue = Objects.requireNonNull(toQueue);
         for (int i = 0; i < threads; i++) {
             Thread worker = new Thread(this::work, threadPrefix + "-" + i);
             workers.add(worker);
@@ -51,6 +60,7 @@ public final class NamespaceFairExecutor extends AbstractExecutorService {
     public void execute(Runnable task) {
         Objects.requireNonNull(task);
         String key = Objects.requireNonNullElse(keyOf.apply(task), "");
+        task = toQueue.apply(task);
         lock.lock();
         try {
             if (shutdown) throw new RejectedExecutionException("executor is shut down");

@@ -1,8 +1,13 @@
 package dev.orca.operator.fairness;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.processing.event.EventProcessor;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -12,6 +17,12 @@ import org.jboss.logging.Logger;
  * the field is read reflectively; {@code ReconciliationTasksTest} runs the SDK's own task through this, so an SDK
  * upgrade that moves the field fails the build instead of silently dropping fairness. Anything else (or a task whose
  * field cannot be read) shares one key, which is the SDK's own first-come order.
+ *
+ * <p>The same task also carries the primary as the cache held it when the task was made, decoded in full, although the
+ * SDK reads the primary from the cache again when the task starts ({@code ReconcilerExecutor.run}) and uses the one it
+ * was made with only to name the resource. While a burst is queued that copy is most of the heap: at 1000 experiments
+ * about 970 tasks waited, each holding some 16 KiB of experiment (a class histogram during bench/run operator-scale),
+ * and at 10 000 the queue is ten times longer. {@link #withoutPrimary} swaps it for a copy that keeps only what names it.
  */
 public final class ReconciliationTasks {
     private static final Logger LOG = Logger.getLogger(ReconciliationTasks.class);
@@ -19,6 +30,7 @@ public final class ReconciliationTasks {
     /** The key of tasks whose namespace is unknown (cluster-scoped primaries too). */
     public static final String UNKNOWN = "";
     private static final Optional<Field> RESOURCE_ID = resourceIdField();
+    private static final Optional<ScopeAccess> SCOPE = scopeAccess();
 
     private ReconciliationTasks() {}
 
@@ -35,6 +47,78 @@ public final class ReconciliationTasks {
     /** Whether tasks are told apart at all (false: the SDK changed its task and reconciling is first come, first served). */
     public static boolean namespacesKnown() {
         return RESOURCE_ID.isPresent();
+    }
+
+    /**
+     * The task, its primary replaced by a copy with the same kind, name, namespace, uid, resourceVersion and generation
+     * and nothing else; any other task, or one whose scope cannot be read, is returned as it was (it then just costs
+     * the memory it would have cost anyway).
+     */
+    public static Runnable withoutPrimary(Runnable task) {
+        if (SCOPE.isEmpty() || !task.getClass().getName().equals(SDK_TASK)) return task;
+        try {
+            SCOPE.get().lighten(task);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debugf("A queued reconciliation keeps its primary in full: %s", e);
+        }
+        return task;
+    }
+
+    /** Whether queued tasks can be lightened (false: the SDK changed its task or its scope). */
+    public static boolean primariesDropped() {
+        return SCOPE.isPresent();
+    }
+
+    /** The primary a task holds (for tests). */
+    static HasMetadata primaryOf(Runnable task) throws ReflectiveOperationException {
+        return SCOPE.orElseThrow().primary(task);
+    }
+
+    /** Reads and replaces the primary held by the task's {@code ExecutionScope}, a package-private class of the SDK's. */
+    private record ScopeAccess(Field scope, Method get, Method set) {
+        HasMetadata primary(Runnable task) throws ReflectiveOperationException {
+            Object executionScope = scope.get(task);
+            return executionScope == null ? null : (HasMetadata) get.invoke(executionScope);
+        }
+
+        void lighten(Runnable task) throws ReflectiveOperationException {
+            Object executionScope = scope.get(task);
+            if (executionScope == null) return;
+            HasMetadata full = (HasMetadata) get.invoke(executionScope);
+            if (full == null || full.getMetadata() == null) return;
+            set.invoke(executionScope, identityOf(full));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static HasMetadata identityOf(HasMetadata full) throws ReflectiveOperationException {
+        HasMetadata identity = full.getClass().getDeclaredConstructor().newInstance();
+        if (identity instanceof CustomResource<?, ?> resource) {
+            ((CustomResource<Object, Object>) resource).setSpec(null); // made by initSpec(): defaults, not the user's
+            ((CustomResource<Object, Object>) resource).setStatus(null);
+        }
+        ObjectMeta meta = full.getMetadata();
+        identity.setMetadata(new ObjectMetaBuilder().withName(meta.getName()).withNamespace(meta.getNamespace())
+                .withUid(meta.getUid()).withResourceVersion(meta.getResourceVersion()).withGeneration(meta.getGeneration())
+                .build());
+        return identity;
+    }
+
+    private static Optional<ScopeAccess> scopeAccess() {
+        try {
+            Field field = Class.forName(SDK_TASK).getDeclaredField("executionScope");
+            Class<?> scopeType = field.getType();
+            Method get = scopeType.getDeclaredMethod("getResource");
+            Method set = scopeType.getDeclaredMethod("setResource", HasMetadata.class);
+            field.setAccessible(true);
+            get.setAccessible(true);
+            set.setAccessible(true);
+            return Optional.of(new ScopeAccess(field, get, set));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warnf("Queued reconciliations keep their experiment in full: the operator SDK's task no longer holds an"
+                    + " ExecutionScope as expected (%s)", e.toString());
+            return Optional.empty();
+        }
     }
 
     private static Optional<Field> resourceIdField() {

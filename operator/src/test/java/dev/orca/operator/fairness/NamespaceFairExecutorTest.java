@@ -46,6 +46,32 @@ class NamespaceFairExecutorTest {
     }
 
     @Test
+    void whatWaitsIsWhatToQueueKeepsUnderTheOriginalsNamespace() throws InterruptedException {
+        List<String> ran = Collections.synchronizedList(new ArrayList<>());
+        // Keeps a lighter task in place of each one, as the reconciler's executor drops a task's primary.
+        var executor = new NamespaceFairExecutor(1, "test", NamespaceFairExecutorTest::namespaceOf,
+                task -> task instanceof Task t ? new Task("ignored", t.name() + "-light", t.ran()) : task);
+        var hold = new CountDownLatch(1);
+        var holding = new CountDownLatch(1);
+        executor.execute(() -> {
+            holding.countDown();
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(holding.await(10, TimeUnit.SECONDS));
+        for (int i = 0; i < 3; i++) executor.execute(new Task("busy", "busy-" + i, ran));
+        executor.execute(new Task("quiet", "quiet-0", ran));
+        assertEquals(Map.of("busy", 3, "quiet", 1), executor.queuedPerKey(), "keyed by the task as submitted");
+        hold.countDown();
+        executor.shutdown();
+        assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
+        assertEquals(List.of("busy-0-light", "quiet-0-light", "busy-1-light", "busy-2-light"), ran);
+    }
+
+    @Test
     void aQuietNamespaceIsServedNextNotBehindABurst() throws InterruptedException {
         List<String> ran = Collections.synchronizedList(new ArrayList<>());
         List<Task> tasks = new ArrayList<>();
