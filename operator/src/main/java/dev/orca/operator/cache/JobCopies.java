@@ -11,13 +11,18 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
  */
 public class JobCopies extends ReadOnlyCopies<Job> {
     public JobCopies() {
-        super(Job.class, job -> {
-            if (job.getSpec() != null) {
-                JobSpec kept = new JobSpec();
-                kept.setSuspend(job.getSpec().getSuspend());
-                job.setSpec(kept);
-            }
-            return job;
-        });
+        super(Job.class, JobCopies::withoutPodTemplate);
+    }
+
+    /** A new Job with {@code job}'s metadata (without managedFields), suspension and status; {@code job} is not changed. */
+    public static Job withoutPodTemplate(Job job) {
+        Job kept = MetadataCopies.metadataOnly(job, Job::new);
+        if (job.getSpec() != null) {
+            JobSpec spec = new JobSpec();
+            spec.setSuspend(job.getSpec().getSuspend());
+            kept.setSpec(spec);
+        }
+        kept.setStatus(job.getStatus());
+        return kept;
     }
 }

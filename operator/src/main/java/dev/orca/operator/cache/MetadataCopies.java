@@ -2,10 +2,13 @@ package dev.orca.operator.cache;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -17,11 +20,14 @@ import java.util.function.Supplier;
 public abstract class MetadataCopies<R extends HasMetadata> extends ReadOnlyCopies<R> {
 
     protected MetadataCopies(Class<R> type, Supplier<R> empty) {
-        super(type, object -> {
-            R kept = empty.get();
-            kept.setMetadata(object.getMetadata());
-            return kept;
-        });
+        super(type, object -> metadataOnly(object, empty));
+    }
+
+    /** A new object of the kind ({@code empty}) holding a copy of {@code object}'s metadata without managedFields. */
+    public static <R extends HasMetadata> R metadataOnly(R object, Supplier<R> empty) {
+        R kept = empty.get();
+        kept.setMetadata(new ObjectMetaBuilder(object.getMetadata()).withManagedFields((List<ManagedFieldsEntry>) null).build());
+        return kept;
     }
 
     public static final class ServiceAccounts extends MetadataCopies<ServiceAccount> {

@@ -11,4 +11,13 @@ public class ProgressCopies extends ReadOnlyCopies<ConfigMap> {
     public ProgressCopies() {
         super(ConfigMap.class, UnaryOperator.identity());
     }
+
+    /** A new ConfigMap with {@code map}'s metadata (without managedFields) and data; {@code map} is not changed. */
+    public static ConfigMap withoutManagedFields(ConfigMap map) {
+        ConfigMap kept = MetadataCopies.metadataOnly(map, ConfigMap::new);
+        kept.setData(map.getData());
+        kept.setBinaryData(map.getBinaryData());
+        kept.setImmutable(map.getImmutable());
+        return kept;
+    }
 }

@@ -9,7 +9,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.BulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import java.util.LinkedHashMap;
@@ -23,7 +22,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
  * to their experiment by its label, not by owner reference: one whose owner reference was stripped (a writer may update
  * its progress ConfigMap) still wakes its experiment, which puts the reference back ({@link ProgressOwnership}).
  */
-abstract class PerWriter<R extends HasMetadata> extends KubernetesDependentResource<R, OrcaExperiment>
+abstract class PerWriter<R extends HasMetadata> extends PrunedWriteDependent<R>
         implements BulkDependentResource<R, OrcaExperiment, ResourceID>, Creator<R, OrcaExperiment>, GarbageCollected<OrcaExperiment>,
         SecondaryToPrimaryMapper<R> {
 

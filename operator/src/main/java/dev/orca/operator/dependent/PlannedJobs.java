@@ -11,7 +11,6 @@ import io.javaoperatorsdk.operator.processing.dependent.BulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.BulkUpdater;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,7 @@ import java.util.Map;
  * search trials). A Job that is no longer planned has finished and its outcome is in the status: it is kept for its
  * logs (until its TTL or the experiment's deletion), never deleted here. Only suspension is updated.
  */
-abstract class PlannedJobs extends KubernetesDependentResource<Job, OrcaExperiment>
+abstract class PlannedJobs extends PrunedWriteDependent<Job>
         implements BulkDependentResource<Job, OrcaExperiment, ResourceID>, Creator<Job, OrcaExperiment>,
         BulkUpdater<Job, OrcaExperiment>, GarbageCollected<OrcaExperiment> {
 
@@ -31,7 +30,13 @@ abstract class PlannedJobs extends KubernetesDependentResource<Job, OrcaExperime
     private final String role;
 
     PlannedJobs(String role) {
+        super(Job.class);
         this.role = role;
+    }
+
+    @Override
+    protected Job cachedForm(Job written) {
+        return dev.orca.operator.cache.JobCopies.withoutPodTemplate(written);
     }
 
     /** The Jobs the plan wants running now. */

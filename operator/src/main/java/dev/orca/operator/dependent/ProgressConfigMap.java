@@ -26,6 +26,11 @@ public class ProgressConfigMap extends PerWriter<ConfigMap> {
     }
 
     @Override
+    protected ConfigMap cachedForm(ConfigMap written) {
+        return dev.orca.operator.cache.ProgressCopies.withoutManagedFields(written);
+    }
+
+    @Override
     protected ConfigMap desired(OrcaExperiment experiment, ProgressWriter writer) {
         return new ConfigMapBuilder()
                 .withNewMetadata().withName(writer.configMap()).withNamespace(experiment.getMetadata().getNamespace())

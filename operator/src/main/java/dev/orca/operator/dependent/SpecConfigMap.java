@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.Updater;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -22,8 +24,18 @@ import dev.orca.operator.cache.ReadOnlyCopies;
 @KubernetesDependent(informer = @Informer(informerListLimit = ReadOnlyCopies.LIST_PAGE,
         name = SpecConfigMap.EVENT_SOURCE, labelSelector = Names.ROLE_LABEL + "=spec",
         itemStore = dev.orca.operator.cache.MetadataCopies.ConfigMaps.class))
-public class SpecConfigMap extends CRUDKubernetesDependentResource<ConfigMap, OrcaExperiment> {
+public class SpecConfigMap extends PrunedWriteDependent<ConfigMap>
+        implements Creator<ConfigMap, OrcaExperiment>, Updater<ConfigMap, OrcaExperiment>, GarbageCollected<OrcaExperiment> {
     public static final String EVENT_SOURCE = "spec";
+
+    public SpecConfigMap() {
+        super(ConfigMap.class);
+    }
+
+    @Override
+    protected ConfigMap cachedForm(ConfigMap written) {
+        return dev.orca.operator.cache.MetadataCopies.metadataOnly(written, ConfigMap::new);
+    }
 
     @Override
     protected ConfigMap desired(OrcaExperiment experiment, Context<OrcaExperiment> context) {

@@ -14,7 +14,6 @@ import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.Updater;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import java.util.List;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -30,11 +29,20 @@ import dev.orca.operator.cache.ReadOnlyCopies;
 @KubernetesDependent(informer = @Informer(informerListLimit = ReadOnlyCopies.LIST_PAGE,
         labelSelector = Names.ROLE_LABEL + "=" + Names.TRAINER,
         itemStore = dev.orca.operator.cache.JobCopies.class))
-public class TrainerJob extends KubernetesDependentResource<Job, OrcaExperiment>
+public class TrainerJob extends PrunedWriteDependent<Job>
         implements Creator<Job, OrcaExperiment>, Updater<Job, OrcaExperiment>, GarbageCollected<OrcaExperiment> {
 
     /** Read from configuration, not injected: JOSDK, not CDI, may construct dependents (a second operator instance does). */
     private final OperatorConfig config = OperatorConfig.current();
+
+    public TrainerJob() {
+        super(Job.class);
+    }
+
+    @Override
+    protected Job cachedForm(Job written) {
+        return dev.orca.operator.cache.JobCopies.withoutPodTemplate(written);
+    }
 
     @Override
     protected Job desired(OrcaExperiment experiment, Context<OrcaExperiment> context) {

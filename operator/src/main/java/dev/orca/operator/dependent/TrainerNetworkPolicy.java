@@ -14,7 +14,9 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.Updater;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import java.util.List;
@@ -34,8 +36,18 @@ import dev.orca.operator.cache.ReadOnlyCopies;
 @KubernetesDependent(informer = @Informer(informerListLimit = ReadOnlyCopies.LIST_PAGE,
         labelSelector = Names.ROLE_LABEL + "=" + TrainerNetworkPolicy.ROLE,
         itemStore = dev.orca.operator.cache.MetadataCopies.NetworkPolicies.class))
-public class TrainerNetworkPolicy extends CRUDKubernetesDependentResource<NetworkPolicy, OrcaExperiment> {
+public class TrainerNetworkPolicy extends PrunedWriteDependent<NetworkPolicy>
+        implements Creator<NetworkPolicy, OrcaExperiment>, Updater<NetworkPolicy, OrcaExperiment>, GarbageCollected<OrcaExperiment> {
     static final String ROLE = "network-policy";
+
+    public TrainerNetworkPolicy() {
+        super(NetworkPolicy.class);
+    }
+
+    @Override
+    protected NetworkPolicy cachedForm(NetworkPolicy written) {
+        return dev.orca.operator.cache.MetadataCopies.metadataOnly(written, NetworkPolicy::new);
+    }
 
     @Override
     protected NetworkPolicy desired(OrcaExperiment experiment, Context<OrcaExperiment> context) {

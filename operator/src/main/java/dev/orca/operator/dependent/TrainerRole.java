@@ -22,6 +22,11 @@ public class TrainerRole extends PerWriter<Role> {
     }
 
     @Override
+    protected Role cachedForm(Role written) {
+        return dev.orca.operator.cache.MetadataCopies.metadataOnly(written, Role::new);
+    }
+
+    @Override
     protected Role desired(OrcaExperiment experiment, ProgressWriter writer) {
         return new RoleBuilder()
                 .withNewMetadata().withName(writer.identity()).withNamespace(experiment.getMetadata().getNamespace())

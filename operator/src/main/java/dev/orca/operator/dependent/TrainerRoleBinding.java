@@ -21,6 +21,11 @@ public class TrainerRoleBinding extends PerWriter<RoleBinding> {
     }
 
     @Override
+    protected RoleBinding cachedForm(RoleBinding written) {
+        return dev.orca.operator.cache.MetadataCopies.metadataOnly(written, RoleBinding::new);
+    }
+
+    @Override
     protected RoleBinding desired(OrcaExperiment experiment, ProgressWriter writer) {
         String namespace = experiment.getMetadata().getNamespace();
         return new RoleBindingBuilder()

@@ -21,6 +21,11 @@ public class TrainerServiceAccount extends PerWriter<ServiceAccount> {
     }
 
     @Override
+    protected ServiceAccount cachedForm(ServiceAccount written) {
+        return dev.orca.operator.cache.MetadataCopies.metadataOnly(written, ServiceAccount::new);
+    }
+
+    @Override
     protected ServiceAccount desired(OrcaExperiment experiment, ProgressWriter writer) {
         return new ServiceAccountBuilder()
                 .withNewMetadata().withName(writer.identity()).withNamespace(experiment.getMetadata().getNamespace())
