@@ -7,9 +7,11 @@ attention) in training mode, vocabulary 30522, layer-norm eps 1e-12; MSE of the 
 random target; AdamW lr 1e-5, weight decay 0.01. Weights are random: a step's cost does not depend on their
 values. Attention is transformers' default implementation (printed). With `compile`, the model also runs
 through torch.compile (inductor) and that step is timed too. With `bf16`, the same eager step also runs under CPU
-autocast to bfloat16 (fp32 weights and AdamW, bf16 GEMMs), PyTorch's mixed precision on CPU.
+autocast to bfloat16 (fp32 weights and AdamW, bf16 GEMMs), PyTorch's mixed precision on CPU. With `fused`, the
+eager step also runs with `AdamW(fused=True)`, the multi-tensor kernel Orca's updater calls (PyTorch's default on CPU
+is its per-parameter loop).
 
-    python body_step_transformers.py [batch=16] [length=128] [steps=10] [threads=2] [compile] [bf16]
+    python body_step_transformers.py [batch=16] [length=128] [steps=10] [threads=2] [compile] [bf16] [fused]
 """
 import sys
 import time
@@ -19,8 +21,8 @@ import transformers
 from transformers import BertConfig, BertModel
 
 
-def timed_steps(model, batch, length, steps, warmup=3, autocast=False):
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-5, weight_decay=0.01)
+def timed_steps(model, batch, length, steps, warmup=3, autocast=False, fused=None):
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-5, weight_decay=0.01, fused=fused)
     ids = torch.randint(1000, 30522, (batch, length))
     attention = torch.ones(batch, length, dtype=torch.long)
     target = torch.randn(batch, length, 384)
@@ -50,7 +52,7 @@ def gemm_rate(dtype, m=2048, k=384, n=1536, repeats=40):
 
 
 def main():
-    flags = {"compile", "bf16"}
+    flags = {"compile", "bf16", "fused"}
     args = [a for a in sys.argv[1:] if a not in flags]
     batch, length, steps, threads = [int(a) for a in (args + ["16", "128", "10", "2"][len(args):])][:4]
     torch.set_num_threads(threads)
@@ -63,6 +65,10 @@ def main():
     mean, best = timed_steps(model, batch, length, steps)
     print(f"pytorch {torch.__version__} transformers {transformers.__version__} eager (attention: {attn}), "
           f"{threads} threads, batch {batch} x seq {length}: mean {mean:.3f} s/step, best {best:.3f} s/step")
+    if "fused" in sys.argv[1:]:
+        mean, best = timed_steps(model, batch, length, steps, fused=True)
+        print(f"pytorch {torch.__version__} eager with AdamW(fused=True), {threads} threads: "
+              f"fused mean {mean:.3f} s/step, best {best:.3f} s/step")
     if "bf16" in sys.argv[1:]:
         mean, best = timed_steps(model, batch, length, steps, autocast=True)
         print(f"pytorch {torch.__version__} autocast bf16 (CPU), {threads} threads: "

@@ -4,16 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
+import dev.orca.trainer.nd.FusedAdam;
 import dev.orca.trainer.nd.Scalars;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * SGD (with momentum), Adam and AdamW over a fixed parameter list, with state this class owns so a
- * checkpoint can save and restore it exactly (DJL's optimizers keep their moments private). The update
- * itself is libtorch's fused kernel through DJL's {@code NDArrayEx}; it also zeroes each gradient.
- * Call {@link #step} outside the step's {@code NDScope}.
+ * checkpoint can save and restore it exactly (DJL's optimizers keep their moments private). Adam and AdamW run
+ * libtorch's fused multi-tensor kernels ({@link FusedAdam}) where the engine is PyTorch, else (or with
+ * {@code -Dorca.fusedAdam=false}, kept for comparison) DJL's per-parameter {@code adamUpdate}; SGD is DJL's
+ * {@code sgdUpdate}. Every path zeroes the gradients it used. Call {@link #step} outside the step's {@code NDScope}.
  */
 public final class ParameterUpdater {
 
@@ -58,6 +61,10 @@ public final class ParameterUpdater {
     public void step(double lr) {
         steps++;
         float rate = (float) lr;
+        if (kind != Kind.SGD && fused()) {
+            fusedStep(rate);
+            return;
+        }
         for (int index = 0; index < parameters.size(); index++) {
             Parameter p = parameters.get(index);
             NDArray weight = p.getArray();
@@ -72,6 +79,38 @@ public final class ParameterUpdater {
                             rate, (float) correction, weightDecay, 1f, -1f, beta1, beta2, epsilon, true, kind == Kind.ADAMW);
                 }
             }
+        }
+    }
+
+    private Boolean fused;
+
+    private boolean fused() {
+        if (fused == null) {
+            fused = !"false".equals(System.getProperty("orca.fusedAdam")) && !parameters.isEmpty()
+                    && FusedAdam.availableFor(parameters.get(0).getArray().getManager());
+        }
+        return fused;
+    }
+
+    private void fusedStep(float rate) {
+        int n = parameters.size();
+        List<NDArray> weights = new ArrayList<>(n);
+        List<NDArray> grads = new ArrayList<>(n);
+        List<NDArray> expAvgs = new ArrayList<>(n);
+        List<NDArray> expAvgSqs = new ArrayList<>(n);
+        try {
+            for (int index = 0; index < n; index++) {
+                NDArray weight = parameters.get(index).getArray();
+                NDArray[] state = moments.computeIfAbsent(key(index), k -> newState(weight));
+                weights.add(weight);
+                grads.add(weight.getGradient());
+                expAvgs.add(state[0]);
+                expAvgSqs.add(state[1]);
+            }
+            FusedAdam.step(weights, grads, expAvgs, expAvgSqs, steps, rate, beta1, beta2, weightDecay, epsilon,
+                    kind == Kind.ADAMW);
+        } finally {
+            grads.forEach(NDArray::close); // handles to the gradients, not the gradients
         }
     }
 
