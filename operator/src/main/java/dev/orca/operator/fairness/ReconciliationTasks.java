@@ -20,9 +20,10 @@ import org.jboss.logging.Logger;
  *
  * <p>The same task also carries the primary as the cache held it when the task was made, decoded in full, although the
  * SDK reads the primary from the cache again when the task starts ({@code ReconcilerExecutor.run}) and uses the one it
- * was made with only to name the resource. While a burst is queued that copy is most of the heap: at 1000 experiments
- * about 970 tasks waited, each holding some 16 KiB of experiment (a class histogram during bench/run operator-scale),
- * and at 10 000 the queue is ten times longer. {@link #withoutPrimary} swaps it for a copy that keeps only what names it.
+ * was made with only to name the resource. During a burst nearly every experiment has such a task waiting (about 970 at
+ * 1000 experiments, 9948 at 10 000: class histograms during bench/run operator-scale), each holding a decoded experiment
+ * (2.6 KiB of heap for the spec alone, more with its status). {@link #withoutPrimary} swaps it for a copy that keeps
+ * only what names it.
  */
 public final class ReconciliationTasks {
     private static final Logger LOG = Logger.getLogger(ReconciliationTasks.class);

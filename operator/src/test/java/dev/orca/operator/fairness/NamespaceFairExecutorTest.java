@@ -27,17 +27,29 @@ class NamespaceFairExecutorTest {
         return task instanceof Task t ? t.namespace() : null;
     }
 
-    /** One worker kept busy while the tasks queue, so the order they are taken in is the executor's alone. */
-    private static List<String> order(List<Task> tasks) throws InterruptedException {
-        var executor = new NamespaceFairExecutor(1, "test", NamespaceFairExecutorTest::namespaceOf);
+    /**
+     * Keeps one worker busy (until the returned latch is counted down, or the worker is interrupted) and returns once
+     * it is: what is submitted next queues.
+     */
+    private static CountDownLatch occupy(NamespaceFairExecutor executor) throws InterruptedException {
+        var started = new CountDownLatch(1);
         var hold = new CountDownLatch(1);
         executor.execute(() -> {
+            started.countDown();
             try {
                 hold.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        return hold;
+    }
+
+    /** One worker kept busy while the tasks queue, so the order they are taken in is the executor's alone. */
+    private static List<String> order(List<Task> tasks) throws InterruptedException {
+        var executor = new NamespaceFairExecutor(1, "test", NamespaceFairExecutorTest::namespaceOf);
+        var hold = occupy(executor);
         tasks.forEach(executor::execute);
         hold.countDown();
         executor.shutdown();
@@ -51,17 +63,7 @@ class NamespaceFairExecutorTest {
         // Keeps a lighter task in place of each one, as the reconciler's executor drops a task's primary.
         var executor = new NamespaceFairExecutor(1, "test", NamespaceFairExecutorTest::namespaceOf,
                 task -> task instanceof Task t ? new Task("ignored", t.name() + "-light", t.ran()) : task);
-        var hold = new CountDownLatch(1);
-        var holding = new CountDownLatch(1);
-        executor.execute(() -> {
-            holding.countDown();
-            try {
-                hold.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertTrue(holding.await(10, TimeUnit.SECONDS));
+        var hold = occupy(executor);
         for (int i = 0; i < 3; i++) executor.execute(new Task("busy", "busy-" + i, ran));
         executor.execute(new Task("quiet", "quiet-0", ran));
         assertEquals(Map.of("busy", 3, "quiet", 1), executor.queuedPerKey(), "keyed by the task as submitted");
@@ -120,17 +122,7 @@ class NamespaceFairExecutorTest {
     void shutdownNowReturnsTheTasksNeverStarted() throws InterruptedException {
         List<String> ran = Collections.synchronizedList(new ArrayList<>());
         var executor = new NamespaceFairExecutor(1, "test", NamespaceFairExecutorTest::namespaceOf);
-        var started = new CountDownLatch(1);
-        var hold = new CountDownLatch(1);
-        executor.execute(() -> {
-            started.countDown();
-            try {
-                hold.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // shutdownNow interrupts the running task
-            }
-        });
-        assertTrue(started.await(10, TimeUnit.SECONDS));
+        occupy(executor); // shutdownNow interrupts it
         for (int i = 0; i < 4; i++) executor.execute(new Task(i % 2 == 0 ? "a" : "b", "t" + i, ran));
         List<Runnable> never = executor.shutdownNow();
         assertEquals(4, never.size());

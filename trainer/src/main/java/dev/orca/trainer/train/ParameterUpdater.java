@@ -31,6 +31,8 @@ public final class ParameterUpdater {
     private final float beta2;
     private final float epsilon = 1e-8f;
     private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
+    /** Adam or AdamW on libtorch's fused kernels (else DJL's per-parameter update); decided once, when made. */
+    private final boolean fused;
     private long steps;
 
     /** With Adam's own betas (0.9, 0.999). */
@@ -52,6 +54,8 @@ public final class ParameterUpdater {
         this.parameters = List.copyOf(parameters);
         this.weightDecay = (float) weightDecay;
         this.momentum = (float) momentum;
+        this.fused = kind != Kind.SGD && !"false".equals(System.getProperty("orca.fusedAdam")) && !this.parameters.isEmpty()
+                && FusedAdam.availableFor(this.parameters.get(0).getArray().getManager());
         for (Parameter p : this.parameters) {
             p.getArray().setRequiresGradient(true);
         }
@@ -61,7 +65,7 @@ public final class ParameterUpdater {
     public void step(double lr) {
         steps++;
         float rate = (float) lr;
-        if (kind != Kind.SGD && fused()) {
+        if (fused) {
             fusedStep(rate);
             return;
         }
@@ -80,16 +84,6 @@ public final class ParameterUpdater {
                 }
             }
         }
-    }
-
-    private Boolean fused;
-
-    private boolean fused() {
-        if (fused == null) {
-            fused = !"false".equals(System.getProperty("orca.fusedAdam")) && !parameters.isEmpty()
-                    && FusedAdam.availableFor(parameters.get(0).getArray().getManager());
-        }
-        return fused;
     }
 
     private void fusedStep(float rate) {
