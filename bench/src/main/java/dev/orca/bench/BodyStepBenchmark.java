@@ -14,6 +14,7 @@ import dev.orca.trainer.body.TextBody;
 import dev.orca.trainer.checkpoint.BodyCheckpoint;
 import dev.orca.trainer.checkpoint.BodyCheckpoints;
 import dev.orca.trainer.checkpoint.PretrainedBodies;
+import dev.orca.trainer.nd.Autocast;
 import dev.orca.trainer.train.ParameterUpdater;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,8 @@ import java.util.List;
  * One full fine-tuning step of a pretrained body (forward, backward, AdamW) at a fixed batch, timed
  * after warm-up. Not a test: run with {@code bench/run body-step}.
  *
- * <p>Arguments: {@code [checkpoint] [batch] [length] [steps]}; defaults: bundled MiniLM, 16, 128, 10.
+ * <p>Arguments: {@code [checkpoint] [batch] [length] [steps] [fp32|bf16]}; defaults: bundled MiniLM, 16, 128, 10, fp32.
+ * bf16: the products in bfloat16 with fp32 master weights, as {@code finetune.precision: bf16} trains ({@link Autocast}).
  */
 public final class BodyStepBenchmark {
 
@@ -31,12 +33,17 @@ public final class BodyStepBenchmark {
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int length = args.length > 2 ? Integer.parseInt(args[2]) : 128;
         int steps = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        String precision = args.length > 4 ? args[4] : "fp32";
+        if (!precision.equals("fp32") && !precision.equals("bf16")) {
+            throw new IllegalArgumentException("precision must be fp32 or bf16, got " + precision);
+        }
+        boolean bf16 = precision.equals("bf16");
         int warmup = 3;
 
         BodyCheckpoint checkpoint = BodyCheckpoints.load(reference);
-        System.out.printf("body %s %s%nbatch %d x seq %d, AdamW lr 1e-5 wd 0.01, %d warm-up + %d timed steps, "
+        System.out.printf("body %s %s%nbatch %d x seq %d, %s products, AdamW lr 1e-5 wd 0.01, %d warm-up + %d timed steps, "
                         + "intra-op threads %s, GLIBC_TUNABLES=%s, LD_PRELOAD=%s%n",
-                reference, checkpoint.config(), batch, length, warmup, steps,
+                reference, checkpoint.config(), batch, length, precision, warmup, steps,
                 Engine.getInstance().getEngineName() + "/" + System.getProperty("ai.djl.pytorch.num_threads", "default"),
                 System.getenv("GLIBC_TUNABLES"), System.getenv("LD_PRELOAD"));
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -62,7 +69,9 @@ public final class BodyStepBenchmark {
                 long start = System.nanoTime();
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
-                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector();
+                         Autocast.Scope products = Autocast.bf16(bf16)) {
+                        if (bf16 && !Autocast.bf16Active()) throw new IllegalStateException("bf16 products are not available");
                         NDArray out = body.forward(store, new NDList(ids, mask), true).singletonOrThrow();
                         NDArray diff = out.sub(target);
                         NDArray loss = diff.mul(diff).mean();
@@ -87,7 +96,7 @@ public final class BodyStepBenchmark {
             double mean = stats.getAverage();
             double sd = Math.sqrt(stepSeconds.stream().mapToDouble(t -> (t - mean) * (t - mean)).sum()
                     / Math.max(1, steps - 1));
-            System.out.printf("forward+backward+AdamW: mean %.3f s/step, best %.3f s/step, peak RSS %d MiB%n",
+            System.out.printf(precision + " forward+backward+AdamW: mean %.3f s/step, best %.3f s/step, peak RSS %d MiB%n",
                     mean, stats.getMin(), MemoryStats.peakRssMiB());
             System.out.printf("  spread: sd %.3f s, worst %.3f s, mean / best %.2f; minor page faults %d per step (%.0f MiB of"
                             + " fresh pages); steps %s%n", sd, stats.getMax(), mean / stats.getMin(), faults / steps,

@@ -233,6 +233,16 @@ public class OrcaExperimentSpec {
         @JsonProperty("lastEpoch") LAST_EPOCH
     }
 
+    /** The arithmetic of fine-tuning's matrix products; parameters, optimizer state and everything else stay fp32. */
+    public enum Precision {
+        @JsonProperty("fp32") FP32,
+        /**
+         * The body's and predictor's matrix products take bfloat16 copies of their operands and return fp32, as PyTorch's
+         * autocast runs them; the master weights, their gradients and AdamW's moments stay fp32.
+         */
+        @JsonProperty("bf16") BF16
+    }
+
     public enum OptimizerName {
         @JsonProperty("sgd") SGD,
         @JsonProperty("adam") ADAM,
@@ -503,6 +513,10 @@ public class OrcaExperimentSpec {
                 + " validation split the last epoch is scored (the official code then validates on the test split, which Orca"
                 + " never does).")
         public EvaluatedModel evaluatedModel = EvaluatedModel.BEST_VALIDATED;
+        @JsonPropertyDescription("Arithmetic of the training step's matrix products: fp32 (default) or bf16 (bfloat16 operands,"
+                + " fp32 results, fp32 master weights and optimizer state; what PyTorch's autocast does). bf16 pays where the"
+                + " hardware multiplies bfloat16 faster than fp32: GPUs, CPUs with AMX. Validation and test run in fp32.")
+        public Precision precision = Precision.FP32;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

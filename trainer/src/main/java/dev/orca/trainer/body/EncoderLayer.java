@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.orca.trainer.nd.Autocast;
 import dev.orca.trainer.nn.SeededDropout;
 import java.util.Map;
 
@@ -52,10 +53,10 @@ public final class EncoderLayer extends AbstractBlock implements NamedParameters
                                      PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray context = attention.forward(store, inputs, training).singletonOrThrow();
-        NDArray attended = dropout(apply(attentionOutput, store, context, training), training);
+        NDArray attended = dropout(Autocast.linear(store, attentionOutput, context, training), training);
         x = apply(attentionNorm, store, x.add(attended), training);
-        NDArray inner = Activation.gelu(apply(intermediate, store, x, training));
-        NDArray ffn = dropout(apply(output, store, inner, training), training);
+        NDArray inner = Activation.gelu(Autocast.linear(store, intermediate, x, training));
+        NDArray ffn = dropout(Autocast.linear(store, output, inner, training), training);
         return new NDList(apply(outputNorm, store, x.add(ffn), training));
     }
 

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.orca.trainer.nd.Autocast;
 import dev.orca.trainer.nd.Scalars;
 import dev.orca.trainer.nn.SeededDropout;
 import java.util.Map;
@@ -57,19 +58,19 @@ public final class SelfAttention extends AbstractBlock implements NamedParameter
         long length = shape.get(1);
         int headSize = hidden / heads;
         // (B, S, 3D) -> (3, B, H, S, dh) so that one transpose serves q, k and v.
-        NDArray projected = qkv.forward(store, new NDList(states), training).singletonOrThrow()
+        NDArray projected = Autocast.linear(store, qkv, states, training)
                 .reshape(batch, length, 3, heads, headSize)
                 .transpose(2, 0, 3, 1, 4);
         NDList qkvSplit = projected.split(3, 0);
         NDArray q = Scalars.mul(qkvSplit.get(0).squeeze(0), 1.0 / Math.sqrt(headSize));
         NDArray k = qkvSplit.get(1).squeeze(0);
         NDArray v = qkvSplit.get(2).squeeze(0);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        NDArray scores = Autocast.matMul(q, k.transpose(0, 1, 3, 2));
         if (additiveMask != null) {
             scores = scores.add(additiveMask);
         }
         NDArray probs = dropout.apply(scores.softmax(-1), dropoutRate, training);
-        NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, length, hidden);
+        NDArray context = Autocast.matMul(probs, v).transpose(0, 2, 1, 3).reshape(batch, length, hidden);
         return new NDList(context);
     }
 

@@ -7,14 +7,8 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * libtorch's fused Adam and AdamW kernels ({@code aten::_fused_adam_}, {@code _fused_adamw_}: what
@@ -29,7 +23,6 @@ import org.slf4j.LoggerFactory;
  * update, as DJL's update does.
  */
 public final class FusedAdam {
-    private static final Logger LOG = LoggerFactory.getLogger(FusedAdam.class);
     private static final String CLASS = "FusedAdam";
     // One method per variant: the kernels' schemas differ only in their name. A step count per parameter is what the
     // kernels take; every parameter here has taken the same number of steps, so one scalar tensor stands for all.
@@ -47,7 +40,7 @@ public final class FusedAdam {
                 + "        return None\n";
     }
 
-    private static volatile Optional<PtSymbolBlock> module;
+    private static final CompiledModule MODULE = new CompiledModule(CLASS, METHODS, "parameters are updated by DJL's adamUpdate");
 
     private FusedAdam() {}
 
@@ -56,7 +49,7 @@ public final class FusedAdam {
      * compiled (once; a failure is logged once and the caller keeps DJL's update).
      */
     public static boolean availableFor(NDManager manager) {
-        return manager instanceof PtNDManager && module().isPresent();
+        return manager instanceof PtNDManager && MODULE.get().isPresent();
     }
 
     /**
@@ -66,7 +59,7 @@ public final class FusedAdam {
     public static void step(List<NDArray> params, List<NDArray> grads, List<NDArray> expAvgs, List<NDArray> expAvgSqs,
             long step, float lr, float beta1, float beta2, float weightDecay, float eps, boolean decoupled) {
         if (params.isEmpty()) return;
-        PtSymbolBlock block = module().orElseThrow(() -> new IllegalStateException("the fused Adam kernels are not available"));
+        PtSymbolBlock block = MODULE.get().orElseThrow(() -> new IllegalStateException("the fused Adam kernels are not available"));
         List<IValue> inputs = new ArrayList<>(10);
         try {
             inputs.add(IValue.listFrom(tensors(params)));
@@ -89,27 +82,5 @@ public final class FusedAdam {
         PtNDArray[] out = new PtNDArray[arrays.size()];
         for (int i = 0; i < out.length; i++) out[i] = (PtNDArray) arrays.get(i);
         return out;
-    }
-
-    private static Optional<PtSymbolBlock> module() {
-        Optional<PtSymbolBlock> m = module;
-        if (m != null) return m;
-        synchronized (FusedAdam.class) {
-            if (module == null) module = load();
-            return module;
-        }
-    }
-
-    private static Optional<PtSymbolBlock> load() {
-        byte[] archive = TorchScriptArchive.module(CLASS, METHODS);
-        // The system manager: the module holds no tensors and lives as long as the process.
-        try (NDManager scratch = NDManager.newBaseManager()) {
-            if (!(scratch instanceof PtNDManager pt)) return Optional.empty();
-            PtNDManager system = (PtNDManager) pt.getParentManager();
-            return Optional.of(JniUtils.loadModule(system, new ByteArrayInputStream(archive), false, false));
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("libtorch's fused Adam kernels are not available ({}); parameters are updated by DJL's adamUpdate", e.toString());
-            return Optional.empty();
-        }
     }
 }

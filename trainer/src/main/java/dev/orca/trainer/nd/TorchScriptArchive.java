@@ -1,10 +1,16 @@
 package dev.orca.trainer.nd;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -46,6 +52,20 @@ public final class TorchScriptArchive {
         records.put("constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
         records.put("version", (FORMAT_VERSION + "\n").getBytes(StandardCharsets.US_ASCII));
         return zip("orca_" + className.toLowerCase(java.util.Locale.ROOT), records);
+    }
+
+    /**
+     * {@link #module}'s archive compiled by libtorch, owned by the engine's system manager (the module holds no tensors and
+     * lives as long as the process); empty on an engine other than PyTorch. A libtorch that cannot compile the source
+     * (an operator it lacks) throws.
+     */
+    public static Optional<PtSymbolBlock> compile(String className, String methods) throws IOException {
+        byte[] archive = module(className, methods);
+        try (NDManager scratch = NDManager.newBaseManager()) {
+            if (!(scratch instanceof PtNDManager pt)) return Optional.empty();
+            PtNDManager system = (PtNDManager) pt.getParentManager();
+            return Optional.of(JniUtils.loadModule(system, new ByteArrayInputStream(archive), false, false));
+        }
     }
 
     /** The module object as the TorchScript pickler writes it: its class, an empty argument tuple, NEWOBJ, its state. */

@@ -61,7 +61,8 @@ public record RunPlan(OrcaExperimentSpec spec, EmbedderAlignment.Settings alignm
         OrcaExperimentSpec.Finetune f = spec.finetune;
         return new FineTuning.Settings(f.epochs, f.batchSize, f.gradientAccumulation, kind(f.optimizer.name), f.optimizer.lr,
                 f.optimizer.weightDecay, f.optimizer.momentum, betas(f.optimizer), f.clipNorm, f.schedule.warmupEpochs,
-                f.schedule.decayEpochs != null ? f.schedule.decayEpochs : f.epochs, spec.seed);
+                f.schedule.decayEpochs != null ? f.schedule.decayEpochs : f.epochs, spec.seed,
+                f.precision == OrcaExperimentSpec.Precision.BF16);
     }
 
     /** The spec's OTDD settings; left at their defaults, the quantity microsoft/otdd computes for ORCA. */

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.orca.trainer.nd.Autocast;
 
 /**
  * ORCA's predictor for classification and multi-label tasks: pool the tokens (mean, or the first
@@ -34,7 +35,7 @@ public final class ClassificationHead extends AbstractBlock {
                                      PairList<String, Object> params) {
         NDArray tokens = inputs.singletonOrThrow();
         NDArray pooled = pooling == Pooling.MEAN ? tokens.mean(new int[] {1}) : tokens.get(":, 0, :");
-        return linear.forward(store, new NDList(pooled), training);
+        return new NDList(Autocast.linear(store, linear, pooled, training));
     }
 
     @Override

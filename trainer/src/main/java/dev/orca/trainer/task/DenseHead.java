@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.orca.trainer.nd.Autocast;
 
 /**
  * ORCA's predictor for dense tasks: a Linear map from each token to the {@code k^dims · K} values of its
@@ -31,7 +32,7 @@ public final class DenseHead extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
-        NDArray values = linear.forward(store, inputs, training).singletonOrThrow(); // (B, T, k^d K)
+        NDArray values = Autocast.linear(store, linear, inputs.singletonOrThrow(), training); // (B, T, k^d K)
         long batch = values.getShape().get(0);
         int k = geometry.k();
         long[] grid = geometry.grid();

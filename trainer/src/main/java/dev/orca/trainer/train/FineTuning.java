@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.orca.crd.TrainerStage;
+import dev.orca.trainer.nd.Autocast;
 import dev.orca.trainer.nd.Scalars;
 import dev.orca.trainer.nn.SeededDropout;
 import dev.orca.trainer.progress.EtaEstimator;
@@ -40,10 +41,19 @@ public final class FineTuning {
      * @param warmupEpochs  epochs of linear warm-up before the linear decay
      * @param decayEpochs   epoch at which the linear decay reaches zero (official decay_epochs)
      * @param seed          shuffling seed
+     * @param bf16          the training step's matrix products in bfloat16, master weights fp32 ({@link Autocast})
      */
     public record Settings(int epochs, int batchSize, int accumulation, ParameterUpdater.Kind optimizer, double learningRate,
                            double weightDecay, double momentum, double[] betas, double clipNorm, int warmupEpochs,
-                           int decayEpochs, long seed) {
+                           int decayEpochs, long seed, boolean bf16) {
+        /** fp32 throughout. */
+        public Settings(int epochs, int batchSize, int accumulation, ParameterUpdater.Kind optimizer, double learningRate,
+                        double weightDecay, double momentum, double[] betas, double clipNorm, int warmupEpochs,
+                        int decayEpochs, long seed) {
+            this(epochs, batchSize, accumulation, optimizer, learningRate, weightDecay, momentum, betas, clipNorm, warmupEpochs,
+                    decayEpochs, seed, false);
+        }
+
         public Settings {
             require(epochs >= 1, "finetune.epochs must be >= 1, got " + epochs);
             require(batchSize >= 1, "finetune.batchSize must be >= 1, got " + batchSize);
@@ -212,7 +222,9 @@ public final class FineTuning {
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
                     NDArray index = inputs.getManager().create(rows);
-                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    // Validation and test run outside the scope, in fp32.
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector();
+                         Autocast.Scope products = Autocast.bf16(settings.bf16())) {
                         NDArray output = model.forward(store, new NDList(inputs.get(index)), true).singletonOrThrow();
                         NDArray loss = lossFunction.loss(output, targets.get(index));
                         value = Scalars.value(loss);

@@ -14,6 +14,7 @@ import ai.djl.util.PairList;
 import dev.orca.trainer.body.Blocks;
 import dev.orca.trainer.body.NamedParameters;
 import dev.orca.trainer.body.ParameterSlot;
+import dev.orca.trainer.nd.Autocast;
 import java.util.Map;
 
 /**
@@ -42,7 +43,7 @@ public final class PatchMerging extends AbstractBlock implements NamedParameters
                 grid.get(":, 0::2, 1::2, :"), grid.get(":, 1::2, 1::2, :")), -1)
                 .reshape(batch, (long) (side / 2) * (side / 2), 4L * width);
         NDArray normed = norm.forward(store, new NDList(merged), training).singletonOrThrow();
-        return reduction.forward(store, new NDList(normed), training);
+        return new NDList(Autocast.linear(store, reduction, normed, training));
     }
 
     @Override

@@ -18,6 +18,7 @@ import dev.orca.trainer.body.Blocks;
 import dev.orca.trainer.body.NamedParameters;
 import dev.orca.trainer.body.ParameterSlot;
 import dev.orca.trainer.body.SelfAttention;
+import dev.orca.trainer.nd.Autocast;
 import dev.orca.trainer.nn.SeededDropout;
 import java.util.List;
 import java.util.Map;
@@ -72,14 +73,14 @@ public final class PreNormBlock extends AbstractBlock implements NamedParameters
         NDArray normed = before.forward(store, new NDList(x), training).singletonOrThrow();
         NDArray attended = window > 0 ? windowed(store, normed, training) : global(store, normed, training);
         x = x.add(attended);
-        NDArray inner = Activation.gelu(intermediate.forward(store, new NDList(after.forward(store, new NDList(x), training)
-                .singletonOrThrow()), training).singletonOrThrow());
-        return new NDList(x.add(output.forward(store, new NDList(inner), training).singletonOrThrow()));
+        NDArray inner = Activation.gelu(Autocast.linear(store, intermediate,
+                after.forward(store, new NDList(x), training).singletonOrThrow(), training));
+        return new NDList(x.add(Autocast.linear(store, output, inner, training)));
     }
 
     private NDArray global(ParameterStore store, NDArray x, boolean training) {
         NDArray context = attention.forward(store, new NDList(x), training).singletonOrThrow();
-        return attentionOutput.forward(store, new NDList(context), training).singletonOrThrow();
+        return Autocast.linear(store, attentionOutput, context, training);
     }
 
     private NDArray windowed(ParameterStore store, NDArray x, boolean training) {
@@ -96,7 +97,7 @@ public final class PreNormBlock extends AbstractBlock implements NamedParameters
         NDArray bias = table.get(new NDIndex("{}", biasIndex)).reshape(tokens, tokens, heads).transpose(2, 0, 1).expandDims(0);
         NDArray additive = shift > 0 ? bias.add(windowMask.tile(new long[] {batch, 1, 1, 1})) : bias;
         NDArray context = attention.forward(store, new NDList(windows, additive), training).singletonOrThrow();
-        NDArray projected = attentionOutput.forward(store, new NDList(context), training).singletonOrThrow();
+        NDArray projected = Autocast.linear(store, attentionOutput, context, training);
         NDArray back = projected.reshape(batch, perSide, perSide, window, window, width).transpose(0, 1, 3, 2, 4, 5)
                 .reshape(batch, side, side, width);
         if (shift > 0) {

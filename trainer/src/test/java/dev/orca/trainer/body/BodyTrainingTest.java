@@ -201,4 +201,64 @@ class BodyTrainingTest {
         }
         return probeLoss(body, store, inputs, probe, false).toType(DataType.FLOAT64, false).getDouble();
     }
+
+    /**
+     * MiniLM's forward and backward with bf16 products against fp32 on the same batch: every parameter still gets a
+     * finite gradient pointing where fp32's does, and the outputs differ by bfloat16's rounding, not by more.
+     */
+    @Test
+    void bf16ProductsKeepEveryGradientCloseToFp32s() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(4);
+            TextBody body = PretrainedBodies.create(miniLm, manager);
+            List<Parameter> params = parameters(body);
+            NDArray ids = manager.randomInteger(1000, 2000, new Shape(4, 16), DataType.INT64);
+            NDArray mask = manager.ones(new Shape(4, 16), DataType.INT64);
+            NDArray probe = manager.randomNormal(new Shape(4, 16, 384));
+            ParameterStore store = new ParameterStore(manager, false);
+            Map<String, float[]> fp32 = new LinkedHashMap<>();
+            Map<String, float[]> bf16 = new LinkedHashMap<>();
+            float[][] outputs = new float[2][];
+            for (int run = 0; run < 2; run++) {
+                Map<String, float[]> grads = run == 0 ? fp32 : bf16;
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector();
+                         dev.orca.trainer.nd.Autocast.Scope products = dev.orca.trainer.nd.Autocast.bf16(run == 1)) {
+                        NDArray out = body.forward(store, new NDList(ids, mask), false).singletonOrThrow();
+                        outputs[run] = out.toFloatArray();
+                        collector.backward(out.mul(probe).sum());
+                    }
+                    for (Parameter p : params) {
+                        NDArray g = p.getArray().getGradient();
+                        grads.put(p.getId(), g.toFloatArray());
+                        g.subi(g); // DJL accumulates gradients across collectors
+                    }
+                }
+            }
+            double outputDiff = relativeDifference(outputs[0], outputs[1]);
+            assertTrue(outputDiff > 1e-4 && outputDiff < 3e-2, "bf16 vs fp32 last hidden state: " + outputDiff);
+            for (String id : fp32.keySet()) {
+                float[] a = fp32.get(id), b = bf16.get(id);
+                double dot = 0, na = 0, nb = 0;
+                for (int i = 0; i < a.length; i++) {
+                    assertTrue(Float.isFinite(b[i]), id + " has a finite bf16 gradient");
+                    dot += (double) a[i] * b[i];
+                    na += (double) a[i] * a[i];
+                    nb += (double) b[i] * b[i];
+                }
+                double cosine = dot / Math.sqrt(na * nb);
+                assertTrue(nb > 0 && cosine > 0.99, id + ": bf16 gradient's cosine with fp32's " + cosine);
+            }
+        }
+    }
+
+    private static double relativeDifference(float[] a, float[] b) {
+        double diff = 0, norm = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff += (a[i] - b[i]) * (double) (a[i] - b[i]);
+            norm += (double) a[i] * a[i];
+        }
+        return Math.sqrt(diff / norm);
+    }
 }

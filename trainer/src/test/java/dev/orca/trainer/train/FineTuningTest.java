@@ -264,4 +264,45 @@ class FineTuningTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> new FineTuning.Settings(3, 8, 1, ParameterUpdater.Kind.SGD, -1, 0, 0, new double[] {0.9, 0.999}, 0, 0, 3, 1)).getMessage().contains("lr"));
     }
+
+    /** Records whether each forward pass ran with bf16 products, and whether it was a training pass. */
+    static final class PrecisionProbe extends AbstractBlock {
+        final List<String> passes = new ArrayList<>();
+
+        @Override
+        protected NDList forwardInternal(ParameterStore s, NDList in, boolean training, PairList<String, Object> p) {
+            passes.add((training ? "train" : "eval") + (dev.orca.trainer.nd.Autocast.bf16Active() ? " bf16" : " fp32"));
+            return in;
+        }
+
+        @Override
+        public ai.djl.ndarray.types.Shape[] getOutputShapes(ai.djl.ndarray.types.Shape[] in) {
+            return in;
+        }
+    }
+
+    @Test
+    void bf16SettingsRunTheTrainingPassesInABf16ScopeAndValidationOutsideIt() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray[] d = data(m);
+            PrecisionProbe probe = new PrecisionProbe();
+            SequentialBlock model = new SequentialBlock().add(probe).add(Linear.builder().setUnits(3).build());
+            model.initialize(m, DataType.FLOAT32, new Shape(1, 6));
+            FineTuning.Settings bf16 = new FineTuning.Settings(2, 25, 1, ParameterUpdater.Kind.ADAMW, 0.01, 0, 0,
+                    new double[] {0.9, 0.999}, 0, 0, 2, 11, true);
+            ParameterStore store = new ParameterStore(m, false);
+            new FineTuning(model, parameters(model), Losses::crossEntropy, bf16, null, null, null)
+                    .validateEachEpoch(new FineTuning.EpochValidation("loss", () -> {
+                        model.forward(store, new NDList(d[0]), false);
+                        return 0;
+                    }))
+                    .run(d[0], d[1]);
+            assertEquals(List.of("train bf16", "train bf16", "eval fp32", "train bf16", "train bf16", "eval fp32"), probe.passes);
+            assertTrue(!dev.orca.trainer.nd.Autocast.bf16Active(), "the scope ends with the step");
+
+            probe.passes.clear();
+            new FineTuning(model, parameters(model), Losses::crossEntropy, SETTINGS, null, null, null).stopAfter(1).run(d[0], d[1]);
+            assertTrue(probe.passes.stream().allMatch("train fp32"::equals), "fp32 settings: " + probe.passes);
+        }
+    }
 }
