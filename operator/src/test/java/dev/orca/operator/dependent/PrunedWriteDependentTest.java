@@ -3,6 +3,7 @@ package dev.orca.operator.dependent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -98,5 +99,17 @@ class PrunedWriteDependentTest {
         assertNull(kept.getSpec().getTemplate(), "the pod template is never read back");
         assertEquals(1, kept.getStatus().getActive());
         assertEquals("trainer", job.getSpec().getTemplate().getSpec().getContainers().get(0).getName());
+    }
+
+    @Test
+    void theSdksOperationsKeepTheCachedFormOfTheirOwnKindOnly() {
+        CachedFormOperations<ConfigMap> operations = new CachedFormOperations<>(null, ConfigMap.class, new SpecConfigMap()::cachedForm);
+        ConfigMap spec = new ConfigMapBuilder().withMetadata(answered("exp-spec")).addToData("orca.yaml", "x".repeat(4000)).build();
+        ConfigMap kept = kept(operations.kept(spec), spec);
+        assertEmpty(kept.getData());
+        assertEquals(4000, spec.getData().get("orca.yaml").length(), "the answer keeps its data");
+        ServiceAccount other = new ServiceAccount();
+        other.setMetadata(answered("exp-trainer"));
+        assertSame(other, operations.kept(other), "an answer of another kind is left as it is");
     }
 }
