@@ -33,48 +33,38 @@ import java.util.stream.Stream;
  */
 final class CachedFormOperations<R extends HasMetadata> extends ResourceOperations<OrcaExperiment> {
 
-    /** The server-side requests, separate so that what is kept of their answers can be checked without a server. */
-    interface Server {
-        <T extends HasMetadata> T apply(T resource);
-
-        <T extends HasMetadata> T create(T resource);
-
-        <T extends HasMetadata> T update(T resource);
-    }
-
+    private final Context<OrcaExperiment> context;
     private final Class<R> type;
     private final UnaryOperator<R> cachedForm;
-    private final Server server;
 
     CachedFormOperations(Context<OrcaExperiment> context, Class<R> type, UnaryOperator<R> cachedForm) {
-        this(context, type, cachedForm, fabric8(context));
-    }
-
-    CachedFormOperations(Context<OrcaExperiment> context, Class<R> type, UnaryOperator<R> cachedForm, Server server) {
         super(context);
+        this.context = context;
         this.type = type;
         this.cachedForm = cachedForm;
-        this.server = server;
     }
 
     /** {@code context} with these operations in place of the SDK's. */
-    static <R extends HasMetadata> Context<OrcaExperiment> in(Context<OrcaExperiment> context, Class<R> type, UnaryOperator<R> cachedForm) {
+    static <R extends HasMetadata> Context<OrcaExperiment> in(Context<OrcaExperiment> context, Class<R> type,
+                                                              UnaryOperator<R> cachedForm) {
         return new WithOperations(context, new CachedFormOperations<>(context, type, cachedForm));
     }
 
     @Override
     public <T extends HasMetadata> T serverSideApply(T resource, InformerEventSource<T, OrcaExperiment> source) {
-        return source == null ? super.serverSideApply(resource, null) : resourcePatch(resource, r -> kept(server.apply(r)), source);
+        return source == null ? super.serverSideApply(resource, null) : resourcePatch(resource, r -> kept(apply(r)), source);
     }
 
     @Override
     public <T extends HasMetadata> T create(T resource, InformerEventSource<T, OrcaExperiment> source) {
-        return source == null ? super.create(resource, null) : resourcePatch(resource, r -> kept(server.create(r)), source);
+        return source == null ? super.create(resource, null)
+                : resourcePatch(resource, r -> kept(context.getClient().resource(r).create()), source);
     }
 
     @Override
     public <T extends HasMetadata> T update(T resource, InformerEventSource<T, OrcaExperiment> source) {
-        return source == null ? super.update(resource, null) : resourcePatch(resource, r -> kept(server.update(r)), source);
+        return source == null ? super.update(resource, null)
+                : resourcePatch(resource, r -> kept(context.getClient().resource(r).update()), source);
     }
 
     /** The cached form of an answer of this dependent's kind; any other answer as it is. */
@@ -83,30 +73,11 @@ final class CachedFormOperations<R extends HasMetadata> extends ResourceOperatio
         return type.isInstance(answer) ? (T) cachedForm.apply(type.cast(answer)) : answer;
     }
 
-    /** The requests the SDK's own operations send: server-side apply forced, as the controller's field manager. */
-    private static Server fabric8(Context<OrcaExperiment> context) {
-        return new Server() {
-            @Override
-            public <T extends HasMetadata> T apply(T resource) {
-                return client().resource(resource).patch(new PatchContext.Builder().withForce(true)
-                        .withFieldManager(context.getControllerConfiguration().fieldManager())
-                        .withPatchType(PatchType.SERVER_SIDE_APPLY).build());
-            }
-
-            @Override
-            public <T extends HasMetadata> T create(T resource) {
-                return client().resource(resource).create();
-            }
-
-            @Override
-            public <T extends HasMetadata> T update(T resource) {
-                return client().resource(resource).update();
-            }
-
-            private KubernetesClient client() {
-                return context.getClient();
-            }
-        };
+    /** The request the SDK's own server-side apply sends: forced, as the controller's field manager. */
+    private <T extends HasMetadata> T apply(T resource) {
+        return context.getClient().resource(resource).patch(new PatchContext.Builder().withForce(true)
+                .withFieldManager(context.getControllerConfiguration().fieldManager())
+                .withPatchType(PatchType.SERVER_SIDE_APPLY).build());
     }
 
     /** A reconcile's context, but for its resource operations. */
