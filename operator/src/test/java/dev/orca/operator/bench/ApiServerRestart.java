@@ -20,7 +20,7 @@ final class ApiServerRestart {
 
     static String measure(RealCluster cluster, KubernetesClient client, String namespace, LeaderFailover replicas) throws Exception {
         long start = System.nanoTime();
-        cluster.restartApiServer();
+        cluster.restartApiServerServing();
         double serving = (System.nanoTime() - start) / 1e9;
         String name = "after-restart";
         client.resource(TestExperiments.valid(client, namespace, name)).create();

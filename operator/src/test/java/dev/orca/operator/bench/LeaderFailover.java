@@ -33,6 +33,13 @@ final class LeaderFailover implements AutoCloseable {
     private double failoverSeconds = Double.NaN;
     private double leaseSeconds = Double.NaN;
     private double cpuSecondsOfDeleted;
+    /**
+     * CPU seconds by pod name: the latest reading of its running process, and the sum of the last readings of its
+     * processes that have exited (a dead process's /proc entry is gone, so the last reading stands for it, short by at
+     * most one observation's interval).
+     */
+    private final Map<String, Double> cpuLastRead = new java.util.HashMap<>();
+    private final Map<String, Double> cpuOfExited = new java.util.HashMap<>();
     /** The highest VmHWM read of any replica, the deleted leader's included (read again as it is deleted), in KiB. */
     private long peakKiB;
 
@@ -97,9 +104,16 @@ final class LeaderFailover implements AutoCloseable {
      */
     void restartExited() {
         for (var replica : List.copyOf(replicas.entrySet())) {
-            if (!replica.getKey().equals(deleted) && !replica.getValue().alive()) {
-                restarted.add(replica.getKey());
-                start(replica.getKey());
+            String pod = replica.getKey();
+            if (pod.equals(deleted)) continue;
+            if (replica.getValue().alive()) {
+                double seconds = ScaleBenchmark.cpuOf(replica.getValue().pid());
+                if (seconds > 0) cpuLastRead.put(pod, seconds);
+            } else {
+                cpuOfExited.merge(pod, cpuLastRead.getOrDefault(pod, 0.0), Double::sum);
+                cpuLastRead.remove(pod);
+                restarted.add(pod);
+                start(pod);
             }
         }
     }
@@ -109,12 +123,17 @@ final class LeaderFailover implements AutoCloseable {
         return peakKiB;
     }
 
-    /** Deletes the leader once half the statuses are written (once); then records when the next status appears. */
-    void observe(long statuses, long total) throws InterruptedException {
-        restartExited();
+    /** Reads each running replica's VmHWM into {@link #peakKiB()} (a replica that exits later still counts). */
+    void readPeaks() {
         for (PackagedOperator replica : replicas.values()) {
             if (replica.alive()) peakKiB = Math.max(peakKiB, ScaleBenchmark.hwmKiB(replica.pid()));
         }
+    }
+
+    /** Deletes the leader once half the statuses are written (once); then records when the next status appears. */
+    void observe(long statuses, long total) throws InterruptedException {
+        restartExited();
+        readPeaks();
         if (deleted == null && statuses >= total / 2 && statuses < total) {
             PackagedOperator leader = leader();
             deleted = replicas.entrySet().stream().filter(e -> e.getValue() == leader).findFirst().orElseThrow().getKey();
@@ -150,10 +169,11 @@ final class LeaderFailover implements AutoCloseable {
                         restarted.isEmpty() ? "" : "; restarted after exiting on their own (a Lease not renewed in time): " + restarted);
     }
 
-    /** CPU seconds of each replica so far (the deleted one's until its deletion). */
+    /** CPU seconds of each replica's pod so far, its restarted processes' together (the deleted one's until its deletion). */
     Map<String, Double> cpuSeconds() {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
-        replicas.forEach((pod, replica) -> out.put(pod, pod.equals(deleted) ? cpuSecondsOfDeleted : ScaleBenchmark.cpuOf(replica.pid())));
+        replicas.forEach((pod, replica) -> out.put(pod, pod.equals(deleted) ? cpuSecondsOfDeleted
+                : cpuOfExited.getOrDefault(pod, 0.0) + ScaleBenchmark.cpuOf(replica.pid())));
         return out;
     }
 
