@@ -58,7 +58,7 @@ final class LeaderFailover implements AutoCloseable {
     }
 
     private PackagedOperator start(String pod) {
-        long earlier = restarted.stream().filter(pod::equals).count();
+        long earlier = restarted.stream().filter(r -> r.equals(pod) || r.startsWith(pod + " ")).count();
         Path log = logDir.resolve("bench-" + pod + (earlier == 0 ? "" : "-restart-" + earlier) + ".log");
         PackagedOperator replica = OrcaInstall.startOperator(cluster, install, log, Map.of("HOSTNAME", pod));
         replicas.put(pod, replica);
@@ -112,7 +112,8 @@ final class LeaderFailover implements AutoCloseable {
             } else {
                 cpuOfExited.merge(pod, cpuLastRead.getOrDefault(pod, 0.0), Double::sum);
                 cpuLastRead.remove(pod);
-                restarted.add(pod);
+                // -XX:+ExitOnOutOfMemoryError ends a replica too; its log says which way it went.
+                restarted.add(replica.getValue().log().contains("OutOfMemoryError") ? pod + " (OutOfMemoryError)" : pod);
                 start(pod);
             }
         }
@@ -166,7 +167,7 @@ final class LeaderFailover implements AutoCloseable {
         return deleted == null ? "no failover: the run ended before half its statuses"
                 : String.format("deleted the leader %s at %d statuses; the Lease changed hands after %.1f s, the next status after %.1f s%s",
                         deleted, statusesAtDeletion, leaseSeconds, failoverSeconds,
-                        restarted.isEmpty() ? "" : "; restarted after exiting on their own (a Lease not renewed in time): " + restarted);
+                        restarted.isEmpty() ? "" : "; restarted after exiting on their own (a Lease not renewed in time, unless marked): " + restarted);
     }
 
     /** CPU seconds of each replica's pod so far, its restarted processes' together (the deleted one's until its deletion). */
