@@ -25,8 +25,16 @@ final class LeaderFailover implements AutoCloseable {
 
     private final KubernetesClient admin;
     private final Map<String, PackagedOperator> replicas = new java.util.LinkedHashMap<>();
-    /** Pod names of replicas started again after exiting on their own, once per restart. */
-    private final List<String> restarted = new java.util.ArrayList<>();
+    /** Replicas started again after exiting on their own, once per restart. */
+    private final List<Exit> restarted = new java.util.ArrayList<>();
+
+    /** A replica's exit: its pod, and whether it ran out of heap (-XX:+ExitOnOutOfMemoryError) rather than lost its Lease. */
+    private record Exit(String pod, boolean outOfMemory) {
+        @Override
+        public String toString() {
+            return outOfMemory ? pod + " (OutOfMemoryError)" : pod;
+        }
+    }
     private String deleted;
     private long deletedAtNanos;
     private long statusesAtDeletion = -1;
@@ -58,7 +66,7 @@ final class LeaderFailover implements AutoCloseable {
     }
 
     private PackagedOperator start(String pod) {
-        long earlier = restarted.stream().filter(r -> r.equals(pod) || r.startsWith(pod + " ")).count();
+        long earlier = restarted.stream().filter(exit -> exit.pod().equals(pod)).count();
         Path log = logDir.resolve("bench-" + pod + (earlier == 0 ? "" : "-restart-" + earlier) + ".log");
         PackagedOperator replica = OrcaInstall.startOperator(cluster, install, log, Map.of("HOSTNAME", pod));
         replicas.put(pod, replica);
@@ -112,8 +120,7 @@ final class LeaderFailover implements AutoCloseable {
             } else {
                 cpuOfExited.merge(pod, cpuLastRead.getOrDefault(pod, 0.0), Double::sum);
                 cpuLastRead.remove(pod);
-                // -XX:+ExitOnOutOfMemoryError ends a replica too; its log says which way it went.
-                restarted.add(replica.getValue().log().contains("OutOfMemoryError") ? pod + " (OutOfMemoryError)" : pod);
+                restarted.add(new Exit(pod, replica.getValue().log().contains("OutOfMemoryError")));
                 start(pod);
             }
         }

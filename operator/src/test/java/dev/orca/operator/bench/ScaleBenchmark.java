@@ -103,13 +103,13 @@ public final class ScaleBenchmark {
                 // Settled: the operator's backlog (status rechecks, confinement looks) worked off, as a cluster sees it
                 // after a burst. VmHWM is the kernel's own high-water mark, so one read afterwards covers the whole run.
                 double quietAfter = awaitQuiet(pid, Duration.ofMinutes(5), replicas::readPeaks);
-                // A leader that lost its Lease meanwhile (renewals late on the saturated cores) exited: what settles is
-                // the replica leading after it, restarted as the kubelet would restart the exited one.
+                // A leader that exited meanwhile (a Lease renewed late on the saturated cores, or out of heap): what
+                // settles is the replica leading after it, restarted as the kubelet would restart the exited one.
                 for (int tries = 0; !operator.alive() && tries < 3; tries++) {
                     replicas.restartExited();
                     operator = replicas.leader();
                     pid = operator.pid();
-                    System.out.println("settling: the leader exited (a Lease not renewed in time); " + replicas.holderName() + " leads now");
+                    System.out.println("settling: the leader exited (see the failover line for why); " + replicas.holderName() + " leads now");
                     quietAfter += awaitQuiet(pid, Duration.ofMinutes(5), replicas::readPeaks);
                 }
                 long peakKiB = Math.max(hwmKiB(pid), replicas.peakKiB());
