@@ -110,17 +110,27 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
 
     @Override
     public List<EventSource<?, OrcaExperiment>> prepareEventSources(EventSourceContext<OrcaExperiment> context) {
-        // Pods belong to the Job, not to the experiment: map them back by label, for their termination messages.
+        // Pods belong to the Job, not to the experiment: map them back by label, for their termination messages; an
+        // experiment finds its trainer Job's pods by their generated names (PodCopies.ofJob), not through the SDK's index.
+        var podStore = new dev.orca.operator.cache.PodCopies();
         var pods = InformerEventSourceConfiguration.from(Pod.class, OrcaExperiment.class)
                 .withName(POD_EVENT_SOURCE)
                 .withNamespacesInheritedFromController() // the chart binds the ClusterRole in the watched namespaces only
                 .withLabelSelector(Names.ROLE_LABEL + "=trainer," + Names.EXPERIMENT_LABEL)
                 .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
                         pod.getMetadata().getLabels().get(Names.EXPERIMENT_LABEL), pod.getMetadata().getNamespace())))
-                .withItemStore(new dev.orca.operator.cache.PodCopies())
+                .withPrimaryToSecondaryMapper((io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper<OrcaExperiment>)
+                        experiment -> trainerPods(podStore, experiment))
+                .withItemStore(podStore)
                 .withInformerListLimit(ReadOnlyCopies.LIST_PAGE)
                 .build();
         return List.of(new InformerEventSource<>(pods, context));
+    }
+
+    static Set<ResourceID> trainerPods(dev.orca.operator.cache.PodCopies pods, OrcaExperiment experiment) {
+        String namespace = experiment.getMetadata().getNamespace();
+        return pods.ofJob(namespace, Names.trainer(experiment), Names.EXPERIMENT_LABEL, experiment.getMetadata().getName())
+                .map(key -> new ResourceID(key.substring(namespace.length() + 1), namespace)).collect(Collectors.toSet());
     }
 
     @Override
@@ -164,7 +174,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
         // A hung trainer sends no event: look again when its silence would pass its bound.
         recheck = earliest(recheck, stallCheck(next));
         metrics.record(experiment, next);
-        metrics.retainOnlyEvery(() -> context.getPrimaryCache().list().toList(), System.nanoTime());
+        metrics.retainOnlyEvery(() -> context.getPrimaryCache().keys(), System.nanoTime());
         if (next.equals(previous)) {
             UpdateControl<OrcaExperiment> none = UpdateControl.noUpdate();
             return recheck == null ? none : none.rescheduleAfter(recheck);

@@ -7,7 +7,9 @@ import dev.orca.crd.OrcaExperiment;
 import dev.orca.crd.OrcaExperimentStatus;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class ExperimentMetricsTest {
@@ -76,12 +78,12 @@ class ExperimentMetricsTest {
         assertEquals(2, otddGauges(metrics));
 
         long t0 = 100 * SECOND;
-        metrics.retainOnlyEvery(() -> List.of(kept), t0);
+        metrics.retainOnlyEvery(() -> Stream.of(ResourceID.fromResource(kept)), t0);
         assertEquals(1, otddGauges(metrics), "the first look runs at once");
         metrics.record(deleted, aligning(4.0));
         metrics.retainOnlyEvery(() -> { throw new AssertionError("listed within the interval"); }, t0 + 29 * SECOND);
         assertEquals(2, otddGauges(metrics), "within 30 s nothing is listed");
-        metrics.retainOnlyEvery(() -> List.of(kept), t0 + 30 * SECOND);
+        metrics.retainOnlyEvery(() -> Stream.of(ResourceID.fromResource(kept)), t0 + 30 * SECOND);
         assertEquals(1, otddGauges(metrics));
         assertEquals(1.0, registry.find("orca.experiments").tag("phase", "Aligning").gauge().value());
     }

@@ -224,7 +224,7 @@ class OperatorLifecycleTest {
     void aFailedJobFailsTheExperimentWithThePodsMessage() {
         create("darcy");
         awaitJob("darcy");
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("darcy-trainer-x1")
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("darcy-trainer-x1b2c") // the Job controller appends five characters
                 .withCreationTimestamp(Instant.now().toString())
                 .addToLabels(Names.ROLE_LABEL, "trainer").addToLabels(Names.EXPERIMENT_LABEL, "darcy").endMetadata()
                 .withNewSpec().addNewContainer().withName("trainer").withImage("x").endContainer().endSpec()

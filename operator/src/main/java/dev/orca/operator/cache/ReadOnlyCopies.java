@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
@@ -29,8 +30,8 @@ import java.util.zip.Inflater;
  * its JSON (every nested object has its own map of unknown properties, every string its own header): at 1000
  * experiments the pruned objects still took about 40 KiB of heap per experiment, which put 10 000 experiments out of
  * reach of the operator's heap. The price is a decode per read: a reconcile reads its own experiment's few objects,
- * and a whole-cache listing happens only every 30 s ({@code ExperimentMetrics#retainOnlyEvery}). Reads return a fresh
- * copy, so no caller can change what the cache holds. Written here rather than taken from a library: fabric8's
+ * and the whole store is decoded only when an informer (re)lists ({@link #values}). Reads return a fresh copy, so no
+ * caller can change what the cache holds. Written here rather than taken from a library: fabric8's
  * {@code BasicItemStore}, the only store it ships, keeps object graphs.
  */
 public class ReadOnlyCopies<R extends HasMetadata> implements ItemStore<R> {
@@ -48,13 +49,19 @@ public class ReadOnlyCopies<R extends HasMetadata> implements ItemStore<R> {
 
     private final Class<R> type;
     private final UnaryOperator<R> prune;
-    private final Map<String, byte[]> items = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> items;
     /** Set by the first put, then never changed: every entry was deflated against it. */
     private volatile byte[] dictionary;
 
     protected ReadOnlyCopies(Class<R> type, UnaryOperator<R> prune) {
+        this(type, prune, new ConcurrentHashMap<>());
+    }
+
+    /** {@code items}: the map the entries are kept in, by key (a subclass that looks keys up by prefix sorts them). */
+    protected ReadOnlyCopies(Class<R> type, UnaryOperator<R> prune, Map<String, byte[]> items) {
         this.type = type;
         this.prune = prune;
+        this.items = items;
     }
 
     @Override
@@ -80,9 +87,22 @@ public class ReadOnlyCopies<R extends HasMetadata> implements ItemStore<R> {
         return items.keySet().stream();
     }
 
+    /**
+     * Held while a store decodes all its entries ({@link #values}): one store at a time in the process. fabric8 lists a
+     * whole store when an informer (re)lists ({@code ProcessorStore.retainAll} calls {@code Cache.list()}), and the SDK
+     * does when it starts an informer (to fill its index); every informer does so at once after an API-server restart
+     * or on a replica's start, and ten stores of 10 000 decoded objects (2 KiB and more each) at the same time do not
+     * fit the chart's heap. Decoded one store after another, the lists overlap only while their callers walk them.
+     */
+    private static final Object WHOLE_STORE_DECODE = new Object();
+
     @Override
     public Stream<R> values() {
-        return items.values().stream().map(this::decode);
+        List<R> decoded;
+        synchronized (WHOLE_STORE_DECODE) {
+            decoded = items.values().stream().map(this::decode).toList();
+        }
+        return decoded.stream();
     }
 
     @Override

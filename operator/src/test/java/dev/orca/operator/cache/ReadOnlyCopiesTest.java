@@ -76,6 +76,33 @@ class ReadOnlyCopiesTest {
         assertTrue(store.keySet().anyMatch("ml/x-trainer-abc"::equals));
     }
 
+    private static Pod pod(String name, String experiment) {
+        return new PodBuilder().withNewMetadata().withName(name).withNamespace("ml").withLabels(Map.of("orca.dev/experiment", experiment))
+                .endMetadata().build();
+    }
+
+    /**
+     * A Job's pods are named {@code <job>-} cut to 58 characters plus five random ones: a neighbour whose Job name
+     * extends this one ({@code x-trainer-trainer}) is not taken for it, nor is a Job whose cut name is the same.
+     */
+    @Test
+    void aJobsPodsAreFoundByTheirGeneratedNames() {
+        var store = new PodCopies();
+        String longJob = "e".repeat(52) + "-trainer"; // 60 characters: its pods' names are cut
+        String twin = "e".repeat(52) + "-trainerz"; // another experiment's Job, cut to the same 58 characters
+        for (Pod p : List.of(pod("x-trainer-ab3cd", "x"), pod("x-trainer-zz9yy", "x"), pod("x-trainer-trainer-ab3cd", "x-trainer"),
+                pod("x-trainer-short", "x-other"), pod("y-trainer-ab3cd", "y"),
+                pod(longJob.substring(0, 58) + "k7m2p", "e".repeat(52)), pod(twin.substring(0, 58) + "q4w5e", "twin"))) {
+            store.put(store.getKey(p), p);
+        }
+        assertEquals(java.util.Set.of("ml/x-trainer-ab3cd", "ml/x-trainer-zz9yy"),
+                store.ofJob("ml", "x-trainer", "orca.dev/experiment", "x").collect(java.util.stream.Collectors.toSet()));
+        assertEquals(List.of("ml/" + longJob.substring(0, 58) + "k7m2p"),
+                store.ofJob("ml", longJob, "orca.dev/experiment", "e".repeat(52)).toList());
+        assertEquals(List.of(), store.ofJob("other", "x-trainer", "orca.dev/experiment", "x").toList(), "another namespace's");
+        assertEquals(7, store.values().count(), "the store itself keeps every pod");
+    }
+
     @Test
     void jobsAreKeptWithoutTheirPodTemplateButWithTheirSuspensionAndStatus() {
         Job job = new JobBuilder().withNewMetadata().withName("x-trainer").withNamespace("ml").withLabels(Map.of("orca.dev/experiment", "x"))
