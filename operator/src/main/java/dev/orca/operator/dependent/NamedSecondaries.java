@@ -17,8 +17,9 @@ import java.util.stream.Stream;
  * object, fed from every event: with the seven objects of each experiment it was the largest thing on the operator's heap
  * after the caches themselves (25 MB of 117 at 10 000 experiments, bench/run operator-scale, jcmd GC.class_histogram).
  * A lookup by name also sees an object the operator has just created and its informer has not delivered yet (the SDK's
- * temporary cache answers by name), as the index did. Objects whose names the spec does not fix (a search's trial Jobs,
- * one per rung reached; Pods) keep the index, which holds entries only for objects that exist.
+ * temporary cache answers by name), as the index did. The trainer's Pods, named by the Job controller, are found by
+ * those names' prefix ({@code cache.PodCopies#ofJob}); Jobs whose names the plan does not fix in advance (a search's
+ * trial Jobs, one per rung reached) keep the index, which holds entries only for objects that exist.
  */
 final class NamedSecondaries {
     private NamedSecondaries() {}
