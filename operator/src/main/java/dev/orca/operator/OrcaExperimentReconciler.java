@@ -26,7 +26,6 @@ import dev.orca.operator.plan.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -35,9 +34,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quarkus.logging.Log;
 import dev.orca.operator.kueue.KueueLabels;
 import dev.orca.operator.kueue.KueueWorkloads;
@@ -78,7 +75,6 @@ import dev.orca.operator.cache.ReadOnlyCopies;
 })
 public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
     public static final String NAME = "orcaexperiment";
-    static final String POD_EVENT_SOURCE = "trainer-pods";
     /** Resources watched beside the dependents' own informers (the RBAC rules are derived from these and the workflow). */
     public static final List<Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>> WATCHED = List.of(Pod.class);
     /** How often a Job that Kueue holds is looked at again. */
@@ -110,27 +106,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
 
     @Override
     public List<EventSource<?, OrcaExperiment>> prepareEventSources(EventSourceContext<OrcaExperiment> context) {
-        // Pods belong to the Job, not to the experiment: map them back by label, for their termination messages; an
-        // experiment finds its trainer Job's pods by their generated names (PodCopies.ofJob), not through the SDK's index.
-        var podStore = new dev.orca.operator.cache.PodCopies();
-        var pods = InformerEventSourceConfiguration.from(Pod.class, OrcaExperiment.class)
-                .withName(POD_EVENT_SOURCE)
-                .withNamespacesInheritedFromController() // the chart binds the ClusterRole in the watched namespaces only
-                .withLabelSelector(Names.ROLE_LABEL + "=trainer," + Names.EXPERIMENT_LABEL)
-                .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
-                        pod.getMetadata().getLabels().get(Names.EXPERIMENT_LABEL), pod.getMetadata().getNamespace())))
-                .withPrimaryToSecondaryMapper((io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper<OrcaExperiment>)
-                        experiment -> trainerPods(podStore, experiment))
-                .withItemStore(podStore)
-                .withInformerListLimit(ReadOnlyCopies.LIST_PAGE)
-                .build();
-        return List.of(new InformerEventSource<>(pods, context));
-    }
-
-    static Set<ResourceID> trainerPods(dev.orca.operator.cache.PodCopies pods, OrcaExperiment experiment) {
-        String namespace = experiment.getMetadata().getNamespace();
-        return pods.ofJob(namespace, Names.trainer(experiment), Names.EXPERIMENT_LABEL, experiment.getMetadata().getName())
-                .map(key -> new ResourceID(key.substring(namespace.length() + 1), namespace)).collect(Collectors.toSet());
+        return List.of(TrainerPodEvents.source(context));
     }
 
     @Override
