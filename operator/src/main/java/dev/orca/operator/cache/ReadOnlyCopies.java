@@ -94,7 +94,7 @@ public class ReadOnlyCopies<R extends HasMetadata> implements ItemStore<R> {
      * or on a replica's start, and ten stores of 10 000 decoded objects (2 KiB and more each) at the same time do not
      * fit the chart's heap. Decoded one store after another, the lists overlap only while their callers walk them.
      */
-    private static final Object WHOLE_STORE_DECODE = new Object();
+    static final Object WHOLE_STORE_DECODE = new Object();
 
     @Override
     public Stream<R> values() {

@@ -103,6 +103,26 @@ class ReadOnlyCopiesTest {
         assertEquals(7, store.values().count(), "the store itself keeps every pod");
     }
 
+    /** While one store decodes all its entries, another waits: their whole-store lists are not built side by side. */
+    @Test
+    void storesDecodeWholeOneAtATime() throws Exception {
+        var store = new PodCopies();
+        Pod p = pod("x-trainer-ab3cd", "x");
+        store.put(store.getKey(p), p);
+        var listing = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Long> count;
+            synchronized (ReadOnlyCopies.WHOLE_STORE_DECODE) { // another store's decode in progress
+                count = listing.submit(() -> store.values().count());
+                Thread.sleep(300);
+                assertTrue(!count.isDone(), "the listing waited for the other store's decode");
+            }
+            assertEquals(1L, count.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            listing.shutdownNow();
+        }
+    }
+
     @Test
     void jobsAreKeptWithoutTheirPodTemplateButWithTheirSuspensionAndStatus() {
         Job job = new JobBuilder().withNewMetadata().withName("x-trainer").withNamespace("ml").withLabels(Map.of("orca.dev/experiment", "x"))
