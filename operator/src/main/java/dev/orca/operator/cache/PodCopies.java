@@ -14,8 +14,8 @@ import java.util.stream.Stream;
  *
  * <p>Its keys are kept sorted, so that an experiment finds its pods by the name the Job controller gives them
  * ({@link #ofJob}) rather than through the SDK's index from each experiment to its pods, which at 10 000 experiments
- * held 8 MB of the leader's heap (a concurrent set per experiment) and was filled, at each informer start, from a
- * decoded copy of every pod at once.
+ * held 8 MB of the leader's heap (a concurrent set per experiment). Each match is decoded once more to check its label;
+ * a reconcile has one or two.
  */
 public class PodCopies extends ReadOnlyCopies<Pod> {
     /**
