@@ -17,11 +17,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Not a test: {@code bench/run reproduce <experiment.yaml>... [--modes m,m] [--seeds n] [--fractions f,f] [--out dir]}. Runs each
+ * Not a test: {@code bench/run reproduce <experiment.yaml>... [--modes m,m] [--seeds n] [--fractions f,f] [--out dir] [--reuse]}. Runs each
  * experiment in every mode, seed and training-data fraction (fresh runs, each in a JVM of its own, in
  * {@code <out>/<task>/<mode>-<seed>} with the experiment file it ran) and prints a Markdown
  * table: mean ± std of the test metric and the validation metric per task and mode, and the alignment /
- * fine-tuning time ratio. Model selection never reads the test split; the table reports it once per run.
+ * fine-tuning time ratio; then each aligning mode's paired gap to the same mode without alignment ({@link PairedGaps}).
+ * Model selection never reads the test split; the table reports it once per run. {@code --reuse} takes a run's
+ * {@code result.json} from an earlier invocation with the same {@code --out} when its {@code experiment.yaml} is the same
+ * spec: modes run apart (one invocation each, e.g. one per core) then join in one table without running again.
  */
 public final class Reproduction {
 
@@ -31,15 +34,18 @@ public final class Reproduction {
         int seeds = 3;
         List<Double> fractions = List.of(1.0);
         Path out = Path.of("runs", "reproduction");
+        boolean reuse = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--modes" -> modes = List.of(args[++i].split(","));
                 case "--seeds" -> seeds = Integer.parseInt(args[++i]);
                 case "--fractions" -> fractions = java.util.Arrays.stream(args[++i].split(",")).map(Double::valueOf).toList();
                 case "--out" -> out = Path.of(args[++i]);
+                case "--reuse" -> reuse = true;
                 default -> experiments.add(Path.of(args[i]));
             }
         }
+        StringBuilder gaps = new StringBuilder();
         StringBuilder table = new StringBuilder("| task | metric | mode | test (mean ± std) | validation (mean ± std) | test per seed"
                 + " | evaluated epoch per seed | test, last epoch (mean ± std) | alignment distance, first → last epoch (mean) | align s"
                 + " | fine-tune s | align / fine-tune |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -56,10 +62,11 @@ public final class Reproduction {
                     data.put("trainFraction", fraction * (data.has("trainFraction") ? data.get("trainFraction").asDouble() : 1.0));
                     Path dir = out.resolve(task.replaceAll("[^A-Za-z0-9.-]+", "_")).resolve(mode + "-" + seed);
                     long start = System.nanoTime();
-                    ExperimentRun.Result r = runFresh(spec, dir);
-                    System.out.printf(Locale.ROOT, "%s %s seed %d: test %.4f, validation %.4f (epoch %d; last epoch's test %.4f) (%.0f s)%n",
+                    ExperimentRun.Result earlier = reuse ? earlierResult(spec, dir) : null;
+                    ExperimentRun.Result r = earlier != null ? earlier : runFresh(spec, dir);
+                    System.out.printf(Locale.ROOT, "%s %s seed %d: test %.4f, validation %.4f (epoch %d; last epoch's test %.4f) (%s)%n",
                             task, mode, seed, r.test(), r.validation(), r.evaluatedEpoch(), r.testLastEpoch(),
-                            (System.nanoTime() - start) / 1e9);
+                            earlier != null ? "earlier run" : String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - start) / 1e9));
                     byMode.computeIfAbsent(mode, m -> new ArrayList<>()).add(r);
                 }
             }
@@ -74,7 +81,11 @@ public final class Reproduction {
                     results.get(0).mode().startsWith("orca") ? String.format(Locale.ROOT, "%.2f",
                             results.stream().mapToDouble(ExperimentRun.Result::alignmentSeconds).sum()
                                     / results.stream().mapToDouble(ExperimentRun.Result::fineTuningSeconds).sum()) : "–")));
+            PairedGaps.rows(task, byMode).forEach(gaps::append);
           }
+        }
+        if (!gaps.isEmpty()) {
+            table.append("\n").append(PairedGaps.HEADER).append(gaps);
         }
         System.out.println();
         System.out.print(table);
@@ -87,6 +98,16 @@ public final class Reproduction {
         var tree = new ObjectMapper(new YAMLFactory()).readTree(experiment.toFile());
         var spec = (com.fasterxml.jackson.databind.node.ObjectNode) (tree.has("spec") ? tree.get("spec") : tree);
         return spec.put("mode", mode).put("seed", seed);
+    }
+
+    /** The result an earlier invocation left in {@code dir} for this very spec, or null. */
+    static ExperimentRun.Result earlierResult(com.fasterxml.jackson.databind.JsonNode spec, Path dir) throws IOException {
+        Path file = dir.resolve("experiment.yaml");
+        Path result = new RunDirectory(dir).result();
+        if (!Files.exists(file) || !Files.exists(result)) {
+            return null;
+        }
+        return new ObjectMapper(new YAMLFactory()).readTree(file.toFile()).equals(spec) ? AtomicFiles.readJson(result, ExperimentRun.Result.class) : null;
     }
 
     /** Runs {@code spec} afresh in {@code dir} (its file written there as {@code experiment.yaml}), as {@link #runAlone}. */

@@ -86,7 +86,7 @@ public final class TokenConstruction {
                     ObjectNode spec = setting.apply(Reproduction.specIn(experiment, setting.mode(), seed));
                     Path dir = out.resolve(task).resolve(setting.name().replaceAll("[^A-Za-z0-9]+", "-") + "-" + seed);
                     long start = System.nanoTime();
-                    ExperimentRun.Result earlier = reuse ? earlierResult(spec, dir) : null;
+                    ExperimentRun.Result earlier = reuse ? Reproduction.earlierResult(spec, dir) : null;
                     ExperimentRun.Result r = earlier != null ? earlier : Reproduction.runFresh(spec, dir);
                     // Validation only until the decision: the test figure stays in result.json for now.
                     System.out.printf(Locale.ROOT, "%s | %s | seed %d: validation %.4f (%s)%s%n", task, setting.name(), seed,
@@ -120,16 +120,12 @@ public final class TokenConstruction {
                 .append("| task | setting | test | ORCA − fine-tuning, paired | 95 % interval | alignment paid? |\n|---|---|---|---|---|---|\n");
         results.forEach((task, bySetting) -> {
             for (Setting s : settings) {
-                double[] test = tests(bySetting.get(s));
+                double[] test = PairedGaps.tests(bySetting.get(s));
                 String gap = "| – | – | – |";
                 if (s.mode().equals("orca")) {
                     Setting plain = s.layerNorm().equals("afterPositions") ? FINETUNE.get(0) : FINETUNE.get(1);
-                    PairedDifference d = PairedDifference.of(test, tests(bySetting.get(plain)));
-                    gap = String.format(Locale.ROOT, "| %+.4f ± %.4f | %s | %s |", d.mean(), d.std(), interval(d), switch (d.verdict()) {
-                        case A_BETTER -> "yes";
-                        case B_BETTER -> "no, worse";
-                        case UNRESOLVED -> "not resolved";
-                    });
+                    PairedDifference d = PairedDifference.of(test, PairedGaps.tests(bySetting.get(plain)));
+                    gap = String.format(Locale.ROOT, "| %+.4f ± %.4f | %s | %s |", d.mean(), d.std(), PairedGaps.interval(d), PairedGaps.paid(d));
                 }
                 report.append(String.format(Locale.ROOT, "| %s | %s | %s %s%n", task, s.name(), Reproduction.meanStd(test), gap));
             }
@@ -137,17 +133,6 @@ public final class TokenConstruction {
         System.out.print(report);
         Files.createDirectories(out);
         Files.writeString(out.resolve("table.md"), RULE + "\n" + report);
-    }
-
-    /** The result an earlier invocation left in {@code dir} for this very spec, or null. */
-    static ExperimentRun.Result earlierResult(ObjectNode spec, Path dir) throws IOException {
-        Path file = dir.resolve("experiment.yaml");
-        Path result = new dev.orca.trainer.run.RunDirectory(dir).result();
-        if (!Files.exists(file) || !Files.exists(result)) {
-            return null;
-        }
-        var ran = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(file.toFile());
-        return ran.equals(spec) ? dev.orca.trainer.io.AtomicFiles.readJson(result, ExperimentRun.Result.class) : null;
     }
 
     /** {@link #RULE} applied to each challenger's paired validation differences, one per task. */
@@ -171,12 +156,8 @@ public final class TokenConstruction {
         List<List<TaskEmbedder.Statistics>> traces = runs.stream().map(ExperimentRun.Result::embedderTrace)
                 .filter(t -> t != null && !t.isEmpty()).toList();
         return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", task, s.name(), Reproduction.meanStd(validations(runs)),
-                d == null ? "–" : String.format(Locale.ROOT, "%+.4f ± %.4f", d.mean(), d.std()), d == null ? "–" : interval(d),
+                d == null ? "–" : String.format(Locale.ROOT, "%+.4f ± %.4f", d.mean(), d.std()), d == null ? "–" : PairedGaps.interval(d),
                 firstToLast(traces, TaskEmbedder.Statistics::convWeightNorm), firstToLast(traces, TaskEmbedder.Statistics::positionStd));
-    }
-
-    private static String interval(PairedDifference d) {
-        return Double.isNaN(d.low()) ? "–" : String.format(Locale.ROOT, "[%+.4f, %+.4f]", d.low(), d.high());
     }
 
     private static String firstToLast(List<List<TaskEmbedder.Statistics>> traces,
@@ -204,7 +185,4 @@ public final class TokenConstruction {
         return runs.stream().mapToDouble(ExperimentRun.Result::validation).toArray();
     }
 
-    private static double[] tests(List<ExperimentRun.Result> runs) {
-        return runs.stream().mapToDouble(ExperimentRun.Result::test).toArray();
-    }
 }

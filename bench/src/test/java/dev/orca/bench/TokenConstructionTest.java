@@ -76,15 +76,15 @@ class TokenConstructionTest {
         var spec = (com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(
                 "mode: orca\nseed: 1\ntask: { data: { trainFraction: 0.3 } }\nfinetune: { optimizer: { name: adamw, lr: 1.0e-4 } }\n");
         TEN_TIMES.apply(spec);
-        assertEquals(null, TokenConstruction.earlierResult(spec, dir), "nothing ran there yet");
+        assertEquals(null, Reproduction.earlierResult(spec, dir), "nothing ran there yet");
         yaml.writeValue(dir.resolve("experiment.yaml").toFile(), spec);   // as Reproduction.runFresh writes it
         var result = new dev.orca.trainer.run.ExperimentRun.Result("orca", "b", "zeroOneError", 0.2, 0.25, 4, 0.2,
                 List.of(0.3, 0.25), List.of(9.0, 8.0), List.of(1.0), 1, 2,
                 List.of(new dev.orca.trainer.task.TaskEmbedder.Statistics(0, 0.4, 0.001, 0.03)));
         dev.orca.trainer.io.AtomicFiles.writeJson(new dev.orca.trainer.run.RunDirectory(dir).result(), result);
-        var earlier = TokenConstruction.earlierResult(spec, dir);
+        var earlier = Reproduction.earlierResult(spec, dir);
         assertEquals(0.25, earlier.validation());
         assertEquals(0.4, earlier.embedderTrace().get(0).convWeightNorm());
-        assertEquals(null, TokenConstruction.earlierResult(spec.deepCopy().put("seed", 2), dir), "another seed runs afresh");
+        assertEquals(null, Reproduction.earlierResult(spec.deepCopy().put("seed", 2), dir), "another seed runs afresh");
     }
 }
