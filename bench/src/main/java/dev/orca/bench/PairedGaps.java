@@ -23,12 +23,13 @@ final class PairedGaps {
     static List<String> rows(String task, Map<String, List<ExperimentRun.Result>> byMode) {
         List<String> rows = new ArrayList<>();
         byMode.forEach((mode, runs) -> {
-            List<ExperimentRun.Result> plain = mode.startsWith("orca") ? byMode.get(mode.replaceFirst("^orca", "finetune")) : null;
+            String plainMode = mode.replaceFirst("^orca", "finetune");
+            List<ExperimentRun.Result> plain = mode.startsWith("orca") ? byMode.get(plainMode) : null;
             if (plain != null && plain.size() == runs.size()) {
                 PairedDifference d = PairedDifference.of(tests(runs), tests(plain));
-                rows.add(String.format(Locale.ROOT, "| %s | %s − %s | %s | %s | %s | %s |%n", task, mode, mode.replaceFirst("^orca", "finetune"),
+                rows.add(String.format(Locale.ROOT, "| %s | %s − %s | %s | %s | %s | %s |%n", task, mode, plainMode,
                         String.join(", ", java.util.Arrays.stream(d.differences()).mapToObj(x -> String.format(Locale.ROOT, "%+.4f", x)).toList()),
-                        std(d), interval(d), paid(d)));
+                        meanAndStd(d), interval(d), paid(d)));
             }
         });
         return rows;
@@ -38,7 +39,8 @@ final class PairedGaps {
         return runs.stream().mapToDouble(ExperimentRun.Result::test).toArray();
     }
 
-    static String std(PairedDifference d) {
+    /** The mean difference and, from two seeds on, its standard deviation. */
+    static String meanAndStd(PairedDifference d) {
         return Double.isNaN(d.std()) ? String.format(Locale.ROOT, "%+.4f", d.mean()) : String.format(Locale.ROOT, "%+.4f ± %.4f", d.mean(), d.std());
     }
 

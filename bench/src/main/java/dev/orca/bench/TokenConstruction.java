@@ -125,7 +125,7 @@ public final class TokenConstruction {
                 if (s.mode().equals("orca")) {
                     Setting plain = s.layerNorm().equals("afterPositions") ? FINETUNE.get(0) : FINETUNE.get(1);
                     PairedDifference d = PairedDifference.of(test, PairedGaps.tests(bySetting.get(plain)));
-                    gap = String.format(Locale.ROOT, "| %+.4f ± %.4f | %s | %s |", d.mean(), d.std(), PairedGaps.interval(d), PairedGaps.paid(d));
+                    gap = String.format(Locale.ROOT, "| %s | %s | %s |", PairedGaps.meanAndStd(d), PairedGaps.interval(d), PairedGaps.paid(d));
                 }
                 report.append(String.format(Locale.ROOT, "| %s | %s | %s %s%n", task, s.name(), Reproduction.meanStd(test), gap));
             }
@@ -156,7 +156,7 @@ public final class TokenConstruction {
         List<List<TaskEmbedder.Statistics>> traces = runs.stream().map(ExperimentRun.Result::embedderTrace)
                 .filter(t -> t != null && !t.isEmpty()).toList();
         return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", task, s.name(), Reproduction.meanStd(validations(runs)),
-                d == null ? "–" : String.format(Locale.ROOT, "%+.4f ± %.4f", d.mean(), d.std()), d == null ? "–" : PairedGaps.interval(d),
+                d == null ? "–" : PairedGaps.meanAndStd(d), d == null ? "–" : PairedGaps.interval(d),
                 firstToLast(traces, TaskEmbedder.Statistics::convWeightNorm), firstToLast(traces, TaskEmbedder.Statistics::positionStd));
     }
 
@@ -184,5 +184,4 @@ public final class TokenConstruction {
     private static double[] validations(List<ExperimentRun.Result> runs) {
         return runs.stream().mapToDouble(ExperimentRun.Result::validation).toArray();
     }
-
 }
