@@ -7,12 +7,17 @@ import dev.orca.trainer.io.AtomicFiles;
 import dev.orca.trainer.run.ExperimentFiles;
 import dev.orca.trainer.run.ExperimentRun;
 import dev.orca.trainer.run.OfficialInputs;
+import dev.orca.trainer.io.FileTrees;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * Not a test: the end-to-end side of {@code bench/run official-parity}. Per seed, Orca writes the run's inputs
@@ -21,10 +26,17 @@ import java.util.Locale;
  * in the orca and finetune modes on them. Prints each implementation's test figures and its paired ORCA − fine-tuning
  * gap (same seed, same split, same source, same budget), and writes them to {@code <out>/<task>/side-by-side.json}.
  *
- * <p>{@code OfficialParity <experiment.yaml> <python> <end_to_end.py> <checkout> [--seeds n] [--out dir]}
+ * <p>{@code OfficialParity <experiment.yaml> <python> <end_to_end.py> <checkout> [--seeds n] [--out dir] [--reuse]}
+ *
+ * <p>{@code --reuse} takes a run an earlier invocation finished in the same {@code --out} as it is: Orca's when its spec is
+ * the same ({@link Reproduction#earlierResult}), the authors' when the inputs it read are byte for byte those written
+ * now ({@link #INPUTS_DIGEST}). An interrupted comparison then resumes where it stopped instead of starting over.
  */
 public final class OfficialParity {
     static final List<String> MODES = List.of("orca", "finetune");
+    /** The digest of the inputs an authors' run read, kept beside its log for {@code --reuse}. */
+    static final String INPUTS_DIGEST = "inputs.sha256";
+    static final String USAGE = "usage: OfficialParity <experiment.yaml> <python> <end_to_end.py> <checkout> [--seeds n] [--out dir] [--reuse]";
 
     /** One run's figures, from either implementation. */
     record Run(String implementation, String mode, int seed, double test, double validation, int evaluatedEpoch,
@@ -32,7 +44,7 @@ public final class OfficialParity {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: OfficialParity <experiment.yaml> <python> <end_to_end.py> <checkout> [--seeds n] [--out dir]");
+            System.err.println(USAGE);
             System.exit(2);
         }
         Path experiment = Path.of(args[0]);
@@ -41,11 +53,13 @@ public final class OfficialParity {
         Path checkout = Path.of(args[3]);
         int seeds = 5;
         Path out = Path.of("runs", "official-parity");
+        boolean reuse = false;
         for (int i = 4; i < args.length; i++) {
             switch (args[i]) {
                 case "--seeds" -> seeds = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                case "--reuse" -> reuse = true;
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; " + USAGE);
             }
         }
         String task = experiment.getFileName().toString().replaceFirst("\\.ya?ml$", "");
@@ -61,14 +75,21 @@ public final class OfficialParity {
             OfficialInputs.write(spec, inputs);
             for (String mode : MODES) {
                 long began = System.nanoTime();
-                ExperimentRun.Result r = Reproduction.runFresh(Reproduction.specIn(experiment, mode, seed),
-                        dir.resolve("orca").resolve(mode + "-" + seed));
+                JsonNode orcaSpec = Reproduction.specIn(experiment, mode, seed);
+                Path orcaDir = dir.resolve("orca").resolve(mode + "-" + seed);
+                ExperimentRun.Result earlier = reuse ? Reproduction.earlierResult(orcaSpec, orcaDir) : null;
+                ExperimentRun.Result r = earlier != null ? earlier : Reproduction.runFresh(orcaSpec, orcaDir);
+                // A reused run's seconds are those it logged when it ran, its stages' own time.
                 Run orca = new Run("Orca", mode, seed, r.test(), r.validation(), r.evaluatedEpoch(), r.alignmentCurve(),
-                        (System.nanoTime() - began) / 1e9);
-                Run authors = authors(python, runner, checkout, inputs, mode, dir.resolve("authors").resolve(mode + "-" + seed));
+                        earlier != null ? r.alignmentSeconds() + r.fineTuningSeconds() : (System.nanoTime() - began) / 1e9);
+                Path authorsDir = dir.resolve("authors").resolve(mode + "-" + seed);
+                Run earlierAuthors = reuse ? earlierAuthors(inputs, mode, authorsDir) : null;
+                Run authors = earlierAuthors != null ? earlierAuthors : authors(python, runner, checkout, inputs, mode, authorsDir);
                 for (Run run : List.of(orca, authors)) {
-                    System.out.printf(Locale.ROOT, "%s seed %d %s %s: test %.4f, validation %.4f (epoch %d), %.0f s%n", task, seed,
-                            run.implementation(), mode, run.test(), run.validation(), run.evaluatedEpoch(), run.seconds());
+                    boolean reused = run == authors ? earlierAuthors != null : earlier != null;
+                    System.out.printf(Locale.ROOT, "%s seed %d %s %s: test %.4f, validation %.4f (epoch %d), %.0f s%s%n", task, seed,
+                            run.implementation(), mode, run.test(), run.validation(), run.evaluatedEpoch(), run.seconds(),
+                            reused ? " (earlier run)" : "");
                     runs.add(run);
                 }
             }
@@ -83,6 +104,7 @@ public final class OfficialParity {
     /** The authors' pipeline on {@code inputs}, in a Python process of its own; its last line is the run's JSON. */
     static Run authors(String python, Path runner, Path checkout, Path inputs, String mode, Path work) throws IOException {
         Files.createDirectories(work);
+        Files.deleteIfExists(work.resolve(INPUTS_DIGEST));
         Path log = work.resolve("run.log");
         String what = "the authors' " + mode + " on " + inputs;
         List<String> lines = Reproduction.runLogged(List.of(python, runner.toString(), checkout.toString(), inputs.toString(), mode,
@@ -92,10 +114,50 @@ public final class OfficialParity {
             throw new IOException(what + " printed no result; the end of " + log + ":\n"
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
         }
-        JsonNode r = new ObjectMapper().readTree(last);
+        Files.writeString(work.resolve(INPUTS_DIGEST), inputsDigest(inputs, mode));
+        return parse(last);
+    }
+
+    /** The authors' run an earlier invocation finished in {@code work} on these very inputs, or null. */
+    static Run earlierAuthors(Path inputs, String mode, Path work) throws IOException {
+        Path digest = work.resolve(INPUTS_DIGEST);
+        Path log = work.resolve("run.log");
+        if (!Files.exists(digest) || !Files.exists(log) || !Files.readString(digest).equals(inputsDigest(inputs, mode))) {
+            return null;
+        }
+        List<String> lines = Files.readAllLines(log);
+        String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        return last.startsWith("{") ? parse(last) : null;
+    }
+
+    /**
+     * SHA-256 over what the authors' run of {@code mode} reads from {@code inputs} (the splits, the source features, the
+     * body, its hyperparameters), file names included, in a fixed order.
+     */
+    static String inputsDigest(Path inputs, String mode) throws IOException {
+        MessageDigest digest = FileTrees.sha256();
+        List<Path> files = new ArrayList<>();
+        for (String split : List.of("train", "valid", "test")) {
+            files.add(inputs.resolve(split + "_x.npy"));
+            files.add(inputs.resolve(split + "_y.npy"));
+        }
+        files.addAll(List.of(inputs.resolve("src_X.npy"), inputs.resolve("src_y.npy"), inputs.resolve("hyperparameters-" + mode + ".json")));
+        try (Stream<Path> body = Files.walk(inputs.resolve("body"))) {
+            files.addAll(body.filter(Files::isRegularFile).sorted().toList());
+        }
+        for (Path f : files) {
+            digest.update(inputs.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            FileTrees.digest(digest, f);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static Run parse(String resultLine) throws IOException {
+        JsonNode r = new ObjectMapper().readTree(resultLine);
         List<Double> curve = new ArrayList<>();
         r.get("alignmentCurve").forEach(v -> curve.add(v.asDouble()));
-        return new Run("authors", mode, r.get("seed").asInt(), r.get("test").asDouble(), r.get("validation").asDouble(),
+        return new Run("authors", r.get("mode").asText(), r.get("seed").asInt(), r.get("test").asDouble(), r.get("validation").asDouble(),
                 r.get("evaluatedEpoch").asInt(), curve, r.get("seconds").asDouble());
     }
 
