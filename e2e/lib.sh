@@ -3,6 +3,8 @@
 # and claims bound to real PersistentVolumes on the node. Nothing here plays a kubelet: pods run in containerd.
 e2e_state=${ORCA_E2E_RUN_STATE:-${XDG_CACHE_HOME:-$HOME/.cache}/orca-e2e/run}
 export ORCA_E2E_STATE=$e2e_state/cluster
+# The e2e command's own process claims the cluster (e2e/claim.sh), for everything it starts.
+export ORCA_E2E_OWNER=${ORCA_E2E_OWNER:-$$}
 log() { echo "e2e: $*" >&2; }
 
 # Starts (or reuses) the cluster, stopped when the command exits unless E2E_KEEP is set; sets KUBECONFIG, $kubectl and
@@ -202,4 +204,18 @@ e2e_container_pid() {
   local id
   id=$("$kubectl" -n "$1" get pod "$2" -o jsonpath='{.status.containerStatuses[0].containerID}')
   "$here/e2e/node" crictl inspect --output go-template --template '{{.info.pid}}' "${id#containerd://}"
+}
+
+# How each pod matching selector $2 in namespace $1 ended, when one did not succeed: its phase, the kubelet's reason and
+# message (an eviction says which resource ran short), a disruption condition, its container's exit, and the end of
+# the newest failed pod's log. A run that never finishes is explained here, not by its watch line alone.
+e2e_pod_ends() {
+  local ended newest
+  ended=$("$kubectl" -n "$1" get pods -l "$2" --sort-by=.metadata.creationTimestamp -o jsonpath='{range .items[?(@.status.phase=="Failed")]}{.metadata.name}{"\t"}{.status.reason}{"\t"}{.status.message}{"\t"}{range .status.conditions[?(@.type=="DisruptionTarget")]}{.reason}{end}{"\t"}{range .status.containerStatuses[*]}{.state.terminated.reason} exit {.state.terminated.exitCode}{end}{"\n"}{end}' 2>/dev/null || true)
+  [ -n "$ended" ] || return 0
+  echo; echo "pods that failed ($(echo "$ended" | wc -l)): name, reason, message, disruption, container"
+  echo "$ended" | sed 's/^/  /'
+  newest=$(echo "$ended" | tail -1 | cut -f1)
+  echo "the end of $newest's log:"
+  "$kubectl" -n "$1" logs "$newest" --tail=20 2>&1 | sed 's/^/  /' || true
 }

@@ -139,6 +139,8 @@ public final class RealCluster implements AutoCloseable {
             // The control plane alone: these tests run the operator themselves and assert on API objects, and a real
             // node would start every Job's trainer (e2e/run is where pods run).
             builder.environment().put("ORCA_E2E_NODE", "none");
+            // This JVM uses the cluster (e2e/claim.sh): another run may neither share nor stop it while the tests go on.
+            builder.environment().put("ORCA_E2E_OWNER", Long.toString(ProcessHandle.current().pid()));
             Path errors = Files.createTempFile("orca-e2e", ".err");
             builder.redirectError(errors.toFile());
             Process process = builder.start();
