@@ -54,6 +54,18 @@ public class ExperimentEvents {
         }
     }
 
+    /**
+     * A Warning for each new disruption of the trainer (the Job replaces the pod without counting it as a failure, so
+     * only this says that a node keeps evicting it).
+     */
+    public void disruption(OrcaExperiment experiment, OrcaExperimentStatus before, OrcaExperimentStatus after) {
+        int was = before == null || before.disruptions == null ? 0 : before.disruptions;
+        if (after.disruptions != null && after.disruptions > was) {
+            record(experiment, "Warning", "TrainerDisrupted", after.condition(ExperimentStatusBuilder.RUNNING)
+                    .map(c -> c.getMessage()).orElse(after.disruptions + " trainer pods disrupted"));
+        }
+    }
+
     private static String reasonOf(OrcaExperimentStatus status, String conditionType, String otherwise) {
         return status.condition(conditionType).map(c -> c.getReason()).filter(r -> r != null && !r.isBlank()).orElse(otherwise);
     }

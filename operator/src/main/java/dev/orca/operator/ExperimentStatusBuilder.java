@@ -105,6 +105,7 @@ public final class ExperimentStatusBuilder {
         s.results = results(experiment);
         s.restarts = job.map(j -> j.getStatus() == null || j.getStatus().getFailed() == null ? 0 : j.getStatus().getFailed()).orElse(0);
         s.startTime = job.map(j -> j.getStatus() == null ? null : j.getStatus().getStartTime()).orElse(null);
+        s.disruptions = job.isPresent() ? TrainerDisruptions.of(o.pods()).size() : 0;
         report.ifPresent(r -> {
             progressOf(r, s);
             s.progress.reportSequence = r.sequence();
@@ -168,6 +169,10 @@ public final class ExperimentStatusBuilder {
             message = s.progress != null && s.progress.epoch != null
                     ? s.stage + " epoch " + s.progress.epoch + "/" + s.progress.epochs
                     : job.isPresent() ? "the trainer Job is starting" : "creating the trainer Job";
+            if (s.disruptions > 0) {
+                message += "; " + s.disruptions + (s.disruptions == 1 ? " trainer pod" : " trainer pods") + " disrupted and replaced, the last "
+                        + TrainerDisruptions.latest(o.pods()).orElseThrow();
+            }
         }
         boolean running = !s.phase.finished() && s.phase != Phase.Suspended && s.phase != Phase.Queued && job.isPresent();
         // While the comparison's runs go on, the experiment's own trainer has finished: its silence is not a stall.

@@ -157,6 +157,7 @@ public class OrcaExperimentReconciler implements Reconciler<OrcaExperiment> {
         }
         events.transition(experiment, previous, next);
         events.stall(experiment, previous, next);
+        events.disruption(experiment, previous, next);
         metrics.transition(experiment, previous, next, clock.instant());
         events.searchProgress(experiment, previous, next);
         experiment.setStatus(next);

@@ -204,6 +204,44 @@ class ExperimentStatusBuilderTest {
         assertEquals(Optional.empty(), ExperimentStatusBuilder.describe(plainError), "nothing more than the Job's own message");
     }
 
+    /**
+     * Pods a full disk evicted: the Job replaces them without counting a failure, so the status counts them and the
+     * Running condition names the latest, where the Job's own count stays at zero.
+     */
+    @Test
+    void evictedTrainerPodsAreCountedAndTheLatestNamedWhileTheJobReplacesThem() {
+        Pod first = evicted("x-trainer-aaaaa", "2026-11-28T10:00:00Z", "The node was low on resource: memory. ");
+        Pod second = evicted("x-trainer-bbbbb", "2026-11-28T10:05:00Z", "The node was low on resource: ephemeral-storage. ");
+        Pod failedOtherwise = pod("2026-11-28T10:07:00Z", "alignment: OTDD became NaN at epoch 7");
+        failedOtherwise.getStatus().setPhase("Failed");
+        Pod replacement = new PodBuilder().withNewMetadata().withName("x-trainer-ccccc").withCreationTimestamp("2026-11-28T10:10:00Z")
+                .endMetadata().withNewStatus().withPhase("Pending").endStatus().build();
+        Observation o = new Observation(experiment, List.of(), Optional.of(job()), List.of(second, replacement, failedOtherwise, first),
+                Optional.of(new ProgressReport("preparing", null, null, null, null, null, null, null, null, null, null, null,
+                        "loading data", 1, null)), ExperimentPlan.direct());
+        OrcaExperimentStatus s = ExperimentStatusBuilder.build(o, null, T0);
+
+        assertEquals(2, s.disruptions);
+        assertEquals(0, s.restarts, "the Job counts no failure for them");
+        assertEquals(Phase.Pending, s.phase);
+        String running = condition(s, ExperimentStatusBuilder.RUNNING).getMessage();
+        assertTrue(running.endsWith("2 trainer pods disrupted and replaced, the last pod x-trainer-bbbbb: Evicted: "
+                + "The node was low on resource: ephemeral-storage."), running);
+
+        OrcaExperimentStatus none = ExperimentStatusBuilder.build(new Observation(experiment, List.of(), Optional.of(job()),
+                List.of(replacement, failedOtherwise), Optional.empty(), ExperimentPlan.direct()), null, T0);
+        assertEquals(0, none.disruptions, "a pod that failed on its own is a restart, not a disruption");
+        assertEquals("the trainer Job is starting", condition(none, ExperimentStatusBuilder.RUNNING).getMessage());
+    }
+
+    /** What the kubelet leaves of a pod it evicted under node pressure. */
+    private static Pod evicted(String name, String created, String message) {
+        return new PodBuilder().withNewMetadata().withName(name).withCreationTimestamp(created).endMetadata()
+                .withNewStatus().withPhase("Failed").withReason("Evicted").withMessage(message)
+                .addNewCondition().withType("DisruptionTarget").withStatus("True").withReason("TerminationByKubelet")
+                .withMessage("The node was low on resource").endCondition().endStatus().build();
+    }
+
     private static Pod pod(String created, String message) {
         return new PodBuilder().withNewMetadata().withCreationTimestamp(created).endMetadata().withNewStatus().addNewContainerStatus()
                 .withNewState().withNewTerminated().withMessage(message).endTerminated().endState().endContainerStatus().endStatus().build();

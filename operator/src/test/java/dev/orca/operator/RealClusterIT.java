@@ -242,6 +242,46 @@ class RealClusterIT {
                         && ev.getMessage().contains("OOMKilled")), "an Event names OOMKilled");
     }
 
+    /**
+     * A node short of disk evicts the trainer: the Job controller replaces the pod without counting a failure (the pod
+     * failure policy's DisruptionTarget rule), and the experiment says so in its status and a Warning Event, where the
+     * Job's failure count would show nothing.
+     */
+    @Test
+    void anEvictedTrainerIsReplacedWithoutCountingAFailureAndTheStatusSaysSo() {
+        String ns = "e2e-evicted";
+        namespace(ns);
+        OrcaExperiment e = TestExperiments.valid(admin, ns, "evicted");
+        e.getSpec().runPolicy.backoffLimit = 0;
+        admin.resource(e).create();
+        await().atMost(WAIT).until(() -> onlyPod(ns, "evicted-trainer") != null);
+        Pod pod = onlyPod(ns, "evicted-trainer");
+        // What the kubelet writes when it evicts a pod under disk pressure.
+        pod.setStatus(new PodStatusBuilder().withPhase("Failed").withReason("Evicted")
+                .withMessage("The node was low on resource: ephemeral-storage. Threshold quantity: 5Gi, available: 4Gi. ")
+                .addNewCondition().withType("DisruptionTarget").withStatus("True").withReason("TerminationByKubelet")
+                .withMessage("The node was low on resource: ephemeral-storage.").withLastTransitionTime(Instant.now().toString()).endCondition()
+                .build());
+        admin.pods().inNamespace(ns).resource(pod).updateStatus();
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            var status = experiment(ns, "evicted").getStatus();
+            assertEquals(1, status.disruptions, () -> "status " + status.conditions);
+            assertEquals(Phase.Pending, status.phase, "not failed, though backoffLimit is 0");
+            var running = status.conditions.stream().filter(c -> c.getType().equals("Running")).findFirst().orElseThrow();
+            assertTrue(running.getMessage().contains("pod " + pod.getMetadata().getName() + ": Evicted: The node was low on resource: ephemeral-storage"),
+                    running.getMessage());
+        });
+        await().atMost(WAIT).untilAsserted(() -> assertEquals(2,
+                admin.pods().inNamespace(ns).withLabel("job-name", "evicted-trainer").list().getItems().size(), "a replacement pod"));
+        Job job = admin.batch().v1().jobs().inNamespace(ns).withName("evicted-trainer").get();
+        assertTrue(job.getStatus().getFailed() == null || job.getStatus().getFailed() == 0, () -> "the Job counted " + job.getStatus());
+        assertTrue(admin.v1().events().inNamespace(ns).list().getItems().stream()
+                .anyMatch(ev -> "evicted".equals(ev.getInvolvedObject().getName()) && "TrainerDisrupted".equals(ev.getReason())
+                        && "Warning".equals(ev.getType()) && ev.getMessage().contains("ephemeral-storage")),
+                "a Warning Event names the eviction");
+    }
+
     /** The trainer refused its input: the Job's pod failure policy fails it at once, no second pod, and the status says why. */
     @Test
     void invalidInputFailsTheJobAtOnceWithoutRetrying() {
