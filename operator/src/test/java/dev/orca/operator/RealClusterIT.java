@@ -222,24 +222,36 @@ class RealClusterIT {
         }
     }
 
+    /** A new experiment {@code name} in its own namespace {@code ns}, and its trainer Job's first pod once the Job controller made it. */
+    private Pod firstTrainerPod(String ns, String name, int backoffLimit) {
+        namespace(ns);
+        OrcaExperiment e = TestExperiments.valid(admin, ns, name);
+        e.getSpec().runPolicy.backoffLimit = backoffLimit;
+        admin.resource(e).create();
+        await().atMost(WAIT).until(() -> onlyPod(ns, name + "-trainer") != null);
+        return onlyPod(ns, name + "-trainer");
+    }
+
+    private static io.fabric8.kubernetes.api.model.Condition running(dev.orca.crd.OrcaExperimentStatus status) {
+        return status.conditions.stream().filter(c -> c.getType().equals("Running")).findFirst().orElseThrow();
+    }
+
+    /** Whether an Event on experiment {@code name} in {@code ns} matches. */
+    private boolean eventOn(String ns, String name, java.util.function.Predicate<io.fabric8.kubernetes.api.model.Event> match) {
+        return admin.v1().events().inNamespace(ns).list().getItems().stream()
+                .anyMatch(ev -> name.equals(ev.getInvolvedObject().getName()) && ev.getMessage() != null && match.test(ev));
+    }
+
     @Test
     void anOomKilledTrainerFailsTheExperimentNamingTheReason() {
         String ns = "e2e-oom";
-        namespace(ns);
-        OrcaExperiment e = TestExperiments.valid(admin, ns, "big");
-        e.getSpec().runPolicy.backoffLimit = 0;
-        admin.resource(e).create();
-        await().atMost(WAIT).until(() -> onlyPod(ns, "big-trainer") != null);
-        podFinished(onlyPod(ns, "big-trainer"), 137, "OOMKilled");
+        podFinished(firstTrainerPod(ns, "big", 0), 137, "OOMKilled");
         await().atMost(WAIT).untilAsserted(() -> {
             var status = experiment(ns, "big").getStatus();
             assertEquals(Phase.Failed, status.phase);
-            var running = status.conditions.stream().filter(c -> c.getType().equals("Running")).findFirst().orElseThrow();
-            assertTrue(running.getMessage().contains("OOMKilled"), running.getMessage());
+            assertTrue(running(status).getMessage().contains("OOMKilled"), running(status).getMessage());
         });
-        assertTrue(admin.v1().events().inNamespace(ns).list().getItems().stream()
-                .anyMatch(ev -> "big".equals(ev.getInvolvedObject().getName()) && ev.getMessage() != null
-                        && ev.getMessage().contains("OOMKilled")), "an Event names OOMKilled");
+        assertTrue(eventOn(ns, "big", ev -> ev.getMessage().contains("OOMKilled")), "an Event names OOMKilled");
     }
 
     /**
@@ -250,12 +262,7 @@ class RealClusterIT {
     @Test
     void anEvictedTrainerIsReplacedWithoutCountingAFailureAndTheStatusSaysSo() {
         String ns = "e2e-evicted";
-        namespace(ns);
-        OrcaExperiment e = TestExperiments.valid(admin, ns, "evicted");
-        e.getSpec().runPolicy.backoffLimit = 0;
-        admin.resource(e).create();
-        await().atMost(WAIT).until(() -> onlyPod(ns, "evicted-trainer") != null);
-        Pod pod = onlyPod(ns, "evicted-trainer");
+        Pod pod = firstTrainerPod(ns, "evicted", 0);
         // What the kubelet writes when it evicts a pod under disk pressure.
         pod.setStatus(new PodStatusBuilder().withPhase("Failed").withReason("Evicted")
                 .withMessage("The node was low on resource: ephemeral-storage. Threshold quantity: 5Gi, available: 4Gi. ")
@@ -268,43 +275,33 @@ class RealClusterIT {
             var status = experiment(ns, "evicted").getStatus();
             assertEquals(1, status.disruptions, () -> "status " + status.conditions);
             assertEquals(Phase.Pending, status.phase, "not failed, though backoffLimit is 0");
-            var running = status.conditions.stream().filter(c -> c.getType().equals("Running")).findFirst().orElseThrow();
-            assertTrue(running.getMessage().contains("pod " + pod.getMetadata().getName() + ": Evicted: The node was low on resource: ephemeral-storage"),
-                    running.getMessage());
+            assertTrue(running(status).getMessage().contains("pod " + pod.getMetadata().getName()
+                    + ": Evicted: The node was low on resource: ephemeral-storage"), running(status).getMessage());
         });
         await().atMost(WAIT).untilAsserted(() -> assertEquals(2,
                 admin.pods().inNamespace(ns).withLabel("job-name", "evicted-trainer").list().getItems().size(), "a replacement pod"));
         Job job = admin.batch().v1().jobs().inNamespace(ns).withName("evicted-trainer").get();
         assertTrue(job.getStatus().getFailed() == null || job.getStatus().getFailed() == 0, () -> "the Job counted " + job.getStatus());
-        assertTrue(admin.v1().events().inNamespace(ns).list().getItems().stream()
-                .anyMatch(ev -> "evicted".equals(ev.getInvolvedObject().getName()) && "TrainerDisrupted".equals(ev.getReason())
-                        && "Warning".equals(ev.getType()) && ev.getMessage().contains("ephemeral-storage")),
-                "a Warning Event names the eviction");
+        assertTrue(eventOn(ns, "evicted", ev -> "TrainerDisrupted".equals(ev.getReason()) && "Warning".equals(ev.getType())
+                && ev.getMessage().contains("ephemeral-storage")), "a Warning Event names the eviction");
     }
 
     /** The trainer refused its input: the Job's pod failure policy fails it at once, no second pod, and the status says why. */
     @Test
     void invalidInputFailsTheJobAtOnceWithoutRetrying() {
         String ns = "e2e-invalid-input";
-        namespace(ns);
-        OrcaExperiment e = TestExperiments.valid(admin, ns, "bad-data");
-        e.getSpec().runPolicy.backoffLimit = 3;
-        admin.resource(e).create();
-        await().atMost(WAIT).until(() -> onlyPod(ns, "bad-data-trainer") != null);
-        podFinished(onlyPod(ns, "bad-data-trainer"), dev.orca.crd.TrainerExit.INVALID_INPUT, "Error",
+        Pod pod = firstTrainerPod(ns, "bad-data", 3);
+        podFinished(pod, dev.orca.crd.TrainerExit.INVALID_INPUT, "Error",
                 "/data/x.npy: the header claims 4294967280 bytes, the file has 27 after its start");
         await().atMost(WAIT).untilAsserted(() -> {
             var status = experiment(ns, "bad-data").getStatus();
             assertEquals(Phase.Failed, status.phase);
-            var running = status.conditions.stream().filter(c -> c.getType().equals("Running")).findFirst().orElseThrow();
-            assertEquals("InvalidInput", running.getReason());
-            assertTrue(running.getMessage().contains("/data/x.npy"), running.getMessage());
+            assertEquals("InvalidInput", running(status).getReason());
+            assertTrue(running(status).getMessage().contains("/data/x.npy"), running(status).getMessage());
         });
         assertEquals(1, admin.pods().inNamespace(ns).withLabel("job-name", "bad-data-trainer").list().getItems().size(),
                 "no retry: the backoff limit of 3 was not spent");
-        assertTrue(admin.v1().events().inNamespace(ns).list().getItems().stream()
-                .anyMatch(ev -> "bad-data".equals(ev.getInvolvedObject().getName()) && ev.getMessage() != null
-                        && ev.getMessage().contains("/data/x.npy")), "an Event names the file");
+        assertTrue(eventOn(ns, "bad-data", ev -> ev.getMessage().contains("/data/x.npy")), "an Event names the file");
     }
 
     @Test
