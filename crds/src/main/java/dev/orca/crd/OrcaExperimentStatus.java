@@ -40,9 +40,9 @@ public class OrcaExperimentStatus {
     public String results;
     @JsonPropertyDescription("Trainer pod restarts so far (each resumes from the last checkpoint).")
     public Integer restarts;
-    @JsonPropertyDescription("Trainer pods ended by a disruption (evicted by the kubelet or the Eviction API, preempted, lost "
-            + "with their node): each is replaced and resumes from the last checkpoint without counting as a restart against "
-            + "runPolicy.backoffLimit.")
+    @JsonPropertyDescription("Trainer pods of the current Job ended by a disruption (evicted by the kubelet or the Eviction "
+            + "API, preempted, lost with their node): each is replaced and resumes from the last checkpoint without counting "
+            + "as a restart against runPolicy.backoffLimit.")
     public Integer disruptions;
     @JsonPropertyDescription("The trainer Job's name.")
     public String jobName;

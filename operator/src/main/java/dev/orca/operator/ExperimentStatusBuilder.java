@@ -105,7 +105,10 @@ public final class ExperimentStatusBuilder {
         s.results = results(experiment);
         s.restarts = job.map(j -> j.getStatus() == null || j.getStatus().getFailed() == null ? 0 : j.getStatus().getFailed()).orElse(0);
         s.startTime = job.map(j -> j.getStatus() == null ? null : j.getStatus().getStartTime()).orElse(null);
-        s.disruptions = job.isPresent() ? TrainerDisruptions.of(o.pods()).size() : 0;
+        // An eviction through the API or a preemption deletes its pod once the Job has counted it: the count of this Job's
+        // disruptions keeps what earlier passes saw.
+        boolean sameJob = previous != null && previous.disruptions != null && Objects.equals(previous.jobName, s.jobName);
+        s.disruptions = job.isPresent() ? Math.max(TrainerDisruptions.of(o.pods()).size(), sameJob ? previous.disruptions : 0) : 0;
         report.ifPresent(r -> {
             progressOf(r, s);
             s.progress.reportSequence = r.sequence();
@@ -170,8 +173,8 @@ public final class ExperimentStatusBuilder {
                     ? s.stage + " epoch " + s.progress.epoch + "/" + s.progress.epochs
                     : job.isPresent() ? "the trainer Job is starting" : "creating the trainer Job";
             if (s.disruptions > 0) {
-                message += "; " + s.disruptions + (s.disruptions == 1 ? " trainer pod" : " trainer pods") + " disrupted and replaced, the last "
-                        + TrainerDisruptions.latest(o.pods()).orElseThrow();
+                message += "; " + s.disruptions + (s.disruptions == 1 ? " trainer pod" : " trainer pods") + " disrupted and replaced"
+                        + TrainerDisruptions.latest(o.pods()).map(last -> ", the last " + last).orElse("");
             }
         }
         boolean running = !s.phase.finished() && s.phase != Phase.Suspended && s.phase != Phase.Queued && job.isPresent();

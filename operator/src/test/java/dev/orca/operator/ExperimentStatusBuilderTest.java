@@ -228,6 +228,12 @@ class ExperimentStatusBuilderTest {
         assertTrue(running.endsWith("2 trainer pods disrupted and replaced, the last pod x-trainer-bbbbb: Evicted: "
                 + "The node was low on resource: ephemeral-storage."), running);
 
+        // Evicted through the API, a pod is deleted once the Job has counted it: the count stays.
+        OrcaExperimentStatus later = ExperimentStatusBuilder.build(new Observation(experiment, List.of(), Optional.of(job()),
+                List.of(replacement, failedOtherwise), Optional.empty(), ExperimentPlan.direct()), s, T0.plusSeconds(60));
+        assertEquals(2, later.disruptions);
+        assertTrue(condition(later, ExperimentStatusBuilder.RUNNING).getMessage().endsWith("2 trainer pods disrupted and replaced"));
+
         OrcaExperimentStatus none = ExperimentStatusBuilder.build(new Observation(experiment, List.of(), Optional.of(job()),
                 List.of(replacement, failedOtherwise), Optional.empty(), ExperimentPlan.direct()), null, T0);
         assertEquals(0, none.disruptions, "a pod that failed on its own is a restart, not a disruption");
