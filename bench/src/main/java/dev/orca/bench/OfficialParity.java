@@ -26,17 +26,20 @@ import java.util.stream.Stream;
  * in the orca and finetune modes on them. Prints each implementation's test figures and its paired ORCA − fine-tuning
  * gap (same seed, same split, same source, same budget), and writes them to {@code <out>/<task>/side-by-side.json}.
  *
- * <p>{@code OfficialParity <experiment.yaml> <python> <end_to_end.py> <checkout> [--seeds n] [--out dir] [--reuse]}
+ * <p>{@code OfficialParity <experiment.yaml> <python> <end_to_end.py> <checkout> [--seeds n] [--from-seed k] [--out dir] [--reuse]}
  *
  * <p>{@code --reuse} takes a run an earlier invocation finished in the same {@code --out} as it is: Orca's when its spec is
  * the same ({@link Reproduction#earlierResult}), the authors' when the inputs it read are byte for byte those written
  * now ({@link #INPUTS_DIGEST}). An interrupted comparison then resumes where it stopped instead of starting over.
+ * {@code --from-seed k} runs seeds k to n − 1 only, so that seeds can run in processes (or on machines) of their own;
+ * copying their {@code orca/} and {@code authors/} run directories into one {@code --out} and running it with
+ * {@code --reuse} then joins them in one table.
  */
 public final class OfficialParity {
     static final List<String> MODES = List.of("orca", "finetune");
     /** The digest of the inputs an authors' run read, kept beside its log for {@code --reuse}. */
     static final String INPUTS_DIGEST = "inputs.sha256";
-    static final String USAGE = "usage: OfficialParity <experiment.yaml> <python> <end_to_end.py> <checkout> [--seeds n] [--out dir] [--reuse]";
+    static final String USAGE = "usage: OfficialParity <experiment.yaml> <python> <end_to_end.py> <checkout> [--seeds n] [--from-seed k] [--out dir] [--reuse]";
 
     /** One run's figures, from either implementation. */
     record Run(String implementation, String mode, int seed, double test, double validation, int evaluatedEpoch,
@@ -52,11 +55,13 @@ public final class OfficialParity {
         Path runner = Path.of(args[2]);
         Path checkout = Path.of(args[3]);
         int seeds = 5;
+        int fromSeed = 0;
         Path out = Path.of("runs", "official-parity");
         boolean reuse = false;
         for (int i = 4; i < args.length; i++) {
             switch (args[i]) {
                 case "--seeds" -> seeds = Integer.parseInt(args[++i]);
+                case "--from-seed" -> fromSeed = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--reuse" -> reuse = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; " + USAGE);
@@ -65,7 +70,10 @@ public final class OfficialParity {
         String task = experiment.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         Path dir = out.resolve(task);
         List<Run> runs = new ArrayList<>();
-        for (int seed = 0; seed < seeds; seed++) {
+        if (fromSeed < 0 || fromSeed >= seeds) {
+            throw new IllegalArgumentException("--from-seed " + fromSeed + " must be in [0, --seeds " + seeds + ")");
+        }
+        for (int seed = fromSeed; seed < seeds; seed++) {
             Path inputs = dir.resolve("inputs-" + seed);
             OrcaExperimentSpec spec = ExperimentFiles.read(experiment);
             spec.mode = OrcaExperimentSpec.Mode.ORCA;
