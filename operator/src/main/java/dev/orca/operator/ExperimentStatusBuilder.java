@@ -108,7 +108,8 @@ public final class ExperimentStatusBuilder {
         // An eviction through the API or a preemption deletes its pod once the Job has counted it: the count of this Job's
         // disruptions keeps what earlier passes saw.
         boolean sameJob = previous != null && previous.disruptions != null && Objects.equals(previous.jobName, s.jobName);
-        s.disruptions = job.isPresent() ? Math.max(TrainerDisruptions.of(o.pods()).size(), sameJob ? previous.disruptions : 0) : 0;
+        List<Pod> disrupted = TrainerDisruptions.of(o.pods());
+        s.disruptions = job.isPresent() ? Math.max(disrupted.size(), sameJob ? previous.disruptions : 0) : 0;
         report.ifPresent(r -> {
             progressOf(r, s);
             s.progress.reportSequence = r.sequence();
@@ -174,7 +175,7 @@ public final class ExperimentStatusBuilder {
                     : job.isPresent() ? "the trainer Job is starting" : "creating the trainer Job";
             if (s.disruptions > 0) {
                 message += "; " + s.disruptions + (s.disruptions == 1 ? " trainer pod" : " trainer pods") + " disrupted and replaced"
-                        + TrainerDisruptions.latest(o.pods()).map(last -> ", the last " + last).orElse("");
+                        + TrainerDisruptions.latest(disrupted).map(last -> ", the last " + last).orElse("");
             }
         }
         boolean running = !s.phase.finished() && s.phase != Phase.Suspended && s.phase != Phase.Queued && job.isPresent();

@@ -28,9 +28,11 @@ final class TrainerDisruptions {
                 .toList();
     }
 
-    /** What ended the newest disrupted pod, in the kubelet's words: "pod x: Evicted: The node was low on resource: ...". */
-    static Optional<String> latest(List<Pod> pods) {
-        List<Pod> disrupted = of(pods);
+    /**
+     * What ended the newest of {@code disrupted} (as {@link #of} returns them), in the kubelet's words: "pod x: Evicted:
+     * The node was low on resource: ...".
+     */
+    static Optional<String> latest(List<Pod> disrupted) {
         if (disrupted.isEmpty()) {
             return Optional.empty();
         }
