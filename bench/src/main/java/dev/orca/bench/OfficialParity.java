@@ -117,8 +117,8 @@ public final class OfficialParity {
         String what = "the authors' " + mode + " on " + inputs;
         List<String> lines = Reproduction.runLogged(List.of(python, runner.toString(), checkout.toString(), inputs.toString(), mode,
                 work.toString()), log, what);
-        String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        if (!last.startsWith("{")) {
+        String last = resultLine(lines);
+        if (last == null) {
             throw new IOException(what + " printed no result; the end of " + log + ":\n"
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
         }
@@ -133,9 +133,14 @@ public final class OfficialParity {
         if (!Files.exists(digest) || !Files.exists(log) || !Files.readString(digest).equals(inputsDigest(inputs, mode))) {
             return null;
         }
-        List<String> lines = Files.readAllLines(log);
+        String last = resultLine(Files.readAllLines(log));
+        return last == null ? null : parse(last);
+    }
+
+    /** The run's JSON: the last line the authors' runner printed, or null when it printed none. */
+    private static String resultLine(List<String> lines) {
         String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        return last.startsWith("{") ? parse(last) : null;
+        return last.startsWith("{") ? last : null;
     }
 
     /**
