@@ -33,7 +33,7 @@ class DocumentationLinksTest {
         List<String> broken = new ArrayList<>();
         Map<Path, Set<String>> anchors = new HashMap<>();
         for (Path md : markdownFiles()) {
-            for (String target : links(Files.readString(md))) {
+            for (String target : links(Files.readAllLines(md))) {
                 if (target.matches("^[a-z][a-z0-9+.-]*:.*")) {
                     continue; // http(s), mailto: not this repository's
                 }
@@ -67,7 +67,7 @@ class DocumentationLinksTest {
 
     @Test
     void linksInCodeBlocksAreNotLinks() {
-        assertEquals(List.of("docs/a.md#b"), links("[a](docs/a.md#b)\n```\nx = [y](z)\n```\n"));
+        assertEquals(List.of("docs/a.md#b"), links("[a](docs/a.md#b)\n```\nx = [y](z)\n```\n".lines().toList()));
     }
 
     private static List<Path> markdownFiles() throws IOException {
@@ -83,20 +83,26 @@ class DocumentationLinksTest {
         }
     }
 
-    /** The link targets outside fenced code blocks. */
-    private static List<String> links(String markdown) {
-        List<String> targets = new ArrayList<>();
+    /** The lines of a page outside its fenced code blocks, where links and headings are what they look like. */
+    private static List<String> prose(List<String> lines) {
+        List<String> kept = new ArrayList<>();
         boolean fenced = false;
-        for (String line : markdown.split("\n")) {
+        for (String line : lines) {
             if (line.stripLeading().startsWith("```")) {
                 fenced = !fenced;
-                continue;
+            } else if (!fenced) {
+                kept.add(line);
             }
-            if (!fenced) {
-                Matcher m = LINK.matcher(line);
-                while (m.find()) {
-                    targets.add(m.group(1));
-                }
+        }
+        return kept;
+    }
+
+    private static List<String> links(List<String> lines) {
+        List<String> targets = new ArrayList<>();
+        for (String line : prose(lines)) {
+            Matcher m = LINK.matcher(line);
+            while (m.find()) {
+                targets.add(m.group(1));
             }
         }
         return targets;
@@ -110,18 +116,13 @@ class DocumentationLinksTest {
         }
     }
 
-    /** GitHub's anchors for the headings of a page (outside fenced code). */
+    /** GitHub's anchors for the headings of a page. */
     private static Set<String> anchorsOf(List<String> lines) {
         Set<String> anchors = new HashSet<>();
         Map<String, Integer> seen = new HashMap<>();
-        boolean fenced = false;
-        for (String line : lines) {
-            if (line.stripLeading().startsWith("```")) {
-                fenced = !fenced;
-                continue;
-            }
+        for (String line : prose(lines)) {
             Matcher m = HEADING.matcher(line);
-            if (fenced || !m.matches()) {
+            if (!m.matches()) {
                 continue;
             }
             StringBuilder slug = new StringBuilder();
